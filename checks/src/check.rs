@@ -1,0 +1,141 @@
+//! The [`Check`] trait, check metadata, and the data [`Source`]s checks read.
+//!
+//! A check declares the sources it reads; the collectors fetch only the sources the
+//! selected checks need, and the IAM policy is the union of those sources' actions.
+
+use crate::evaluate::EvalOptions;
+use crate::finding::{Finding, Severity};
+use crate::inventory::AccountInventory;
+
+/// Where a check's results are scoped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// One result for the account (or per account-wide resource, such as an IAM user).
+    Account,
+    /// One result per scanned region (or per regional resource).
+    Region,
+}
+
+impl Scope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Account => "account",
+            Scope::Region => "region",
+        }
+    }
+}
+
+/// A piece of inventory the collectors can fetch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Source {
+    AccountSummary,
+    CredentialReport,
+    Budgets,
+    BillingAlarms,
+    GuardDutyDetectors,
+    Images,
+    PublicSnapshots,
+    Instances,
+    SpotRequests,
+    SpotFleets,
+    SecurityGroups,
+    NetworkInterfaces,
+}
+
+impl Source {
+    pub const ALL: [Source; 12] = [
+        Source::AccountSummary,
+        Source::CredentialReport,
+        Source::Budgets,
+        Source::BillingAlarms,
+        Source::GuardDutyDetectors,
+        Source::Images,
+        Source::PublicSnapshots,
+        Source::Instances,
+        Source::SpotRequests,
+        Source::SpotFleets,
+        Source::SecurityGroups,
+        Source::NetworkInterfaces,
+    ];
+
+    /// The IAM actions the collector of this source calls: exactly these, no more.
+    pub fn iam_actions(self) -> &'static [&'static str] {
+        match self {
+            Source::AccountSummary => &["iam:GetAccountSummary"],
+            Source::CredentialReport => {
+                &["iam:GenerateCredentialReport", "iam:GetCredentialReport"]
+            }
+            Source::Budgets => &["budgets:ViewBudget"],
+            Source::BillingAlarms => &["cloudwatch:DescribeAlarms"],
+            Source::GuardDutyDetectors => &["guardduty:ListDetectors", "guardduty:GetDetector"],
+            Source::Images => &["ec2:DescribeImages"],
+            Source::PublicSnapshots => &["ec2:DescribeSnapshots"],
+            Source::Instances => &["ec2:DescribeInstances"],
+            Source::SpotRequests => &["ec2:DescribeSpotInstanceRequests"],
+            Source::SpotFleets => &["ec2:DescribeSpotFleetRequests"],
+            Source::SecurityGroups => &["ec2:DescribeSecurityGroups"],
+            Source::NetworkInterfaces => &["ec2:DescribeNetworkInterfaces"],
+        }
+    }
+
+    /// The API calls, as `service:Operation`, that this source makes (for `explain`).
+    /// Budgets is the one service whose IAM action differs from its operations.
+    pub fn api_calls(self) -> &'static [&'static str] {
+        match self {
+            Source::Budgets => &[
+                "budgets:DescribeBudgets",
+                "budgets:DescribeNotificationsForBudget",
+            ],
+            other => other.iam_actions(),
+        }
+    }
+
+    /// Regional sources are fetched once per scanned region.
+    pub fn is_regional(self) -> bool {
+        !matches!(
+            self,
+            Source::AccountSummary
+                | Source::CredentialReport
+                | Source::Budgets
+                | Source::BillingAlarms
+        )
+    }
+}
+
+/// A check's metadata, declared next to its logic.
+#[derive(Debug)]
+pub struct CheckMeta {
+    /// Stable kebab-case id; other tools and tests rely on it.
+    pub id: &'static str,
+    pub title: &'static str,
+    pub severity: Severity,
+    pub scope: Scope,
+    /// Incident tags from INCIDENTS.md that this check answers.
+    pub incidents: &'static [&'static str],
+    pub sources: &'static [Source],
+    /// What is checked, exactly (for `hiyari explain`).
+    pub description: &'static str,
+    /// Why it matters, pointing at the incident.
+    pub rationale: &'static str,
+    pub remediation: &'static str,
+}
+
+impl CheckMeta {
+    /// The IAM actions this check needs, sorted and without duplicates.
+    pub fn iam_actions(&self) -> Vec<&'static str> {
+        let mut v: Vec<&'static str> = self
+            .sources
+            .iter()
+            .flat_map(|s| s.iam_actions().iter().copied())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
+/// A check: a pure function from one account's inventory to findings.
+pub trait Check: Sync + Send {
+    fn meta(&self) -> &'static CheckMeta;
+    fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding>;
+}

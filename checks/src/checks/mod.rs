@@ -1,0 +1,105 @@
+//! One file per check. Each declares its metadata (`META`) next to its logic; the
+//! registry (`crate::registry`) is the one list of them.
+
+pub mod billing_alarm;
+pub mod guardduty_enabled;
+pub mod iam_user_console_mfa;
+pub mod public_ami;
+pub mod public_snapshot;
+pub mod root_access_keys;
+pub mod root_mfa;
+pub mod sg_unrestricted_egress;
+pub mod unused_region_compute;
+
+#[cfg(test)]
+pub(crate) mod testutil;
+
+use serde_json::{Map, Value};
+
+use crate::credential_report::CredentialReportRow;
+use crate::finding::{Finding, FindingBuilder};
+use crate::inventory::{AccountInventory, AccountSummary, CollectError};
+
+/// Incident tags (INCIDENTS.md).
+pub mod incidents {
+    pub const LEAKED_ROOT_KEY: &str = "INC-2015-LEAKED-ROOT-KEY";
+    pub const ROOT_KEY_IN_SCRIPT: &str = "INC-2024-ROOT-KEY-IN-SCRIPT";
+    pub const AWS_NOTICES: &str = "INC-AWS-NOTICES";
+    pub const PUBLIC_IMAGES: &str = "INC-PUBLIC-IMAGES-AND-NOTICES";
+    pub const SECURITY_JAWS: &str = "INC-2017-SECURITY-JAWS";
+}
+
+/// Runs `f` once per scanned region with that region's inventory. A scanned region with
+/// no inventory at all becomes an error finding, never a silent skip.
+pub(crate) fn per_region(
+    account: &AccountInventory,
+    b: &FindingBuilder<'_>,
+    api: &str,
+    mut f: impl FnMut(&str, &crate::inventory::RegionInventory) -> Vec<Finding>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for region in &account.regions.scanned {
+        match account.regional.get(region) {
+            Some(inv) => out.extend(f(region, inv)),
+            None => out.push(b.error(
+                Some(region),
+                crate::finding::Resource::region(region),
+                &CollectError::new(api, "NotCollected", "no data was collected in this region"),
+            )),
+        }
+    }
+    out
+}
+
+/// The answer to a yes/no question about the root user, read from GetAccountSummary and
+/// cross-checked against the credential report's `<root_account>` row when it is there.
+/// The "bad" answer wins when the two sources disagree; an answer needs at least one
+/// source that was read.
+pub(crate) fn root_fact(
+    account: &AccountInventory,
+    from_summary: impl Fn(&AccountSummary) -> bool,
+    from_row: impl Fn(&CredentialReportRow) -> bool,
+    bad: bool,
+) -> Result<(bool, Map<String, Value>), CollectError> {
+    let summary = account.iam.account_summary.get("iam:GetAccountSummary");
+    let report = account.iam.credential_report.get("iam:GetCredentialReport");
+    let root_row = report
+        .as_ref()
+        .ok()
+        .and_then(|rows| rows.iter().find(|r| r.is_root()));
+    let mut evidence = Map::new();
+    let mut answers = Vec::new();
+    match &summary {
+        Ok(s) => {
+            let v = from_summary(s);
+            evidence.insert("account_summary".into(), Value::from(v));
+            answers.push(v);
+        }
+        Err(e) => {
+            evidence.insert("account_summary_error".into(), Value::from(e.to_string()));
+        }
+    }
+    match (&report, root_row) {
+        (Ok(_), Some(row)) => {
+            let v = from_row(row);
+            evidence.insert("credential_report_root_row".into(), Value::from(v));
+            answers.push(v);
+        }
+        (Ok(_), None) => {
+            evidence.insert(
+                "credential_report_root_row".into(),
+                Value::from("absent from the report"),
+            );
+        }
+        (Err(e), _) => {
+            evidence.insert("credential_report_error".into(), Value::from(e.to_string()));
+        }
+    }
+    if answers.is_empty() {
+        // Neither source was read: the summary's error is the one to report (it is the
+        // primary source), unless only the report failed.
+        return Err(summary.err().unwrap_or_else(|| report.err().unwrap()));
+    }
+    let answer = if answers.contains(&bad) { bad } else { !bad };
+    Ok((answer, evidence))
+}

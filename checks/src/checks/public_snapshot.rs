@@ -1,0 +1,164 @@
+//! public-snapshot: an EBS snapshot the account owns is restorable by anyone.
+//!
+//! ## What it does
+//! In every scanned region, one DescribeSnapshots call (paged) with `OwnerIds=self` and
+//! `RestorableByUserIds=all`: only snapshots that anyone can restore come back. Each one
+//! whose `OwnerId` is the account fails; others' snapshots in the answer (emulators and
+//! some partitions return them) are ignored. A snapshot shared with one named account is
+//! not in the answer.
+//!
+//! ## Why is this bad
+//! Anyone can create a volume from a public snapshot and read it
+//! (INC-PUBLIC-IMAGES-AND-NOTICES).
+
+use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::checks::{incidents, per_region};
+use crate::evaluate::EvalOptions;
+use crate::evidence;
+use crate::finding::{Finding, FindingBuilder, Resource, Severity};
+use crate::inventory::AccountInventory;
+
+pub struct PublicSnapshot;
+
+pub static META: CheckMeta = CheckMeta {
+    id: "public-snapshot",
+    title: "No EBS snapshot the account owns is public",
+    severity: Severity::Critical,
+    scope: Scope::Region,
+    incidents: &[incidents::PUBLIC_IMAGES],
+    sources: &[Source::PublicSnapshots],
+    description: "In every scanned region, one DescribeSnapshots call (paged) with \
+        OwnerIds=self and RestorableByUserIds=all, which returns only snapshots any account \
+        can restore. Fails for each one whose OwnerId is the audited account. A snapshot \
+        shared with specific accounts is not public.",
+    rationale: "Any AWS account can create a volume from a public snapshot and read the whole \
+        disk. INC-PUBLIC-IMAGES-AND-NOTICES: AWS sends its 'account compromised' notice for \
+        public snapshots, and lists personal-data leaks among past cases.",
+    remediation: "Make it private: EC2 console > Snapshots > the snapshot > Modify \
+        permissions > Private, or `aws ec2 modify-snapshot-attribute --region REGION \
+        --snapshot-id SNAP --attribute createVolumePermission --operation-type remove \
+        --group-names all`. Then block it for good in every region: `aws ec2 \
+        enable-snapshot-block-public-access --state block-all-sharing --region REGION`. \
+        Treat the data on it as exposed.",
+};
+
+/// Owned by the audited account. The call asked for `OwnerIds=self`, so a snapshot
+/// whose owner is not stated is taken as ours: a doubt never becomes a pass.
+fn is_ours(s: &crate::inventory::Snapshot, me: &str) -> bool {
+    s.owner_id.as_deref().is_none_or(|o| o == me)
+}
+
+impl Check for PublicSnapshot {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
+        let b = FindingBuilder::new(
+            &META,
+            &account.identity.account_id,
+            &account.identity.partition,
+        );
+        let me = b.account();
+        per_region(account, &b, "ec2:DescribeSnapshots", |region, inv| {
+            let snaps = match inv.public_snapshots.get("ec2:DescribeSnapshots") {
+                Ok(v) => v,
+                Err(e) => return vec![b.error(Some(region), Resource::region(region), &e)],
+            };
+            let mut out: Vec<Finding> = snaps
+                .iter()
+                .filter(|s| is_ours(s, me))
+                .map(|s| {
+                    let arn = b.arn("ec2", region, &format!("snapshot/{}", s.id));
+                    b.fail(
+                        Some(region),
+                        Resource::new("AWS::EC2::Snapshot", &s.id, Some(arn)),
+                        format!("Snapshot {} in {region} can be restored by any AWS account", s.id),
+                        evidence! {
+                            "volume_id" => s.volume_id,
+                            "volume_size_gib" => s.volume_size_gib,
+                            "description" => s.description,
+                            "start_time" => s.start_time,
+                            "encrypted" => s.encrypted,
+                        },
+                    )
+                })
+                .collect();
+            if out.is_empty() {
+                out.push(b.pass(
+                    Some(region),
+                    Resource::region(region),
+                    format!("No snapshot owned in {region} is restorable by everyone"),
+                    evidence! {
+                        "public_snapshots_of_other_owners_ignored" =>
+                            snaps.iter().filter(|s| !is_ours(s, me)).count(),
+                    },
+                ));
+            }
+            out
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use crate::finding::Status;
+    use crate::inventory::{Collected, Snapshot};
+
+    fn snap(id: &str, owner: &str) -> Snapshot {
+        Snapshot {
+            id: id.into(),
+            owner_id: Some(owner.into()),
+            volume_id: Some("vol-1".into()),
+            volume_size_gib: Some(8),
+            description: None,
+            start_time: None,
+            encrypted: Some(false),
+        }
+    }
+
+    #[test]
+    fn own_public_snapshot_fails_others_ignored() {
+        let mut acc = account(&["us-east-1", "sa-east-1", "ap-northeast-1"]);
+        region(&mut acc, "sa-east-1").public_snapshots = Collected::Ok(vec![
+            snap("snap-mine", ACCOUNT),
+            snap("snap-amazon", "801119661308"),
+        ]);
+        region(&mut acc, "us-east-1").public_snapshots =
+            Collected::Ok(vec![snap("snap-other", OTHER_ACCOUNT)]);
+        region(&mut acc, "ap-northeast-1").public_snapshots = Collected::Error(
+            crate::inventory::CollectError::new(
+                "ec2:DescribeSnapshots",
+                "RequestLimitExceeded",
+                "Request limit exceeded.",
+            ),
+        );
+        let f = run(&PublicSnapshot, &acc);
+        assert_eq!(
+            outcome(&f),
+            vec![
+                o(Status::Fail, Some("sa-east-1"), "snap-mine"),
+                o(Status::Error, Some("ap-northeast-1"), "ap-northeast-1"),
+                o(Status::Pass, Some("us-east-1"), "us-east-1"),
+            ]
+        );
+        assert_errors_named(&f, "ec2:DescribeSnapshots", "RequestLimitExceeded");
+        // Throttling is not a permission problem: no advice to grant an action.
+        let e = f.iter().find(|f| f.status == Status::Error).unwrap();
+        assert!(!e.message.contains("grant"));
+    }
+
+    #[test]
+    fn snapshot_without_owner_is_taken_as_ours() {
+        let mut acc = account(&["us-east-1"]);
+        let mut s = snap("snap-x", ACCOUNT);
+        s.owner_id = None;
+        region(&mut acc, "us-east-1").public_snapshots = Collected::Ok(vec![s]);
+        assert_eq!(
+            outcome(&run(&PublicSnapshot, &acc)),
+            vec![o(Status::Fail, Some("us-east-1"), "snap-x")]
+        );
+    }
+}

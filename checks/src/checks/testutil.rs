@@ -1,0 +1,117 @@
+//! Builders for inventories in unit tests: everything collected and empty unless a test
+//! says otherwise.
+
+use std::collections::BTreeMap;
+
+use crate::credential_report::CredentialReportRow;
+use crate::evaluate::EvalOptions;
+use crate::finding::{Finding, Status};
+use crate::inventory::*;
+
+pub const ACCOUNT: &str = "123456789012";
+pub const OTHER_ACCOUNT: &str = "210987654321";
+
+pub fn empty_region() -> RegionInventory {
+    RegionInventory {
+        guardduty_detectors: Collected::Ok(vec![]),
+        images: Collected::Ok(vec![]),
+        public_snapshots: Collected::Ok(vec![]),
+        instances: Collected::Ok(vec![]),
+        spot_requests: Collected::Ok(vec![]),
+        spot_fleets: Collected::Ok(vec![]),
+        security_groups: Collected::Ok(vec![]),
+        network_interfaces: Collected::Ok(vec![]),
+    }
+}
+
+/// An account scanned in `regions`, home region the first one, nothing found anywhere.
+pub fn account(regions: &[&str]) -> AccountInventory {
+    AccountInventory {
+        identity: Identity {
+            account_id: ACCOUNT.into(),
+            partition: "aws".into(),
+            principal_arn: format!("arn:aws:iam::{ACCOUNT}:user/auditor"),
+        },
+        home_region: regions.first().map(|r| r.to_string()),
+        regions: Regions {
+            scanned: regions.iter().map(|r| r.to_string()).collect(),
+            skipped: vec![],
+        },
+        iam: IamInventory {
+            account_summary: Collected::Ok(AccountSummary {
+                root_access_keys_present: false,
+                root_mfa_enabled: true,
+            }),
+            credential_report: Collected::Ok(vec![]),
+        },
+        billing: BillingInventory {
+            budgets: Collected::Ok(vec![]),
+            billing_alarms: Collected::Ok(vec![]),
+        },
+        regional: regions
+            .iter()
+            .map(|r| (r.to_string(), empty_region()))
+            .collect::<BTreeMap<_, _>>(),
+    }
+}
+
+pub fn region<'a>(acc: &'a mut AccountInventory, name: &str) -> &'a mut RegionInventory {
+    acc.regional.get_mut(name).expect("region in test account")
+}
+
+pub fn denied(api: &str) -> CollectError {
+    CollectError::new(api, "AccessDenied", "User is not authorized to perform this action")
+}
+
+pub fn user_row(user: &str, password: bool, mfa: bool) -> CredentialReportRow {
+    CredentialReportRow {
+        user: user.into(),
+        arn: if user == "<root_account>" {
+            format!("arn:aws:iam::{ACCOUNT}:root")
+        } else {
+            format!("arn:aws:iam::{ACCOUNT}:user/{user}")
+        },
+        user_creation_time: "2020-01-01T00:00:00+00:00".into(),
+        password_enabled: if user == "<root_account>" {
+            "not_supported".into()
+        } else {
+            password.to_string()
+        },
+        password_last_used: "N/A".into(),
+        mfa_active: mfa.to_string(),
+        access_key_1_active: "false".into(),
+        access_key_1_last_rotated: "N/A".into(),
+        access_key_1_last_used_date: "N/A".into(),
+        access_key_2_active: "false".into(),
+        access_key_2_last_rotated: "N/A".into(),
+        access_key_2_last_used_date: "N/A".into(),
+    }
+}
+
+pub fn run(check: &dyn crate::Check, acc: &AccountInventory) -> Vec<Finding> {
+    check.evaluate(acc, &EvalOptions::default())
+}
+
+/// `(status, region, resource id)` of each finding, sorted: what a test asserts.
+pub fn outcome(findings: &[Finding]) -> Vec<(Status, Option<String>, String)> {
+    let mut v: Vec<_> = findings
+        .iter()
+        .map(|f| (f.status, f.region.clone(), f.resource.id.clone()))
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn o(status: Status, region: Option<&str>, id: &str) -> (Status, Option<String>, String) {
+    (status, region.map(str::to_string), id.to_string())
+}
+
+/// Asserts every error finding names the API and the error code.
+pub fn assert_errors_named(findings: &[Finding], api: &str, code: &str) {
+    let errors: Vec<_> = findings.iter().filter(|f| f.status == Status::Error).collect();
+    assert!(!errors.is_empty(), "expected an error finding");
+    for f in errors {
+        assert_eq!(f.error_source(), Some((api, code)), "{f:?}");
+        assert!(f.message.contains(api) && f.message.contains(code), "{}", f.message);
+    }
+}

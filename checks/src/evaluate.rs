@@ -1,0 +1,147 @@
+//! Evaluation: run the selected checks over an inventory, and the one place that sorts
+//! findings, counts them and decides the exit code.
+
+use serde::{Deserialize, Serialize};
+
+use crate::check::Check;
+use crate::finding::{Finding, Severity, Status};
+use crate::inventory::{AccountInventory, Inventory, Regions};
+
+/// Options every check may read.
+#[derive(Debug, Clone, Default)]
+pub struct EvalOptions {
+    /// Regions where EC2 compute is expected (`--allowed-regions`). `None`: each
+    /// account's home region.
+    pub allowed_regions: Option<Vec<String>>,
+}
+
+/// The allowed regions in force for one account, and where they came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AllowedRegions {
+    pub regions: Vec<String>,
+    pub source: String,
+}
+
+impl EvalOptions {
+    pub fn allowed_regions_for(&self, account: &AccountInventory) -> AllowedRegions {
+        match (&self.allowed_regions, &account.home_region) {
+            (Some(list), _) => AllowedRegions {
+                regions: list.clone(),
+                source: "--allowed-regions".into(),
+            },
+            (None, Some(home)) => AllowedRegions {
+                regions: vec![home.clone()],
+                source: "home region (no --allowed-regions given)".into(),
+            },
+            (None, None) => AllowedRegions {
+                regions: vec![],
+                source: "none: no --allowed-regions and no home region".into(),
+            },
+        }
+    }
+}
+
+/// Counts by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub pass: usize,
+    pub fail: usize,
+    pub error: usize,
+    pub muted: usize,
+}
+
+impl Summary {
+    pub fn of(findings: &[Finding]) -> Self {
+        let mut s = Summary::default();
+        for f in findings {
+            match f.status {
+                Status::Pass => s.pass += 1,
+                Status::Fail => s.fail += 1,
+                Status::Error => s.error += 1,
+                Status::Muted => s.muted += 1,
+            }
+        }
+        s
+    }
+}
+
+/// One audited account as the report lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReportAccount {
+    pub id: String,
+    pub partition: String,
+    pub principal: String,
+    pub regions: Regions,
+    /// Not part of the JSON contract (kept out of `hiyari.report/v1`): shown by the
+    /// human-readable formats.
+    #[serde(skip)]
+    pub allowed_regions: Option<AllowedRegions>,
+}
+
+/// The finished report: what every renderer takes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub tool_version: String,
+    pub started_at: String,
+    pub finished_at: String,
+    pub accounts: Vec<ReportAccount>,
+    pub summary: Summary,
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// The exit code, per DESIGN.md: 1 when an unmuted fail at or above `fail_on`
+    /// exists; else 3 when any check is in error; else 0. (2 is for usage and
+    /// credential errors, decided before any report exists.)
+    pub fn exit_code(&self, fail_on: Severity) -> i32 {
+        if self
+            .findings
+            .iter()
+            .any(|f| f.status == Status::Fail && f.severity.at_least(fail_on))
+        {
+            1
+        } else if self.findings.iter().any(|f| f.status == Status::Error) {
+            3
+        } else {
+            0
+        }
+    }
+}
+
+/// Sorts findings the report's way: status, severity, check, region, resource.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+}
+
+/// Runs `checks` over every account of `inventory`.
+pub fn evaluate(
+    inventory: &Inventory,
+    checks: &[&dyn Check],
+    opts: &EvalOptions,
+    started_at: String,
+    finished_at: String,
+) -> Report {
+    let mut findings = Vec::new();
+    let mut accounts = Vec::new();
+    for account in &inventory.accounts {
+        for check in checks {
+            findings.extend(check.evaluate(account, opts));
+        }
+        accounts.push(ReportAccount {
+            id: account.identity.account_id.clone(),
+            partition: account.identity.partition.clone(),
+            principal: account.identity.principal_arn.clone(),
+            regions: account.regions.clone(),
+            allowed_regions: Some(opts.allowed_regions_for(account)),
+        });
+    }
+    sort_findings(&mut findings);
+    Report {
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        started_at,
+        finished_at,
+        accounts,
+        summary: Summary::of(&findings),
+        findings,
+    }
+}

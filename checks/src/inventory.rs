@@ -1,0 +1,293 @@
+//! The inventory: everything the collectors fetched from AWS, as plain data.
+//!
+//! Every piece is a [`Collected<T>`]: the data, the error that kept it away (API, error
+//! code, message), or `not_collected` when no selected check needed it. Checks read only
+//! this model; `hiyari collect` saves it as JSON and `hiyari audit --inventory` reads it
+//! back, so a scan can be evaluated offline and reproduced.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::credential_report::CredentialReportRow;
+
+/// The schema tag written into every saved inventory.
+pub const INVENTORY_SCHEMA: &str = "hiyari.inventory/v1";
+
+/// Why a piece of data is missing: the AWS API that failed and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CollectError {
+    /// The API in IAM action form, e.g. `ec2:DescribeSnapshots`.
+    pub api: String,
+    /// The AWS error code (`AccessDenied`, `UnauthorizedOperation`, `Throttling`), or a
+    /// transport-level code (`TimeoutError`, `DispatchFailure`) when no service answered.
+    pub code: String,
+    /// The message, as the service or the SDK gave it.
+    pub message: String,
+}
+
+impl CollectError {
+    pub fn new(api: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            api: api.into(),
+            code: code.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for CollectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} failed with {}", self.api, self.code)?;
+        if !self.message.is_empty() {
+            write!(f, ": {}", self.message)?;
+        }
+        Ok(())
+    }
+}
+
+/// One collected piece of data, or why it is not there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Collected<T> {
+    Ok(T),
+    Error(CollectError),
+    /// Not fetched, because no selected check needed it (or an older inventory lacks it).
+    #[default]
+    NotCollected,
+}
+
+impl<T> Collected<T> {
+    /// The data, or the reason it is missing (a `not_collected` piece becomes an error
+    /// naming `api`, so a check can never mistake it for an empty result).
+    pub fn get(&self, api: &str) -> Result<&T, CollectError> {
+        match self {
+            Collected::Ok(v) => Ok(v),
+            Collected::Error(e) => Err(e.clone()),
+            Collected::NotCollected => Err(CollectError::new(
+                api,
+                "NotCollected",
+                "this data is not in the inventory; run a scan that includes the check",
+            )),
+        }
+    }
+
+    pub fn is_ok(&self) -> bool {
+        matches!(self, Collected::Ok(_))
+    }
+
+    pub fn from_result(r: Result<T, CollectError>) -> Self {
+        match r {
+            Ok(v) => Collected::Ok(v),
+            Err(e) => Collected::Error(e),
+        }
+    }
+}
+
+/// A saved inventory: one or more accounts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Inventory {
+    pub schema: String,
+    pub tool_version: String,
+    pub collected_at: String,
+    pub accounts: Vec<AccountInventory>,
+}
+
+/// Who the scan ran as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub account_id: String,
+    pub partition: String,
+    pub principal_arn: String,
+}
+
+/// A region that was not scanned, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedRegion {
+    pub region: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Regions {
+    pub scanned: Vec<String>,
+    pub skipped: Vec<SkippedRegion>,
+}
+
+/// Everything collected for one account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountInventory {
+    pub identity: Identity,
+    /// The region the credentials' profile or environment names; the default allowed
+    /// region for compute.
+    #[serde(default)]
+    pub home_region: Option<String>,
+    pub regions: Regions,
+    #[serde(default)]
+    pub iam: IamInventory,
+    #[serde(default)]
+    pub billing: BillingInventory,
+    /// Per scanned region.
+    #[serde(default)]
+    pub regional: BTreeMap<String, RegionInventory>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct IamInventory {
+    #[serde(default)]
+    pub account_summary: Collected<AccountSummary>,
+    #[serde(default)]
+    pub credential_report: Collected<Vec<CredentialReportRow>>,
+}
+
+/// The two root-user facts of IAM GetAccountSummary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountSummary {
+    /// `AccountAccessKeysPresent`: the root user has at least one access key.
+    pub root_access_keys_present: bool,
+    /// `AccountMFAEnabled`: the root user has an MFA device.
+    pub root_mfa_enabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct BillingInventory {
+    /// AWS Budgets with their notifications.
+    #[serde(default)]
+    pub budgets: Collected<Vec<Budget>>,
+    /// CloudWatch alarms on AWS/Billing EstimatedCharges (us-east-1).
+    #[serde(default)]
+    pub billing_alarms: Collected<Vec<MetricAlarm>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Budget {
+    pub name: String,
+    pub budget_type: String,
+    pub notifications: Vec<BudgetNotification>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BudgetNotification {
+    pub notification_type: String,
+    pub comparison_operator: String,
+    pub threshold: f64,
+}
+
+/// A CloudWatch metric alarm, reduced to what the billing check reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetricAlarm {
+    pub name: String,
+    pub arn: Option<String>,
+    pub actions_enabled: bool,
+    pub alarm_actions: Vec<String>,
+    /// `(namespace, metric name)` pairs the alarm watches: its own metric, and every
+    /// metric of a metric-math alarm.
+    pub metrics: Vec<(String, String)>,
+}
+
+/// Everything collected in one region.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct RegionInventory {
+    #[serde(default)]
+    pub guardduty_detectors: Collected<Vec<GuardDutyDetector>>,
+    /// AMIs the account owns (DescribeImages Owners=self).
+    #[serde(default)]
+    pub images: Collected<Vec<Image>>,
+    /// Snapshots restorable by everyone (DescribeSnapshots OwnerIds=self,
+    /// RestorableByUserIds=all), as the API returned them: checks filter on owner.
+    #[serde(default)]
+    pub public_snapshots: Collected<Vec<Snapshot>>,
+    #[serde(default)]
+    pub instances: Collected<Vec<Instance>>,
+    #[serde(default)]
+    pub spot_requests: Collected<Vec<SpotRequest>>,
+    #[serde(default)]
+    pub spot_fleets: Collected<Vec<SpotFleet>>,
+    #[serde(default)]
+    pub security_groups: Collected<Vec<SecurityGroup>>,
+    /// Network interfaces, reduced to the security groups each carries.
+    #[serde(default)]
+    pub network_interfaces: Collected<Vec<NetworkInterface>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GuardDutyDetector {
+    pub id: String,
+    /// `ENABLED` or `DISABLED` (suspended).
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Image {
+    pub id: String,
+    pub name: Option<String>,
+    pub owner_id: Option<String>,
+    pub public: bool,
+    pub creation_date: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub id: String,
+    pub owner_id: Option<String>,
+    pub volume_id: Option<String>,
+    pub volume_size_gib: Option<i32>,
+    pub description: Option<String>,
+    pub start_time: Option<String>,
+    pub encrypted: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instance {
+    pub id: String,
+    pub state: String,
+    pub instance_type: Option<String>,
+    pub launch_time: Option<String>,
+    pub spot_request_id: Option<String>,
+    /// The `Name` tag, if any.
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpotRequest {
+    pub id: String,
+    pub state: String,
+    pub instance_type: Option<String>,
+    pub create_time: Option<String>,
+    pub instance_id: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpotFleet {
+    pub id: String,
+    pub state: String,
+    pub target_capacity: Option<i32>,
+    pub create_time: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub name: Option<String>,
+    pub vpc_id: Option<String>,
+    pub owner_id: Option<String>,
+    pub egress: Vec<EgressRule>,
+}
+
+/// One egress permission: a protocol and port range, to a set of CIDRs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EgressRule {
+    /// `-1` for all protocols, else `tcp`, `udp`, `icmp` or a protocol number.
+    pub protocol: String,
+    pub from_port: Option<i32>,
+    pub to_port: Option<i32>,
+    pub ipv4_ranges: Vec<String>,
+    pub ipv6_ranges: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NetworkInterface {
+    pub id: String,
+    pub group_ids: Vec<String>,
+    pub description: Option<String>,
+}

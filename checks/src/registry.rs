@@ -1,0 +1,91 @@
+//! The registry: the one list of checks. `hiyari checks`, `explain`, the IAM policy and
+//! the docs are generated from it, and a test snapshots the ids so none changes by
+//! accident.
+
+use crate::check::Check;
+use crate::checks::*;
+
+static CHECKS: &[&dyn Check] = &[
+    &root_access_keys::RootAccessKeys,
+    &root_mfa::RootMfa,
+    &iam_user_console_mfa::IamUserConsoleMfa,
+    &billing_alarm::BillingAlarm,
+    &guardduty_enabled::GuardDutyEnabled,
+    &public_ami::PublicAmi,
+    &public_snapshot::PublicSnapshot,
+    &unused_region_compute::UnusedRegionCompute,
+    &sg_unrestricted_egress::SgUnrestrictedEgress,
+];
+
+/// Every check, in registry order.
+pub fn all_checks() -> &'static [&'static dyn Check] {
+    CHECKS
+}
+
+/// The check with this id.
+pub fn find_check(id: &str) -> Option<&'static dyn Check> {
+    CHECKS.iter().copied().find(|c| c.meta().id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_ids_are_stable() {
+        let ids: Vec<_> = all_checks().iter().map(|c| c.meta().id).collect();
+        assert_eq!(
+            ids,
+            [
+                "root-access-keys",
+                "root-mfa",
+                "iam-user-console-mfa",
+                "billing-alarm",
+                "guardduty-enabled",
+                "public-ami",
+                "public-snapshot",
+                "unused-region-compute",
+                "sg-unrestricted-egress",
+            ]
+        );
+    }
+
+    #[test]
+    fn metadata_is_complete() {
+        for c in all_checks() {
+            let m = c.meta();
+            assert!(
+                m.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                m.id
+            );
+            for (what, text) in [
+                ("title", m.title),
+                ("description", m.description),
+                ("rationale", m.rationale),
+                ("remediation", m.remediation),
+            ] {
+                assert!(text.len() > 20, "{} has no {what}", m.id);
+            }
+            assert!(!m.incidents.is_empty(), "{} cites no incident", m.id);
+            for inc in m.incidents {
+                assert!(
+                    m.rationale.contains(inc),
+                    "{}'s rationale does not tell incident {inc}",
+                    m.id
+                );
+            }
+            assert!(!m.sources.is_empty() && !m.iam_actions().is_empty());
+            for a in m.iam_actions() {
+                let action = a.split(':').nth(1).unwrap();
+                assert!(
+                    ["Describe", "List", "Get", "View", "GenerateCredentialReport"]
+                        .iter()
+                        .any(|p| action.starts_with(p)),
+                    "{} needs a non-read action {a}",
+                    m.id
+                );
+            }
+        }
+    }
+}

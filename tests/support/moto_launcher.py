@@ -1,0 +1,47 @@
+"""Starts moto_server in-process for hiyari's integration tests.
+
+Binds a free loopback port, prints `READY <port>`, then reads JSON commands on stdin,
+one per line, for the few pieces of state that the AWS API itself cannot set (the root
+user's access keys and MFA), answering `OK` or `ERR <message>` to each. Exits when stdin
+closes, so a test that ends (or crashes) never leaves a server behind.
+"""
+
+import json
+import sys
+
+from moto.server import ThreadedMotoServer
+
+
+def set_root(cmd):
+    from moto.iam.models import iam_backends
+
+    summary = iam_backends[cmd["account"]]["global"].account_summary
+    if "mfa" in cmd:
+        summary._account_mfa_enabled = 1 if cmd["mfa"] else 0
+    if "access_keys" in cmd:
+        summary._account_access_keys_present = 1 if cmd["access_keys"] else 0
+
+
+def main():
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    _, port = server.get_host_and_port()
+    print(f"READY {port}", flush=True)
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            cmd = json.loads(line)
+            if cmd.get("op") == "set_root":
+                set_root(cmd)
+            else:
+                raise ValueError(f"unknown op {cmd.get('op')!r}")
+            print("OK", flush=True)
+        except Exception as e:  # report, keep serving
+            print(f"ERR {e}", flush=True)
+    server.stop()
+
+
+if __name__ == "__main__":
+    main()
