@@ -69,7 +69,7 @@ impl Source {
             Source::BillingAlarms => &["cloudwatch:DescribeAlarms"],
             Source::GuardDutyDetectors => &["guardduty:ListDetectors", "guardduty:GetDetector"],
             Source::Images => &["ec2:DescribeImages"],
-            Source::PublicSnapshots => &["ec2:DescribeSnapshots"],
+            Source::PublicSnapshots => &["ec2:DescribeSnapshotAttribute", "ec2:DescribeSnapshots"],
             Source::Instances => &["ec2:DescribeInstances"],
             Source::SpotRequests => &["ec2:DescribeSpotInstanceRequests"],
             Source::SpotFleets => &["ec2:DescribeSpotFleetRequests"],

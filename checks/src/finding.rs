@@ -340,7 +340,10 @@ mod tests {
             a,
             stable_id("public-snapshot", "444455556666", Some("sa-east-1"), &r)
         );
-        assert_ne!(a, stable_id("public-ami", "111122223333", Some("sa-east-1"), &r));
+        assert_ne!(
+            a,
+            stable_id("public-ami", "111122223333", Some("sa-east-1"), &r)
+        );
         let r2 = Resource::new("AWS::EC2::Snapshot", "snap-2", None);
         assert_ne!(
             a,

@@ -27,7 +27,11 @@ pub struct CollectError {
 }
 
 impl CollectError {
-    pub fn new(api: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        api: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             api: api.into(),
             code: code.into(),
@@ -235,6 +239,14 @@ pub struct Snapshot {
     pub description: Option<String>,
     pub start_time: Option<String>,
     pub encrypted: Option<bool>,
+    /// The snapshot's `createVolumePermission` attribute (DescribeSnapshotAttribute)
+    /// grants group `all`: `Some(true)` confirmed public, `None` when the attribute
+    /// could not be read (see `permission_error`).
+    #[serde(default)]
+    pub create_volume_permission_all: Option<bool>,
+    /// Why the attribute could not be read, when it could not.
+    #[serde(default)]
+    pub permission_error: Option<CollectError>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -79,9 +79,15 @@ mod tests {
             for a in m.iam_actions() {
                 let action = a.split(':').nth(1).unwrap();
                 assert!(
-                    ["Describe", "List", "Get", "View", "GenerateCredentialReport"]
-                        .iter()
-                        .any(|p| action.starts_with(p)),
+                    [
+                        "Describe",
+                        "List",
+                        "Get",
+                        "View",
+                        "GenerateCredentialReport"
+                    ]
+                    .iter()
+                    .any(|p| action.starts_with(p)),
                     "{} needs a non-read action {a}",
                     m.id
                 );

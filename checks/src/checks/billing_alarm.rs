@@ -98,7 +98,10 @@ impl Check for BillingAlarm {
         let found_budget = good_budgets.as_ref().is_some_and(|v| !v.is_empty());
         let found_alarm = good_alarms.as_ref().is_some_and(|v| !v.is_empty());
         if found_budget || found_alarm {
-            let how = match (good_budgets.as_ref().and_then(|v| v.first()), good_alarms.as_ref().and_then(|v| v.first())) {
+            let how = match (
+                good_budgets.as_ref().and_then(|v| v.first()),
+                good_alarms.as_ref().and_then(|v| v.first()),
+            ) {
                 (Some(name), _) => format!("budget {name} has a notification"),
                 (None, Some(name)) => format!("billing alarm {name} has an action"),
                 (None, None) => unreachable!("one of the two was found"),
@@ -160,7 +163,10 @@ mod tests {
 
     const BILLING: (&str, &str) = ("AWS/Billing", "EstimatedCharges");
 
-    fn acc(budgets: Collected<Vec<Budget>>, alarms: Collected<Vec<MetricAlarm>>) -> AccountInventory {
+    fn acc(
+        budgets: Collected<Vec<Budget>>,
+        alarms: Collected<Vec<MetricAlarm>>,
+    ) -> AccountInventory {
         let mut a = account(&["us-east-1"]);
         a.billing.budgets = budgets;
         a.billing.billing_alarms = alarms;
@@ -175,7 +181,10 @@ mod tests {
 
     #[test]
     fn fails_with_nothing() {
-        assert_eq!(status(&acc(Collected::Ok(vec![]), Collected::Ok(vec![]))), Status::Fail);
+        assert_eq!(
+            status(&acc(Collected::Ok(vec![]), Collected::Ok(vec![]))),
+            Status::Fail
+        );
     }
 
     #[test]
@@ -199,7 +208,10 @@ mod tests {
 
     #[test]
     fn budget_with_notification_passes() {
-        let a = acc(Collected::Ok(vec![budget("monthly", 2)]), Collected::Ok(vec![]));
+        let a = acc(
+            Collected::Ok(vec![budget("monthly", 2)]),
+            Collected::Ok(vec![]),
+        );
         assert_eq!(status(&a), Status::Pass);
     }
 

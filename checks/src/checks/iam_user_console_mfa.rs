@@ -49,11 +49,7 @@ impl Check for IamUserConsoleMfa {
             &account.identity.account_id,
             &account.identity.partition,
         );
-        let rows = match account
-            .iam
-            .credential_report
-            .get("iam:GetCredentialReport")
-        {
+        let rows = match account.iam.credential_report.get("iam:GetCredentialReport") {
             Ok(rows) => rows,
             Err(e) => return vec![b.error(None, b.account_resource(), &e)],
         };
@@ -117,7 +113,10 @@ mod tests {
         let f = run(&IamUserConsoleMfa, &acc);
         assert_eq!(
             outcome(&f),
-            vec![o(Status::Fail, None, "alice"), o(Status::Fail, None, "carol")]
+            vec![
+                o(Status::Fail, None, "alice"),
+                o(Status::Fail, None, "carol")
+            ]
         );
         assert_eq!(f[0].resource.kind, "AWS::IAM::User");
         assert_eq!(

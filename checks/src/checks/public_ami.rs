@@ -68,7 +68,10 @@ impl Check for PublicAmi {
                     b.fail(
                         Some(region),
                         Resource::new("AWS::EC2::Image", &i.id, Some(arn)),
-                        format!("AMI {} in {region} can be launched by any AWS account", i.id),
+                        format!(
+                            "AMI {} in {region} can be launched by any AWS account",
+                            i.id
+                        ),
                         evidence! { "name" => i.name, "creation_date" => i.creation_date },
                     )
                 })
@@ -77,7 +80,10 @@ impl Check for PublicAmi {
                 out.push(b.pass(
                     Some(region),
                     Resource::region(region),
-                    format!("None of the {} AMIs owned in {region} is public", owned.len()),
+                    format!(
+                        "None of the {} AMIs owned in {region} is public",
+                        owned.len()
+                    ),
                     evidence! { "owned_images" => owned.len() },
                 ));
             }
@@ -113,9 +119,9 @@ mod tests {
             // Another owner's image in the response is not ours to report.
             img("ami-theirs", OTHER_ACCOUNT, true),
         ]);
-        region(&mut acc, "us-east-1").images = Collected::Ok(vec![img("ami-private", ACCOUNT, false)]);
-        region(&mut acc, "eu-west-1").images =
-            Collected::Error(denied("ec2:DescribeImages"));
+        region(&mut acc, "us-east-1").images =
+            Collected::Ok(vec![img("ami-private", ACCOUNT, false)]);
+        region(&mut acc, "eu-west-1").images = Collected::Error(denied("ec2:DescribeImages"));
         let f = run(&PublicAmi, &acc);
         assert_eq!(
             outcome(&f),

@@ -3,9 +3,11 @@
 //! ## What it does
 //! In every scanned region, one DescribeSnapshots call (paged) with `OwnerIds=self` and
 //! `RestorableByUserIds=all`: only snapshots that anyone can restore come back. Each one
-//! whose `OwnerId` is the account fails; others' snapshots in the answer (emulators and
-//! some partitions return them) are ignored. A snapshot shared with one named account is
-//! not in the answer.
+//! whose `OwnerId` is the account is confirmed with DescribeSnapshotAttribute
+//! (`createVolumePermission` has group `all`) and fails; others' snapshots in the answer
+//! (emulators and some partitions return them) are ignored. A snapshot shared with one
+//! named account is not public. The confirmation costs one call per returned candidate:
+//! none on an account without public snapshots.
 //!
 //! ## Why is this bad
 //! Anyone can create a volume from a public snapshot and read it
@@ -29,8 +31,10 @@ pub static META: CheckMeta = CheckMeta {
     sources: &[Source::PublicSnapshots],
     description: "In every scanned region, one DescribeSnapshots call (paged) with \
         OwnerIds=self and RestorableByUserIds=all, which returns only snapshots any account \
-        can restore. Fails for each one whose OwnerId is the audited account. A snapshot \
-        shared with specific accounts is not public.",
+        can restore. Each one whose OwnerId is the audited account is confirmed with \
+        DescribeSnapshotAttribute (createVolumePermission includes group all) and fails; \
+        when the attribute cannot be read, the listing alone decides and the snapshot \
+        fails. A snapshot shared with specific accounts is not public.",
     rationale: "Any AWS account can create a volume from a public snapshot and read the whole \
         disk. INC-PUBLIC-IMAGES-AND-NOTICES: AWS sends its 'account compromised' notice for \
         public snapshots, and lists personal-data leaks among past cases.",
@@ -46,6 +50,11 @@ pub static META: CheckMeta = CheckMeta {
 /// whose owner is not stated is taken as ours: a doubt never becomes a pass.
 fn is_ours(s: &crate::inventory::Snapshot, me: &str) -> bool {
     s.owner_id.as_deref().is_none_or(|o| o == me)
+}
+
+/// Public unless its permission attribute was read and does not grant `all`.
+fn is_public(s: &crate::inventory::Snapshot) -> bool {
+    s.create_volume_permission_all != Some(false)
 }
 
 impl Check for PublicSnapshot {
@@ -67,7 +76,7 @@ impl Check for PublicSnapshot {
             };
             let mut out: Vec<Finding> = snaps
                 .iter()
-                .filter(|s| is_ours(s, me))
+                .filter(|s| is_ours(s, me) && is_public(s))
                 .map(|s| {
                     let arn = b.arn("ec2", region, &format!("snapshot/{}", s.id));
                     b.fail(
@@ -80,6 +89,8 @@ impl Check for PublicSnapshot {
                             "description" => s.description,
                             "start_time" => s.start_time,
                             "encrypted" => s.encrypted,
+                            "create_volume_permission_all" => s.create_volume_permission_all,
+                            "permission_error" => s.permission_error.as_ref().map(|e| e.to_string()),
                         },
                     )
                 })
@@ -116,7 +127,34 @@ mod tests {
             description: None,
             start_time: None,
             encrypted: Some(false),
+            create_volume_permission_all: Some(true),
+            permission_error: None,
         }
+    }
+
+    #[test]
+    fn the_permission_attribute_confirms_or_clears_a_listed_snapshot() {
+        let mut acc = account(&["us-east-1"]);
+        let mut shared = snap("snap-shared-one-account", ACCOUNT);
+        shared.create_volume_permission_all = Some(false);
+        let mut unread = snap("snap-unread", ACCOUNT);
+        unread.create_volume_permission_all = None;
+        unread.permission_error = Some(denied("ec2:DescribeSnapshotAttribute"));
+        region(&mut acc, "us-east-1").public_snapshots =
+            Collected::Ok(vec![shared, unread, snap("snap-public", ACCOUNT)]);
+        let f = run(&PublicSnapshot, &acc);
+        assert_eq!(
+            outcome(&f),
+            vec![
+                o(Status::Fail, Some("us-east-1"), "snap-public"),
+                o(Status::Fail, Some("us-east-1"), "snap-unread"),
+            ]
+        );
+        let unread = f.iter().find(|f| f.resource.id == "snap-unread").unwrap();
+        assert!(unread.evidence["permission_error"]
+            .as_str()
+            .unwrap()
+            .contains("AccessDenied"));
     }
 
     #[test]
@@ -128,13 +166,12 @@ mod tests {
         ]);
         region(&mut acc, "us-east-1").public_snapshots =
             Collected::Ok(vec![snap("snap-other", OTHER_ACCOUNT)]);
-        region(&mut acc, "ap-northeast-1").public_snapshots = Collected::Error(
-            crate::inventory::CollectError::new(
+        region(&mut acc, "ap-northeast-1").public_snapshots =
+            Collected::Error(crate::inventory::CollectError::new(
                 "ec2:DescribeSnapshots",
                 "RequestLimitExceeded",
                 "Request limit exceeded.",
-            ),
-        );
+            ));
         let f = run(&PublicSnapshot, &acc);
         assert_eq!(
             outcome(&f),

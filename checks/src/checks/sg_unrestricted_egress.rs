@@ -176,7 +176,13 @@ mod tests {
     use crate::finding::Status;
     use crate::inventory::{Collected, NetworkInterface, SecurityGroup};
 
-    fn rule(proto: &str, from: Option<i32>, to: Option<i32>, v4: &[&str], v6: &[&str]) -> EgressRule {
+    fn rule(
+        proto: &str,
+        from: Option<i32>,
+        to: Option<i32>,
+        v4: &[&str],
+        v6: &[&str],
+    ) -> EgressRule {
         EgressRule {
             protocol: proto.into(),
             from_port: from,
@@ -211,9 +217,15 @@ mod tests {
             open_destination(&rule("-1", None, None, &[], &["::/0"])),
             Some("::/0")
         );
-        assert!(open_destination(&rule("tcp", Some(0), Some(65535), &["0.0.0.0/0"], &[])).is_some());
-        assert!(open_destination(&rule("udp", Some(1), Some(65535), &["0.0.0.0/0"], &[])).is_some());
-        assert!(open_destination(&rule("tcp", Some(443), Some(443), &["0.0.0.0/0"], &[])).is_none());
+        assert!(
+            open_destination(&rule("tcp", Some(0), Some(65535), &["0.0.0.0/0"], &[])).is_some()
+        );
+        assert!(
+            open_destination(&rule("udp", Some(1), Some(65535), &["0.0.0.0/0"], &[])).is_some()
+        );
+        assert!(
+            open_destination(&rule("tcp", Some(443), Some(443), &["0.0.0.0/0"], &[])).is_none()
+        );
         assert!(open_destination(&rule("-1", None, None, &["10.0.0.0/8"], &[])).is_none());
         assert!(open_destination(&rule("icmp", Some(-1), Some(-1), &["0.0.0.0/0"], &[])).is_none());
     }
@@ -223,10 +235,19 @@ mod tests {
         let mut acc = account(&["us-east-1", "sa-east-1"]);
         let sa = region(&mut acc, "sa-east-1");
         sa.security_groups = Collected::Ok(vec![
-            sg("sg-open4", vec![rule("-1", None, None, &["0.0.0.0/0"], &[])]),
+            sg(
+                "sg-open4",
+                vec![rule("-1", None, None, &["0.0.0.0/0"], &[])],
+            ),
             sg("sg-open6", vec![rule("-1", None, None, &[], &["::/0"])]),
-            sg("sg-unattached", vec![rule("-1", None, None, &["0.0.0.0/0"], &[])]),
-            sg("sg-443", vec![rule("tcp", Some(443), Some(443), &["0.0.0.0/0"], &[])]),
+            sg(
+                "sg-unattached",
+                vec![rule("-1", None, None, &["0.0.0.0/0"], &[])],
+            ),
+            sg(
+                "sg-443",
+                vec![rule("tcp", Some(443), Some(443), &["0.0.0.0/0"], &[])],
+            ),
         ]);
         sa.network_interfaces = Collected::Ok(vec![
             eni("eni-1", &["sg-open4", "sg-443"]),

@@ -60,7 +60,11 @@ pub fn region<'a>(acc: &'a mut AccountInventory, name: &str) -> &'a mut RegionIn
 }
 
 pub fn denied(api: &str) -> CollectError {
-    CollectError::new(api, "AccessDenied", "User is not authorized to perform this action")
+    CollectError::new(
+        api,
+        "AccessDenied",
+        "User is not authorized to perform this action",
+    )
 }
 
 pub fn user_row(user: &str, password: bool, mfa: bool) -> CredentialReportRow {
@@ -108,10 +112,17 @@ pub fn o(status: Status, region: Option<&str>, id: &str) -> (Status, Option<Stri
 
 /// Asserts every error finding names the API and the error code.
 pub fn assert_errors_named(findings: &[Finding], api: &str, code: &str) {
-    let errors: Vec<_> = findings.iter().filter(|f| f.status == Status::Error).collect();
+    let errors: Vec<_> = findings
+        .iter()
+        .filter(|f| f.status == Status::Error)
+        .collect();
     assert!(!errors.is_empty(), "expected an error finding");
     for f in errors {
         assert_eq!(f.error_source(), Some((api, code)), "{f:?}");
-        assert!(f.message.contains(api) && f.message.contains(code), "{}", f.message);
+        assert!(
+            f.message.contains(api) && f.message.contains(code),
+            "{}",
+            f.message
+        );
     }
 }

@@ -78,7 +78,10 @@ impl Check for UnusedRegionCompute {
             let mut errors: Vec<CollectError> = Vec::new();
             match inv.instances.get("ec2:DescribeInstances") {
                 Ok(list) => {
-                    for i in list.iter().filter(|i| LIVE_INSTANCE.contains(&i.state.as_str())) {
+                    for i in list
+                        .iter()
+                        .filter(|i| LIVE_INSTANCE.contains(&i.state.as_str()))
+                    {
                         let mut ev = base.clone();
                         ev.extend(evidence! {
                             "state" => i.state,
@@ -108,7 +111,10 @@ impl Check for UnusedRegionCompute {
             }
             match inv.spot_requests.get("ec2:DescribeSpotInstanceRequests") {
                 Ok(list) => {
-                    for s in list.iter().filter(|s| LIVE_SPOT_REQUEST.contains(&s.state.as_str())) {
+                    for s in list
+                        .iter()
+                        .filter(|s| LIVE_SPOT_REQUEST.contains(&s.state.as_str()))
+                    {
                         let mut ev = base.clone();
                         ev.extend(evidence! {
                             "state" => s.state,
@@ -135,7 +141,10 @@ impl Check for UnusedRegionCompute {
             }
             match inv.spot_fleets.get("ec2:DescribeSpotFleetRequests") {
                 Ok(list) => {
-                    for s in list.iter().filter(|s| LIVE_SPOT_FLEET.contains(&s.state.as_str())) {
+                    for s in list
+                        .iter()
+                        .filter(|s| LIVE_SPOT_FLEET.contains(&s.state.as_str()))
+                    {
                         let mut ev = base.clone();
                         ev.extend(evidence! {
                             "state" => s.state,
@@ -165,7 +174,11 @@ impl Check for UnusedRegionCompute {
                 if errors.len() > 1 {
                     f.evidence.insert(
                         "other_errors".into(),
-                        errors[1..].iter().map(|e| e.to_string()).collect::<Vec<_>>().into(),
+                        errors[1..]
+                            .iter()
+                            .map(|e| e.to_string())
+                            .collect::<Vec<_>>()
+                            .into(),
                     );
                 }
                 out.push(f);
@@ -221,7 +234,8 @@ mod tests {
 
     fn breached() -> AccountInventory {
         let mut acc = account(&["ap-northeast-1", "sa-east-1", "us-east-1"]);
-        region(&mut acc, "ap-northeast-1").instances = Collected::Ok(vec![inst("i-home", "running")]);
+        region(&mut acc, "ap-northeast-1").instances =
+            Collected::Ok(vec![inst("i-home", "running")]);
         let sa = region(&mut acc, "sa-east-1");
         sa.instances = Collected::Ok(vec![
             inst("i-run", "running"),
@@ -229,7 +243,10 @@ mod tests {
             inst("i-gone", "terminated"),
             inst("i-going", "shutting-down"),
         ]);
-        sa.spot_requests = Collected::Ok(vec![spot("sir-open", "open"), spot("sir-cancelled", "cancelled")]);
+        sa.spot_requests = Collected::Ok(vec![
+            spot("sir-open", "open"),
+            spot("sir-cancelled", "cancelled"),
+        ]);
         sa.spot_fleets = Collected::Ok(vec![
             fleet("sfr-active", "active"),
             fleet("sfr-modifying", "modifying"),
@@ -256,7 +273,10 @@ mod tests {
         let run_ = f.iter().find(|f| f.resource.id == "i-run").unwrap();
         assert_eq!(run_.evidence["instance_type"], "c4.8xlarge");
         assert_eq!(run_.evidence["launch_time"], "2015-06-01T00:00:00Z");
-        assert_eq!(run_.evidence["allowed_regions"], serde_json::json!(["ap-northeast-1"]));
+        assert_eq!(
+            run_.evidence["allowed_regions"],
+            serde_json::json!(["ap-northeast-1"])
+        );
     }
 
     #[test]
@@ -283,10 +303,16 @@ mod tests {
         region(&mut acc, "us-east-1").spot_fleets =
             Collected::Error(denied("ec2:DescribeSpotFleetRequests"));
         let f = run(&UnusedRegionCompute, &acc);
-        let sa: Vec<_> = f.iter().filter(|f| f.region.as_deref() == Some("sa-east-1")).collect();
+        let sa: Vec<_> = f
+            .iter()
+            .filter(|f| f.region.as_deref() == Some("sa-east-1"))
+            .collect();
         assert_eq!(sa.iter().filter(|f| f.status == Status::Fail).count(), 4);
         assert_eq!(sa.iter().filter(|f| f.status == Status::Error).count(), 1);
-        let us: Vec<_> = f.iter().filter(|f| f.region.as_deref() == Some("us-east-1")).collect();
+        let us: Vec<_> = f
+            .iter()
+            .filter(|f| f.region.as_deref() == Some("us-east-1"))
+            .collect();
         assert_eq!(us.len(), 1);
         assert_eq!(us[0].status, Status::Error);
         assert_eq!(

@@ -1,0 +1,218 @@
+//! The command line (clap derive).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use hiyari_checks::Severity;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hiyari",
+    version,
+    about = "Audit every enabled region of an AWS account for the mistakes behind real incidents",
+    long_about = "hiyari (ヒヤリ, a near miss) audits an AWS account, every enabled region at once, \
+for the failure modes behind documented incidents: root access keys, no MFA, no billing alarm, \
+GuardDuty off, public AMIs and snapshots, compute in regions nobody uses, security groups that \
+let anything out. It only reads (Describe/List/Get), and never reports a pass for something it \
+could not see: data it could not collect makes the check `error`.\n\n\
+Exit codes: 0 no fail at or above --fail-on and nothing in error; 1 such a fail exists; \
+2 usage, configuration or credential error (no report); 3 no such fail, but some checks could \
+not be evaluated.",
+    after_help = "Examples:\n  \
+hiyari audit                                  # the account of your current credentials\n  \
+hiyari audit --allowed-regions ap-northeast-1,us-east-1 --format json --output report.json\n  \
+hiyari audit --output sarif=hiyari.sarif --output html=checklist.html   # table on stdout too\n  \
+hiyari audit --inventory examples/inc-2015-leaked-root-key.inventory.json\n  \
+hiyari collect --output inventory.json        # save what was collected, evaluate later\n  \
+hiyari explain root-access-keys"
+)]
+pub struct Cli {
+    /// More logging on stderr (-v info, -vv debug). RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan the account (or evaluate a saved inventory) and report findings.
+    Audit(AuditArgs),
+    /// Scan the account and save the inventory as JSON, without evaluating it.
+    Collect(CollectArgs),
+    /// List every check: id, severity, scope, title, incidents.
+    Checks,
+    /// Print the least-privilege IAM policy (JSON) for the selected checks: exactly the
+    /// read-only actions hiyari calls.
+    Policy(SelectArgs),
+    /// Show what a check looks at, why it matters, and how to fix it.
+    Explain {
+        /// The check id, e.g. root-access-keys (see `hiyari checks`).
+        id: String,
+    },
+}
+
+/// Where and how to reach AWS.
+#[derive(Debug, Args, Clone)]
+pub struct AwsArgs {
+    /// The AWS profile to use (default: AWS_PROFILE, then the default profile). Any
+    /// credential source of the AWS SDK works: environment, SSO, instance and container
+    /// roles, web identity.
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+
+    /// The home region: where the first calls go, and the region where compute is
+    /// expected when --allowed-regions is not given. Default: AWS_REGION or the profile's.
+    #[arg(long)]
+    pub region: Option<String>,
+
+    /// Send every AWS call to this endpoint (an emulator such as moto_server). The SDK's
+    /// AWS_ENDPOINT_URL works too.
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Scan only these regions (comma-separated). Default: every enabled region.
+    #[arg(long, value_delimiter = ',', value_name = "REGION,...")]
+    pub regions: Option<Vec<String>>,
+
+    /// Most AWS requests in flight at once, across all regions and services.
+    #[arg(long, default_value_t = 32, value_name = "N")]
+    pub concurrency: usize,
+
+    /// Attempts per AWS call, the first included (the SDK's adaptive retry handles
+    /// throttling and transient errors between them).
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub max_attempts: u32,
+
+    /// Deadline of one AWS call, retries included, in seconds. A call past it makes
+    /// the checks that needed it `error`.
+    #[arg(long, default_value_t = 60, value_name = "SECONDS")]
+    pub call_timeout: u64,
+
+    /// No progress bar (it is shown on stderr only when stderr is a terminal).
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+/// Which checks to run.
+#[derive(Debug, Args, Clone)]
+pub struct SelectArgs {
+    /// Run only these checks (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub checks: Option<Vec<String>>,
+
+    /// Skip these checks (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub skip_checks: Option<Vec<String>>,
+}
+
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    #[command(flatten)]
+    pub select: SelectArgs,
+
+    /// Regions where EC2 compute is expected (comma-separated). Instances and spot
+    /// requests elsewhere fail unused-region-compute. Default: the home region.
+    #[arg(long, value_delimiter = ',', value_name = "REGION,...")]
+    pub allowed_regions: Option<Vec<String>>,
+
+    /// Evaluate a saved inventory (from `hiyari collect`) instead of scanning: no AWS
+    /// calls are made.
+    #[arg(long, value_name = "FILE")]
+    pub inventory: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Where to write reports. `PATH` writes the --format output there instead of
+    /// stdout; `FORMAT=PATH` writes that format there as well (e.g. `sarif=hiyari.sarif`).
+    /// Repeat it to write several formats from one scan. `-` is stdout.
+    #[arg(long, short, value_name = "[FORMAT=]PATH", value_parser = parse_output)]
+    pub output: Vec<OutputSpec>,
+
+    /// The repository file SARIF results point at (at line 1), as a path relative to
+    /// the repository root. Default: the configuration file, else `hiyari.toml`.
+    #[arg(long, value_name = "PATH")]
+    pub sarif_location: Option<String>,
+
+    /// Exit 1 when an unmuted fail of this severity or worse exists.
+    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
+    pub fail_on: Severity,
+
+    /// List passing checks in the table too (JSON always has them).
+    #[arg(long)]
+    pub show_pass: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    #[command(flatten)]
+    pub select: SelectArgs,
+
+    /// Where to write the inventory (JSON). `-` for stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A readable table, grouped by severity, with a summary line.
+    Table,
+    /// The `hiyari.report/v1` JSON contract, for CI and SIEM.
+    Json,
+    /// OCSF 1.3 Compliance Finding events, one JSON object per line, for a SIEM.
+    Ocsf,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// JUnit XML, one test suite per check, for CI test reports.
+    Junit,
+    /// AWS Security Finding Format (a JSON array), for Security Hub BatchImportFindings.
+    Asff,
+    /// CSV with a header row, one row per finding.
+    Csv,
+    /// The pre-handover checklist in Markdown.
+    Markdown,
+    /// The pre-handover checklist as one self-contained HTML file.
+    Html,
+}
+
+/// One `--output`: a path for the --format output (`format` is `None`), or
+/// `FORMAT=PATH`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: Option<Format>,
+    pub path: PathBuf,
+}
+
+fn parse_output(s: &str) -> Result<OutputSpec, String> {
+    if let Some((name, path)) = s.split_once('=') {
+        if let Ok(format) = Format::from_str(name, true) {
+            if path.is_empty() {
+                return Err(format!("no path after `{name}=`; write `{name}=FILE`"));
+            }
+            return Ok(OutputSpec {
+                format: Some(format),
+                path: PathBuf::from(path),
+            });
+        }
+    }
+    if s.is_empty() {
+        return Err("empty path".into());
+    }
+    Ok(OutputSpec {
+        format: None,
+        path: PathBuf::from(s),
+    })
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}

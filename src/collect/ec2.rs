@@ -1,0 +1,309 @@
+//! EC2, per region: images, public snapshots, instances, spot requests and fleets,
+//! security groups and network interfaces. One paged list call each; never a call per
+//! resource.
+
+use aws_sdk_ec2::types::{Filter, PermissionGroup, SnapshotAttributeName};
+use futures::future::join_all;
+use hiyari_checks::inventory::{
+    EgressRule, Image, Instance, NetworkInterface, SecurityGroup, Snapshot, SpotFleet, SpotRequest,
+};
+use hiyari_checks::CollectError;
+
+use super::{pages, ts, Session};
+
+type Ec2 = aws_sdk_ec2::Client;
+
+fn filter(name: &str, values: &[&str]) -> Filter {
+    Filter::builder()
+        .name(name)
+        .set_values(Some(values.iter().map(|v| v.to_string()).collect()))
+        .build()
+}
+
+/// AMIs the account owns.
+pub async fn images(s: &Session, ec2: &Ec2) -> Result<Vec<Image>, CollectError> {
+    let mut v = Vec::new();
+    pages(
+        &s.limiter,
+        "ec2:DescribeImages",
+        |t| {
+            ec2.describe_images()
+                .owners("self")
+                .max_results(1000)
+                .set_next_token(t)
+                .send()
+        },
+        |out| {
+            v.extend(out.images().iter().map(|i| Image {
+                id: i.image_id().unwrap_or_default().to_string(),
+                name: i.name().map(str::to_string),
+                owner_id: i.owner_id().map(str::to_string),
+                public: i.public().unwrap_or(false),
+                creation_date: i.creation_date().map(str::to_string),
+            }));
+            out.next_token().map(str::to_string)
+        },
+    )
+    .await?;
+    Ok(v)
+}
+
+/// Snapshots anyone can restore, as returned for `OwnerIds=self`,
+/// `RestorableByUserIds=all`.
+pub async fn public_snapshots(s: &Session, ec2: &Ec2) -> Result<Vec<Snapshot>, CollectError> {
+    let mut v = Vec::new();
+    pages(
+        &s.limiter,
+        "ec2:DescribeSnapshots",
+        |t| {
+            ec2.describe_snapshots()
+                .owner_ids("self")
+                .restorable_by_user_ids("all")
+                .max_results(1000)
+                .set_next_token(t)
+                .send()
+        },
+        |out| {
+            // Emulators (and some partitions) answer with others' public snapshots too:
+            // keep only the account's own (or those whose owner is not stated).
+            let me = s.identity.account_id.as_str();
+            let ours = out
+                .snapshots()
+                .iter()
+                .filter(|sn| sn.owner_id().is_none_or(|o| o == me));
+            v.extend(ours.map(|sn| Snapshot {
+                id: sn.snapshot_id().unwrap_or_default().to_string(),
+                owner_id: sn.owner_id().map(str::to_string),
+                volume_id: sn.volume_id().map(str::to_string),
+                volume_size_gib: sn.volume_size(),
+                description: sn.description().map(str::to_string),
+                start_time: ts(sn.start_time()),
+                encrypted: sn.encrypted(),
+                create_volume_permission_all: None,
+                permission_error: None,
+            }));
+            out.next_token().map(str::to_string)
+        },
+    )
+    .await?;
+    // Confirm each candidate's permission: one call per snapshot the list called public
+    // (none on an account without public snapshots). An unreadable attribute leaves the
+    // listing to decide, and says why.
+    join_all(v.iter_mut().map(|sn| async move {
+        let got = s
+            .limiter
+            .call(
+                "ec2:DescribeSnapshotAttribute",
+                ec2.describe_snapshot_attribute()
+                    .snapshot_id(&sn.id)
+                    .attribute(SnapshotAttributeName::CreateVolumePermission)
+                    .send(),
+            )
+            .await;
+        match got {
+            Ok(out) => {
+                sn.create_volume_permission_all = Some(
+                    out.create_volume_permissions()
+                        .iter()
+                        .any(|p| p.group() == Some(&PermissionGroup::All)),
+                )
+            }
+            Err(e) => sn.permission_error = Some(e),
+        }
+    }))
+    .await;
+    Ok(v)
+}
+
+/// Instances that exist (pending, running, stopping, stopped).
+pub async fn instances(s: &Session, ec2: &Ec2) -> Result<Vec<Instance>, CollectError> {
+    let mut v = Vec::new();
+    pages(
+        &s.limiter,
+        "ec2:DescribeInstances",
+        |t| {
+            ec2.describe_instances()
+                .filters(filter(
+                    "instance-state-name",
+                    &["pending", "running", "stopping", "stopped"],
+                ))
+                .max_results(1000)
+                .set_next_token(t)
+                .send()
+        },
+        |out| {
+            for r in out.reservations() {
+                v.extend(r.instances().iter().map(|i| {
+                    Instance {
+                        id: i.instance_id().unwrap_or_default().to_string(),
+                        state: i
+                            .state()
+                            .and_then(|st| st.name())
+                            .map(|n| n.as_str().to_string())
+                            .unwrap_or_else(|| "unknown".into()),
+                        instance_type: i.instance_type().map(|t| t.as_str().to_string()),
+                        launch_time: ts(i.launch_time()),
+                        spot_request_id: i.spot_instance_request_id().map(str::to_string),
+                        name: i
+                            .tags()
+                            .iter()
+                            .find(|t| t.key() == Some("Name"))
+                            .and_then(|t| t.value())
+                            .map(str::to_string),
+                    }
+                }));
+            }
+            out.next_token().map(str::to_string)
+        },
+    )
+    .await?;
+    Ok(v)
+}
+
+/// Spot instance requests that are open or active.
+pub async fn spot_requests(s: &Session, ec2: &Ec2) -> Result<Vec<SpotRequest>, CollectError> {
+    let mut v = Vec::new();
+    pages(
+        &s.limiter,
+        "ec2:DescribeSpotInstanceRequests",
+        |t| {
+            ec2.describe_spot_instance_requests()
+                .filters(filter("state", &["open", "active"]))
+                .max_results(1000)
+                .set_next_token(t)
+                .send()
+        },
+        |out| {
+            v.extend(out.spot_instance_requests().iter().map(|r| {
+                SpotRequest {
+                    id: r.spot_instance_request_id().unwrap_or_default().to_string(),
+                    state: r
+                        .state()
+                        .map(|st| st.as_str().to_string())
+                        .unwrap_or_else(|| "unknown".into()),
+                    instance_type: r
+                        .launch_specification()
+                        .and_then(|l| l.instance_type())
+                        .map(|t| t.as_str().to_string()),
+                    create_time: ts(r.create_time()),
+                    instance_id: r.instance_id().map(str::to_string),
+                }
+            }));
+            out.next_token().map(str::to_string)
+        },
+    )
+    .await?;
+    Ok(v)
+}
+
+/// Spot fleet requests (every state: the check keeps active and modifying ones).
+pub async fn spot_fleets(s: &Session, ec2: &Ec2) -> Result<Vec<SpotFleet>, CollectError> {
+    let mut v = Vec::new();
+    pages(
+        &s.limiter,
+        "ec2:DescribeSpotFleetRequests",
+        |t| {
+            ec2.describe_spot_fleet_requests()
+                .max_results(1000)
+                .set_next_token(t)
+                .send()
+        },
+        |out| {
+            v.extend(out.spot_fleet_request_configs().iter().map(|c| {
+                SpotFleet {
+                    id: c.spot_fleet_request_id().unwrap_or_default().to_string(),
+                    state: c
+                        .spot_fleet_request_state()
+                        .map(|st| st.as_str().to_string())
+                        .unwrap_or_else(|| "unknown".into()),
+                    target_capacity: c
+                        .spot_fleet_request_config()
+                        .and_then(|cfg| cfg.target_capacity()),
+                    create_time: ts(c.create_time()),
+                }
+            }));
+            out.next_token().map(str::to_string)
+        },
+    )
+    .await?;
+    Ok(v)
+}
+
+pub async fn security_groups(s: &Session, ec2: &Ec2) -> Result<Vec<SecurityGroup>, CollectError> {
+    let mut v = Vec::new();
+    pages(
+        &s.limiter,
+        "ec2:DescribeSecurityGroups",
+        |t| {
+            ec2.describe_security_groups()
+                .max_results(1000)
+                .set_next_token(t)
+                .send()
+        },
+        |out| {
+            v.extend(out.security_groups().iter().map(|g| {
+                SecurityGroup {
+                    id: g.group_id().unwrap_or_default().to_string(),
+                    name: g.group_name().map(str::to_string),
+                    vpc_id: g.vpc_id().map(str::to_string),
+                    owner_id: g.owner_id().map(str::to_string),
+                    egress: g
+                        .ip_permissions_egress()
+                        .iter()
+                        .map(|p| EgressRule {
+                            protocol: p.ip_protocol().unwrap_or("-1").to_string(),
+                            from_port: p.from_port(),
+                            to_port: p.to_port(),
+                            ipv4_ranges: p
+                                .ip_ranges()
+                                .iter()
+                                .filter_map(|r| r.cidr_ip().map(str::to_string))
+                                .collect(),
+                            ipv6_ranges: p
+                                .ipv6_ranges()
+                                .iter()
+                                .filter_map(|r| r.cidr_ipv6().map(str::to_string))
+                                .collect(),
+                        })
+                        .collect(),
+                }
+            }));
+            out.next_token().map(str::to_string)
+        },
+    )
+    .await?;
+    Ok(v)
+}
+
+pub async fn network_interfaces(
+    s: &Session,
+    ec2: &Ec2,
+) -> Result<Vec<NetworkInterface>, CollectError> {
+    let mut v = Vec::new();
+    pages(
+        &s.limiter,
+        "ec2:DescribeNetworkInterfaces",
+        |t| {
+            ec2.describe_network_interfaces()
+                .max_results(1000)
+                .set_next_token(t)
+                .send()
+        },
+        |out| {
+            v.extend(out.network_interfaces().iter().map(|n| {
+                NetworkInterface {
+                    id: n.network_interface_id().unwrap_or_default().to_string(),
+                    group_ids: n
+                        .groups()
+                        .iter()
+                        .filter_map(|g| g.group_id().map(str::to_string))
+                        .collect(),
+                    description: n.description().map(str::to_string),
+                }
+            }));
+            out.next_token().map(str::to_string)
+        },
+    )
+    .await?;
+    Ok(v)
+}

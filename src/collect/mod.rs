@@ -1,0 +1,317 @@
+//! Collection: the only code that talks to AWS.
+//!
+//! One module per service. [`collect_account`] fills an [`AccountInventory`] for the
+//! sources the selected checks need, running every region and every service at once
+//! under one bound on requests in flight ([`Limiter`]). Every piece is a `Collected<T>`:
+//! an API that fails leaves its error in the inventory, for the checks to report, and
+//! never stops the rest of the scan.
+
+pub mod billing;
+pub mod ec2;
+pub mod guardduty;
+pub mod iam;
+pub mod session;
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+use hiyari_checks::inventory::{AccountInventory, BillingInventory, IamInventory, RegionInventory};
+use hiyari_checks::{CollectError, Collected, Source};
+use indicatif::ProgressBar;
+use tokio::sync::Semaphore;
+
+pub use session::Session;
+
+/// The bound on requests in flight, shared by every region, service and account of a
+/// scan, and the count of requests made.
+#[derive(Clone, Debug)]
+pub struct Limiter {
+    permits: Arc<Semaphore>,
+    operations: Arc<AtomicU64>,
+}
+
+impl Limiter {
+    pub fn new(concurrency: usize) -> Self {
+        Self {
+            permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            operations: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Runs one API call (one page) under the bound, mapping its error to a
+    /// [`CollectError`] naming `api`.
+    pub async fn call<T, E, F>(&self, api: &str, fut: F) -> Result<T, CollectError>
+    where
+        F: std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .expect("semaphore never closed");
+        self.operations.fetch_add(1, Ordering::Relaxed);
+        fut.await.map_err(|e| collect_error(api, e))
+    }
+
+    /// API operations started so far (each page counts; SDK retries do not).
+    pub fn operations(&self) -> u64 {
+        self.operations.load(Ordering::Relaxed)
+    }
+}
+
+/// Maps an SDK error to the API name, an error code and a message.
+pub fn collect_error<E>(api: &str, err: SdkError<E, HttpResponse>) -> CollectError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match &err {
+        SdkError::ServiceError(se) => {
+            let status = se.raw().status().as_u16();
+            let code = se
+                .err()
+                .code()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("HTTP{status}"));
+            let message = se
+                .err()
+                .message()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("HTTP status {status}"));
+            CollectError::new(api, code, message)
+        }
+        SdkError::TimeoutError(_) => CollectError::new(
+            api,
+            "TimeoutError",
+            "the call did not finish within the timeout",
+        ),
+        SdkError::DispatchFailure(d) => {
+            let code = if d.is_timeout() {
+                "TimeoutError"
+            } else if d.is_io() {
+                "ConnectionError"
+            } else {
+                "DispatchFailure"
+            };
+            CollectError::new(api, code, DisplayErrorContext(&err).to_string())
+        }
+        SdkError::ResponseError(_) => {
+            CollectError::new(api, "ResponseError", DisplayErrorContext(&err).to_string())
+        }
+        _ => CollectError::new(api, "SdkError", DisplayErrorContext(&err).to_string()),
+    }
+}
+
+/// Which sources to fetch.
+#[derive(Debug, Clone, Default)]
+pub struct Needs(BTreeSet<Source>);
+
+impl Needs {
+    pub fn of(sources: impl IntoIterator<Item = Source>) -> Self {
+        Self(sources.into_iter().collect())
+    }
+
+    pub fn has(&self, s: Source) -> bool {
+        self.0.contains(&s)
+    }
+
+    pub fn regional(&self) -> bool {
+        self.0.iter().any(|s| s.is_regional())
+    }
+}
+
+/// Runs `fut` only when `needed`.
+async fn maybe<T>(
+    needed: bool,
+    fut: impl std::future::Future<Output = Result<T, CollectError>>,
+) -> Collected<T> {
+    if needed {
+        Collected::from_result(fut.await)
+    } else {
+        Collected::NotCollected
+    }
+}
+
+/// Collects one account: the account-wide sources and every scanned region, all at once.
+pub async fn collect_account(
+    session: Arc<Session>,
+    needs: Needs,
+    progress: ProgressBar,
+) -> AccountInventory {
+    let scanned = session.regions.scanned.clone();
+    let units = scanned.len() as u64 * u64::from(needs.regional()) + 1;
+    progress.inc_length(units);
+
+    // The credential report takes seconds to generate: it starts first, in its own task.
+    let account_task = {
+        let s = session.clone();
+        let needs = needs.clone();
+        let progress = progress.clone();
+        tokio::spawn(async move {
+            let iam = s.iam();
+            let (summary, report, budgets, alarms) = tokio::join!(
+                maybe(
+                    needs.has(Source::AccountSummary),
+                    iam::account_summary(&s, &iam)
+                ),
+                maybe(
+                    needs.has(Source::CredentialReport),
+                    iam::credential_report(&s, &iam)
+                ),
+                maybe(needs.has(Source::Budgets), billing::budgets(&s)),
+                maybe(
+                    needs.has(Source::BillingAlarms),
+                    billing::billing_alarms(&s)
+                ),
+            );
+            progress.inc(1);
+            (
+                IamInventory {
+                    account_summary: summary,
+                    credential_report: report,
+                },
+                BillingInventory {
+                    budgets,
+                    billing_alarms: alarms,
+                },
+            )
+        })
+    };
+
+    let mut region_tasks = Vec::new();
+    if needs.regional() {
+        for region in scanned {
+            let s = session.clone();
+            let needs = needs.clone();
+            let progress = progress.clone();
+            region_tasks.push(tokio::spawn(async move {
+                let inv = collect_region(&s, &region, &needs).await;
+                progress.inc(1);
+                (region, inv)
+            }));
+        }
+    }
+
+    let (iam, billing) = account_task.await.unwrap_or_else(|e| {
+        let err = CollectError::new("hiyari", "InternalError", e.to_string());
+        (
+            IamInventory {
+                account_summary: Collected::Error(err.clone()),
+                credential_report: Collected::Error(err.clone()),
+            },
+            BillingInventory {
+                budgets: Collected::Error(err.clone()),
+                billing_alarms: Collected::Error(err),
+            },
+        )
+    });
+    let mut regional = std::collections::BTreeMap::new();
+    for t in region_tasks {
+        // A task that panicked leaves its region out; the checks then report every
+        // check of that region as an error (never a pass).
+        if let Ok((region, inv)) = t.await {
+            regional.insert(region, inv);
+        }
+    }
+    AccountInventory {
+        identity: session.identity.clone(),
+        home_region: session.home_region.clone(),
+        regions: session.regions.clone(),
+        iam,
+        billing,
+        regional,
+    }
+}
+
+/// Collects the regional sources of one region, all at once.
+async fn collect_region(s: &Session, region: &str, needs: &Needs) -> RegionInventory {
+    let ec2c = s.ec2(region);
+    let gd = s.guardduty(region);
+    let (
+        guardduty_detectors,
+        images,
+        public_snapshots,
+        instances,
+        spot_requests,
+        spot_fleets,
+        security_groups,
+        network_interfaces,
+    ) = tokio::join!(
+        maybe(
+            needs.has(Source::GuardDutyDetectors),
+            guardduty::detectors(s, &gd)
+        ),
+        maybe(needs.has(Source::Images), ec2::images(s, &ec2c)),
+        maybe(
+            needs.has(Source::PublicSnapshots),
+            ec2::public_snapshots(s, &ec2c)
+        ),
+        maybe(needs.has(Source::Instances), ec2::instances(s, &ec2c)),
+        maybe(
+            needs.has(Source::SpotRequests),
+            ec2::spot_requests(s, &ec2c)
+        ),
+        maybe(needs.has(Source::SpotFleets), ec2::spot_fleets(s, &ec2c)),
+        maybe(
+            needs.has(Source::SecurityGroups),
+            ec2::security_groups(s, &ec2c)
+        ),
+        maybe(
+            needs.has(Source::NetworkInterfaces),
+            ec2::network_interfaces(s, &ec2c)
+        ),
+    );
+    RegionInventory {
+        guardduty_detectors,
+        images,
+        public_snapshots,
+        instances,
+        spot_requests,
+        spot_fleets,
+        security_groups,
+        network_interfaces,
+    }
+}
+
+/// Formats an SDK timestamp as RFC 3339.
+pub fn ts(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
+    t.and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
+}
+
+/// Reads every page of a paged API: `send` makes the call for a page token, `each`
+/// takes the page and returns the next token. A token that repeats is an error, so a
+/// misbehaving endpoint cannot loop a scan forever.
+pub async fn pages<O, E, F, Fut>(
+    limiter: &Limiter,
+    api: &str,
+    mut send: F,
+    mut each: impl FnMut(O) -> Option<String>,
+) -> Result<(), CollectError>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = Result<O, SdkError<E, HttpResponse>>>,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let mut token: Option<String> = None;
+    loop {
+        let out = limiter.call(api, send(token.clone())).await?;
+        match each(out) {
+            Some(next) if !next.is_empty() => {
+                if token.as_deref() == Some(next.as_str()) {
+                    return Err(CollectError::new(
+                        api,
+                        "PaginationLoop",
+                        "the service returned the same page token twice",
+                    ));
+                }
+                token = Some(next);
+            }
+            _ => return Ok(()),
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! A session: credentials, who they belong to (STS GetCallerIdentity), which regions
+//! to scan (EC2 DescribeRegions), and the SDK clients, all sharing one HTTP connection
+//! pool, one retry policy and one request counter.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+use hiyari_checks::inventory::{Identity, Regions, SkippedRegion};
+use hiyari_checks::CollectError;
+
+use super::Limiter;
+
+/// What the user asked for on the command line.
+#[derive(Debug, Clone, Default)]
+pub struct SessionOptions {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+    /// `--regions`: narrow the scan to these.
+    pub regions: Option<Vec<String>>,
+    pub concurrency: usize,
+    pub max_attempts: u32,
+    /// Deadline of one call, retries included.
+    pub call_timeout: Duration,
+}
+
+/// A failure that stops the scan before it starts: no report, exit code 2.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error(
+        "no AWS region is configured: set AWS_REGION, a region in your profile, or pass --region"
+    )]
+    NoRegion,
+    #[error("the AWS credentials could not be used ({code}: {message}). Check AWS_PROFILE / --profile, run `aws sso login` if you use SSO, or refresh expired credentials")]
+    Credentials { code: String, message: String },
+    #[error("could not list the account's regions ({0}); grant ec2:DescribeRegions or name the regions with --regions")]
+    Regions(CollectError),
+    #[error("{0}")]
+    BadRegion(String),
+}
+
+/// Counts every HTTP request the SDK sends, retries included.
+#[derive(Debug, Clone, Default)]
+pub struct RequestCounter(Arc<AtomicU64>);
+
+impl RequestCounter {
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+impl Intercept for RequestCounter {
+    fn name(&self) -> &'static str {
+        "hiyari::RequestCounter"
+    }
+
+    fn read_before_transmit(
+        &self,
+        _context: &BeforeTransmitInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        self.0.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// An authenticated session on one account.
+#[derive(Debug)]
+pub struct Session {
+    pub sdk: SdkConfig,
+    pub identity: Identity,
+    pub home_region: Option<String>,
+    pub regions: Regions,
+    pub limiter: Limiter,
+    pub requests: RequestCounter,
+}
+
+macro_rules! client {
+    ($name:ident, $krate:ident) => {
+        pub fn $name(&self, region: &str) -> $krate::Client {
+            let conf = $krate::config::Builder::from(&self.sdk)
+                .region(Region::new(region.to_string()))
+                .interceptor(self.requests.clone())
+                .build();
+            $krate::Client::from_conf(conf)
+        }
+    };
+}
+
+impl Session {
+    /// Loads credentials, checks them with STS GetCallerIdentity, and lists regions.
+    pub async fn start(opts: &SessionOptions) -> Result<Session, SessionError> {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1)))
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(Duration::from_secs(5))
+                    .operation_timeout(opts.call_timeout)
+                    .build(),
+            );
+        if let Some(p) = &opts.profile {
+            loader = loader.profile_name(p);
+        }
+        if let Some(r) = &opts.region {
+            loader = loader.region(Region::new(r.clone()));
+        }
+        if let Some(u) = &opts.endpoint_url {
+            loader = loader.endpoint_url(u);
+        }
+        let sdk = loader.load().await;
+        let home_region = sdk.region().map(|r| r.to_string());
+        let Some(home) = home_region.clone() else {
+            return Err(SessionError::NoRegion);
+        };
+        let limiter = Limiter::new(opts.concurrency);
+        let requests = RequestCounter::default();
+        let mut session = Session {
+            sdk,
+            identity: Identity {
+                account_id: String::new(),
+                partition: String::new(),
+                principal_arn: String::new(),
+            },
+            home_region,
+            regions: Regions::default(),
+            limiter,
+            requests,
+        };
+
+        let sts = session.sts(&home);
+        let who = session
+            .limiter
+            .call("sts:GetCallerIdentity", sts.get_caller_identity().send())
+            .await
+            .map_err(|e| SessionError::Credentials {
+                code: e.code,
+                message: e.message,
+            })?;
+        let arn = who.arn().unwrap_or_default().to_string();
+        session.identity = Identity {
+            account_id: who.account().unwrap_or_default().to_string(),
+            partition: arn.split(':').nth(1).unwrap_or("aws").to_string(),
+            principal_arn: arn,
+        };
+        session.regions = session.list_regions(&home, opts.regions.as_deref()).await?;
+        Ok(session)
+    }
+
+    client!(sts, aws_sdk_sts);
+    client!(ec2, aws_sdk_ec2);
+    client!(guardduty, aws_sdk_guardduty);
+    client!(cloudwatch, aws_sdk_cloudwatch);
+    client!(budgets_in, aws_sdk_budgets);
+    client!(iam_in, aws_sdk_iam);
+
+    /// The region of the partition's global endpoints (IAM, Budgets, billing metrics).
+    pub fn global_region(&self) -> &'static str {
+        match self.identity.partition.as_str() {
+            "aws-cn" => "cn-north-1",
+            "aws-us-gov" => "us-gov-west-1",
+            _ => "us-east-1",
+        }
+    }
+
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        self.iam_in(self.global_region())
+    }
+
+    pub fn budgets(&self) -> aws_sdk_budgets::Client {
+        self.budgets_in(self.global_region())
+    }
+
+    async fn list_regions(
+        &self,
+        home: &str,
+        wanted: Option<&[String]>,
+    ) -> Result<Regions, SessionError> {
+        let ec2 = self.ec2(home);
+        let listed = self
+            .limiter
+            .call(
+                "ec2:DescribeRegions",
+                ec2.describe_regions().all_regions(true).send(),
+            )
+            .await;
+        let all: Vec<(String, String)> = match listed {
+            Ok(out) => out
+                .regions()
+                .iter()
+                .filter_map(|r| {
+                    Some((
+                        r.region_name()?.to_string(),
+                        r.opt_in_status()
+                            .unwrap_or("opt-in-not-required")
+                            .to_string(),
+                    ))
+                })
+                .collect(),
+            Err(e) => {
+                // Without the list, trust an explicit --regions, and say so.
+                return match wanted {
+                    Some(w) => {
+                        tracing::warn!(
+                            "could not list regions ({e}); scanning the --regions given without checking them"
+                        );
+                        Ok(Regions {
+                            scanned: w.to_vec(),
+                            skipped: vec![],
+                        })
+                    }
+                    None => Err(SessionError::Regions(e)),
+                };
+            }
+        };
+        plan_regions(&all, &self.identity.partition, wanted)
+    }
+}
+
+/// The partition a region name belongs to.
+pub fn partition_of(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else if region.starts_with("us-isob-") {
+        "aws-iso-b"
+    } else if region.starts_with("us-isof-") {
+        "aws-iso-f"
+    } else if region.starts_with("eu-isoe-") {
+        "aws-iso-e"
+    } else if region.starts_with("us-iso-") {
+        "aws-iso"
+    } else {
+        "aws"
+    }
+}
+
+/// Splits DescribeRegions' answer `(name, OptInStatus)` into scanned and skipped.
+pub fn plan_regions(
+    all: &[(String, String)],
+    partition: &str,
+    wanted: Option<&[String]>,
+) -> Result<Regions, SessionError> {
+    let mut enabled = Vec::new();
+    let mut skipped = Vec::new();
+    for (name, status) in all {
+        let p = partition_of(name);
+        if p != partition {
+            skipped.push(SkippedRegion {
+                region: name.clone(),
+                reason: format!("in partition {p}, not the caller's ({partition})"),
+            });
+        } else if status == "opt-in-not-required" || status == "opted-in" {
+            enabled.push(name.clone());
+        } else {
+            skipped.push(SkippedRegion {
+                region: name.clone(),
+                reason: format!("not opted in (OptInStatus {status})"),
+            });
+        }
+    }
+    let scanned = match wanted {
+        None => enabled,
+        Some(w) => {
+            for r in w {
+                if !enabled.contains(r) {
+                    let why = match all.iter().find(|(n, _)| n == r) {
+                        Some(_) => format!("region `{r}` is not enabled for this account"),
+                        None => format!("unknown region `{r}`"),
+                    };
+                    return Err(SessionError::BadRegion(format!(
+                        "{why}; --regions takes enabled regions of the account: {}",
+                        enabled.join(",")
+                    )));
+                }
+            }
+            for r in &enabled {
+                if !w.contains(r) {
+                    skipped.push(SkippedRegion {
+                        region: r.clone(),
+                        reason: "not selected (--regions)".into(),
+                    });
+                }
+            }
+            enabled.into_iter().filter(|r| w.contains(r)).collect()
+        }
+    };
+    let mut scanned = scanned;
+    scanned.sort();
+    skipped.sort_by(|a, b| a.region.cmp(&b.region));
+    Ok(Regions { scanned, skipped })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all() -> Vec<(String, String)> {
+        [
+            ("us-east-1", "opt-in-not-required"),
+            ("sa-east-1", "opt-in-not-required"),
+            ("ap-east-1", "opted-in"),
+            ("me-south-1", "not-opted-in"),
+            ("cn-north-1", "opt-in-not-required"),
+            ("us-gov-west-1", "opt-in-not-required"),
+        ]
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+    }
+
+    #[test]
+    fn scans_enabled_regions_of_the_callers_partition() {
+        let r = plan_regions(&all(), "aws", None).unwrap();
+        assert_eq!(r.scanned, ["ap-east-1", "sa-east-1", "us-east-1"]);
+        let skipped: Vec<_> = r.skipped.iter().map(|s| s.region.as_str()).collect();
+        assert_eq!(skipped, ["cn-north-1", "me-south-1", "us-gov-west-1"]);
+        assert!(r.skipped[1].reason.contains("not opted in"));
+        assert!(r.skipped[0].reason.contains("aws-cn"));
+    }
+
+    #[test]
+    fn narrows_and_rejects_unknown_or_disabled() {
+        let w = vec!["sa-east-1".to_string()];
+        let r = plan_regions(&all(), "aws", Some(&w)).unwrap();
+        assert_eq!(r.scanned, ["sa-east-1"]);
+        assert!(r
+            .skipped
+            .iter()
+            .any(|s| s.region == "us-east-1" && s.reason.contains("--regions")));
+        let err = plan_regions(&all(), "aws", Some(&["mars-1".to_string()])).unwrap_err();
+        assert!(err.to_string().contains("unknown region `mars-1`"), "{err}");
+        let err = plan_regions(&all(), "aws", Some(&["me-south-1".to_string()])).unwrap_err();
+        assert!(err.to_string().contains("not enabled"), "{err}");
+    }
+
+    #[test]
+    fn partitions() {
+        assert_eq!(partition_of("cn-northwest-1"), "aws-cn");
+        assert_eq!(partition_of("us-gov-east-1"), "aws-us-gov");
+        assert_eq!(partition_of("us-isob-east-1"), "aws-iso-b");
+        assert_eq!(partition_of("eu-central-2"), "aws");
+    }
+}

@@ -1,0 +1,338 @@
+//! The subcommands: audit, collect, checks, explain.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use hiyari_checks::inventory::{Inventory, INVENTORY_SCHEMA};
+use hiyari_checks::{all_checks, evaluate, find_check, Check, EvalOptions, Source};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::cli::{AuditArgs, AwsArgs, Cli, CollectArgs, Command, Format, OutputSpec, SelectArgs};
+use crate::collect::session::SessionOptions;
+use crate::collect::{collect_account, Needs, Session};
+use crate::report::common::ReportContext;
+use crate::report::{self, RenderOptions};
+
+pub async fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Audit(args) => audit(args).await,
+        Command::Collect(args) => collect(args).await,
+        Command::Checks => {
+            print_checks();
+            Ok(0)
+        }
+        Command::Policy(sel) => {
+            print!("{}", policy(&select(&sel)?));
+            Ok(0)
+        }
+        Command::Explain { id } => explain(&id),
+    }
+}
+
+/// The checks selected by --checks and --skip-checks; an unknown id is an error.
+fn select(sel: &SelectArgs) -> Result<Vec<&'static dyn Check>> {
+    let known = || {
+        all_checks()
+            .iter()
+            .map(|c| c.meta().id)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for id in sel.checks.iter().chain(sel.skip_checks.iter()).flatten() {
+        if find_check(id).is_none() {
+            bail!("unknown check `{id}`; the checks are: {}", known());
+        }
+    }
+    let chosen: Vec<_> = all_checks()
+        .iter()
+        .copied()
+        .filter(|c| {
+            sel.checks
+                .as_ref()
+                .is_none_or(|l| l.iter().any(|id| id == c.meta().id))
+        })
+        .filter(|c| {
+            !sel.skip_checks
+                .as_ref()
+                .is_some_and(|l| l.iter().any(|id| id == c.meta().id))
+        })
+        .collect();
+    if chosen.is_empty() {
+        bail!("no check is selected; see `hiyari checks`");
+    }
+    Ok(chosen)
+}
+
+fn needs(checks: &[&dyn Check]) -> Needs {
+    Needs::of(checks.iter().flat_map(|c| c.meta().sources.iter().copied()))
+}
+
+fn now() -> String {
+    let f = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+    time::OffsetDateTime::now_utc()
+        .format(&f)
+        .unwrap_or_default()
+}
+
+fn progress_bar(aws: &AwsArgs) -> ProgressBar {
+    if aws.no_progress || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let pb = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
+    pb.set_style(
+        ProgressStyle::with_template(
+            "{spinner} scanning {pos}/{len} region and account units  {elapsed}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    pb.enable_steady_tick(Duration::from_millis(120));
+    pb
+}
+
+/// Scans the account: identity, regions, then every needed source at once.
+async fn scan(aws: &AwsArgs, checks: &[&dyn Check]) -> Result<Inventory> {
+    let opts = SessionOptions {
+        profile: aws.profile.clone(),
+        region: aws.region.clone(),
+        endpoint_url: aws.endpoint_url.clone(),
+        regions: aws.regions.clone(),
+        concurrency: aws.concurrency,
+        max_attempts: aws.max_attempts,
+        call_timeout: Duration::from_secs(aws.call_timeout.max(1)),
+    };
+    if aws.concurrency == 0 {
+        bail!("--concurrency must be at least 1");
+    }
+    let started = Instant::now();
+    let session = Arc::new(Session::start(&opts).await?);
+    tracing::info!(
+        account = %session.identity.account_id,
+        principal = %session.identity.principal_arn,
+        regions = session.regions.scanned.len(),
+        "scanning"
+    );
+    let pb = progress_bar(aws);
+    let account = collect_account(session.clone(), needs(checks), pb.clone()).await;
+    pb.finish_and_clear();
+    eprintln!(
+        "Scanned account {} in {} region(s) in {:.1}s with {} AWS API calls ({} HTTP requests with retries).",
+        session.identity.account_id,
+        session.regions.scanned.len(),
+        started.elapsed().as_secs_f64(),
+        session.limiter.operations(),
+        session.requests.get(),
+    );
+    Ok(Inventory {
+        schema: INVENTORY_SCHEMA.into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        collected_at: now(),
+        accounts: vec![account],
+    })
+}
+
+fn load_inventory(path: &Path) -> Result<Inventory> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read inventory {}", path.display()))?;
+    let inv: Inventory = serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not a valid hiyari inventory (line {}, column {}: {}); make one with `hiyari collect --output FILE`",
+            path.display(),
+            e.line(),
+            e.column(),
+            e
+        )
+    })?;
+    if inv.schema != INVENTORY_SCHEMA {
+        bail!(
+            "{} has schema `{}`; this hiyari reads `{INVENTORY_SCHEMA}`",
+            path.display(),
+            inv.schema
+        );
+    }
+    if inv.accounts.is_empty() {
+        bail!("{} holds no account", path.display());
+    }
+    Ok(inv)
+}
+
+fn write_out(path: Option<&Path>, text: &str) -> Result<()> {
+    match path {
+        Some(p) if p != Path::new("-") => {
+            std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))
+        }
+        _ => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+                .context("cannot write the report to stdout")
+        }
+    }
+}
+
+/// What `audit` writes where: the --format output (to a plain `--output PATH`, else
+/// stdout), then every `--output FORMAT=PATH`. Checked before the scan, so a mistake
+/// costs no scan: one plain path at most, one output per file, one on stdout.
+fn output_plan(args: &AuditArgs) -> Result<Vec<(Format, Option<PathBuf>)>> {
+    let plain: Vec<&OutputSpec> = args.output.iter().filter(|o| o.format.is_none()).collect();
+    if plain.len() > 1 {
+        bail!(
+            "--output is given {} plain paths; give one for the --format output and write other formats as FORMAT=PATH (e.g. --output sarif=hiyari.sarif)",
+            plain.len()
+        );
+    }
+    let mut plan = vec![(args.format, plain.first().map(|o| o.path.clone()))];
+    plan.extend(
+        args.output
+            .iter()
+            .filter_map(|o| Some((o.format?, Some(o.path.clone())))),
+    );
+    let mut seen: Vec<&Path> = Vec::new();
+    for (_, path) in &plan {
+        let p = path.as_deref().unwrap_or(Path::new("-"));
+        if seen.contains(&p) {
+            if p == Path::new("-") {
+                bail!("two outputs go to stdout; write one of them to a file with FORMAT=PATH");
+            }
+            bail!(
+                "two outputs go to {}; give each format its own file",
+                p.display()
+            );
+        }
+        seen.push(p);
+    }
+    Ok(plan)
+}
+
+async fn audit(args: AuditArgs) -> Result<u8> {
+    let checks = select(&args.select)?;
+    let outputs = output_plan(&args)?;
+    let started_at = now();
+    let inventory = match &args.inventory {
+        Some(path) => load_inventory(path)?,
+        None => scan(&args.aws, &checks).await?,
+    };
+    let opts = EvalOptions {
+        allowed_regions: args.allowed_regions.clone(),
+    };
+    if let Some(allowed) = &args.allowed_regions {
+        for acc in &inventory.accounts {
+            let known = |r: &String| {
+                acc.regions.scanned.contains(r)
+                    || acc.regions.skipped.iter().any(|s| &s.region == r)
+            };
+            for r in allowed.iter().filter(|r| !known(r)) {
+                tracing::warn!(
+                    "--allowed-regions names `{r}`, which is not a region of account {}",
+                    acc.identity.account_id
+                );
+            }
+        }
+    }
+    let report = evaluate(&inventory, &checks, &opts, started_at, now());
+    let context = ReportContext {
+        config: None,
+        sarif_location: args.sarif_location.clone(),
+        home_regions: inventory
+            .accounts
+            .iter()
+            .filter_map(|a| Some((a.identity.account_id.clone(), a.home_region.clone()?)))
+            .collect(),
+    };
+    // One scan, every requested format.
+    for (format, path) in &outputs {
+        let to_stdout = path.as_deref().is_none_or(|p| p == Path::new("-"));
+        let color = to_stdout
+            && std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let text = report::render(
+            &report,
+            *format,
+            &RenderOptions {
+                color,
+                show_pass: args.show_pass,
+                context: context.clone(),
+            },
+        );
+        write_out(path.as_deref(), &text)?;
+    }
+    let code = report.exit_code(args.fail_on);
+    Ok(code as u8)
+}
+
+async fn collect(args: CollectArgs) -> Result<u8> {
+    let checks = select(&args.select)?;
+    let inventory = scan(&args.aws, &checks).await?;
+    let mut text =
+        serde_json::to_string_pretty(&inventory).context("cannot serialise the inventory")?;
+    text.push('\n');
+    write_out(Some(&args.output), &text)?;
+    Ok(0)
+}
+
+/// Calls every scan makes, whatever the checks: who am I, and which regions.
+const SESSION_ACTIONS: [&str; 2] = ["sts:GetCallerIdentity", "ec2:DescribeRegions"];
+
+/// The IAM policy for `checks`: the session's actions and each check's, nothing else.
+pub fn policy(checks: &[&dyn Check]) -> String {
+    let mut actions: Vec<&str> = SESSION_ACTIONS
+        .iter()
+        .copied()
+        .chain(checks.iter().flat_map(|c| c.meta().iam_actions()))
+        .collect();
+    actions.sort_unstable();
+    actions.dedup();
+    let doc = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "HiyariReadOnlyAudit",
+            "Effect": "Allow",
+            "Action": actions,
+            "Resource": "*",
+        }],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("policy serialises");
+    s.push('\n');
+    s
+}
+
+fn print_checks() {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    t.set_header(["Id", "Severity", "Scope", "Title", "Incidents"]);
+    for c in all_checks() {
+        let m = c.meta();
+        t.add_row([
+            m.id.to_string(),
+            m.severity.to_string(),
+            m.scope.as_str().to_string(),
+            m.title.to_string(),
+            m.incidents.join("\n"),
+        ]);
+    }
+    println!("{t}");
+}
+
+fn explain(id: &str) -> Result<u8> {
+    let Some(check) = find_check(id) else {
+        bail!("unknown check `{id}`; `hiyari checks` lists them");
+    };
+    let m = check.meta();
+    let calls: Vec<&str> = m
+        .sources
+        .iter()
+        .flat_map(|s: &Source| s.api_calls().iter().copied())
+        .collect();
+    println!("{} — {}", m.id, m.title);
+    println!("Severity: {}    Scope: {}", m.severity, m.scope.as_str());
+    println!("Incidents: {}", m.incidents.join(", "));
+    println!("\nWhy it matters\n  {}", m.rationale);
+    println!("\nWhat is checked\n  {}", m.description);
+    println!("\nAPI calls\n  {}", calls.join(", "));
+    println!("\nIAM actions needed\n  {}", m.iam_actions().join(", "));
+    println!("\nHow to fix it\n  {}", m.remediation);
+    Ok(0)
+}

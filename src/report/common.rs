@@ -1,0 +1,486 @@
+//! What the report formats share: the context a report is rendered with (what the
+//! [`Report`] itself does not hold), escaping for each output syntax, and the checklist
+//! view of a report (one item per check and account) that the Markdown and HTML
+//! handover checklists print.
+//!
+//! Everything that comes from the account (resource ids and names, messages, evidence,
+//! error messages) is chosen by whoever controls the account: each format escapes it
+//! with the function for its syntax here, never by hand.
+//!
+//! The format modules (`ocsf`, `sarif`, `junit`, `asff`, `csv`, `markdown`, `html` and
+//! this one) depend only on `hiyari_checks` and on each other, never on the rest of the
+//! binary, so that `tests/report_formats.rs` compiles them in as they are and renders a
+//! fixed report with them.
+
+use std::collections::BTreeMap;
+
+use hiyari_checks::{all_checks, find_check, CheckMeta, Finding, Report, Severity, Status};
+
+/// The project's home page, named in the formats that carry a product URL.
+pub const HOMEPAGE: &str = "https://github.com/hiyari-dev/hiyari";
+
+/// What a renderer needs beyond the report.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReportContext {
+    /// The configuration file the scan used; `None` when there was none.
+    pub config: Option<String>,
+    /// The repository file SARIF results are anchored to (`--sarif-location`).
+    pub sarif_location: Option<String>,
+    /// Per account id, its home region: where ASFF findings are to be imported
+    /// (the region of their `ProductArn`).
+    pub home_regions: BTreeMap<String, String>,
+}
+
+impl ReportContext {
+    /// The file SARIF results point at: `--sarif-location`, else the configuration
+    /// file, else `hiyari.toml` (where a configuration would be).
+    pub fn sarif_anchor(&self) -> &str {
+        self.sarif_location
+            .as_deref()
+            .or(self.config.as_deref())
+            .unwrap_or("hiyari.toml")
+    }
+}
+
+/// The metadata of a check the registry knows.
+pub fn meta(check: &str) -> Option<&'static CheckMeta> {
+    find_check(check).map(|c| c.meta())
+}
+
+/// The check's title, or its id when the registry does not know it.
+pub fn title(check: &str) -> &str {
+    meta(check).map(|m| m.title).unwrap_or(check)
+}
+
+/// The checks that have findings in the report: registry order first, then any id
+/// the registry does not know (from a newer inventory), sorted.
+pub fn checks_in(report: &Report) -> Vec<&str> {
+    let mut out: Vec<&str> = all_checks()
+        .iter()
+        .map(|c| c.meta().id)
+        .filter(|id| report.findings.iter().any(|f| f.check == *id))
+        .collect();
+    let mut unknown: Vec<&str> = report
+        .findings
+        .iter()
+        .map(|f| f.check.as_str())
+        .filter(|id| find_check(id).is_none())
+        .collect();
+    unknown.sort_unstable();
+    unknown.dedup();
+    out.extend(unknown);
+    out
+}
+
+/// The partition of an account of the report (`aws` when the report does not list it).
+pub fn partition<'a>(report: &'a Report, account: &str) -> &'a str {
+    report
+        .accounts
+        .iter()
+        .find(|a| a.id == account)
+        .map(|a| a.partition.as_str())
+        .unwrap_or("aws")
+}
+
+/// False for the account or a region as a whole (`AWS::::Account`, `AWS::::Region`),
+/// which the finding's place already names.
+pub fn names_a_resource(f: &Finding) -> bool {
+    !matches!(f.resource.kind.as_str(), "AWS::::Account" | "AWS::::Region")
+}
+
+/// What a finding is about, in one string: the ARN when there is one, else the id.
+pub fn resource_name(f: &Finding) -> &str {
+    f.resource.arn.as_deref().unwrap_or(&f.resource.id)
+}
+
+/// Severity as a capitalised word ("Critical").
+pub fn severity_caption(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "Critical",
+        Severity::High => "High",
+        Severity::Medium => "Medium",
+        Severity::Low => "Low",
+        Severity::Info => "Informational",
+    }
+}
+
+/// Milliseconds since the Unix epoch of an RFC 3339 time, as the report writes them.
+pub fn epoch_millis(rfc3339: &str) -> Option<i64> {
+    let t = time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .ok()?;
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok()
+}
+
+/// At most `max` characters of `s`, ending in `…` when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// True for characters that must not act in a document: control characters (escape
+/// sequences, carriage returns, newlines, NUL), bidirectional overrides that reorder
+/// what is shown, line separators, and the non-characters XML forbids.
+fn is_hostile(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{061C}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{FFFE}'
+                | '\u{FFFF}'
+        )
+}
+
+/// `s` with every control character, bidirectional override and XML non-character
+/// shown as a `\u{..}` escape: the text reads the same in any viewer and cannot change
+/// the layout (no line breaks, no reordering).
+pub fn visible(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if is_hostile(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Escapes text for XML and HTML, in element content and in quoted attribute values
+/// alike. Control characters become visible escapes first (XML 1.0 cannot carry most
+/// of them at all).
+pub fn xml(s: &str) -> String {
+    let v = visible(s);
+    let mut out = String::with_capacity(v.len() + 16);
+    for c in v.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes text for inline Markdown (CommonMark and GitHub's dialect), in paragraphs,
+/// list items and table cells: every character that can start inline markup gets a
+/// backslash (emphasis, code, links and images — `(` and `!` are inert once `[` is
+/// escaped —, raw HTML and autolinks, entities, table cells, strikethrough, math,
+/// mentions), and line breaks become visible escapes, so the text stays one line of
+/// plain text and no line of it can start a block.
+pub fn markdown(s: &str) -> String {
+    let v = visible(s);
+    let mut out = String::with_capacity(v.len() + 16);
+    for c in v.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '$' | '&' | '@'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// An inline Markdown code span holding `s` literally: for identifiers (resource ids,
+/// ARNs, regions). Nothing inside a code span is markup (no links, no HTML, no
+/// mentions); the fence is one backtick longer than the longest run of backticks in the
+/// text, and the padding spaces are the ones CommonMark strips.
+pub fn markdown_code(s: &str) -> String {
+    let v = visible(s);
+    let mut longest = 0;
+    let mut run = 0;
+    for c in v.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    format!("{fence} {v} {fence}")
+}
+
+/// Prose with `code` spans (the checks' descriptions and remediations): its plain parts
+/// and its code parts, in order. A backtick with no partner opens a code part that runs
+/// to the end.
+pub fn prose_parts(s: &str) -> Vec<(bool, &str)> {
+    s.split('`')
+        .enumerate()
+        .filter(|(_, part)| !part.is_empty())
+        .map(|(i, part)| (i % 2 == 1, part))
+        .collect()
+}
+
+/// Prose with `code` spans as Markdown: plain parts escaped, code parts as code spans.
+pub fn markdown_prose(s: &str) -> String {
+    prose_parts(s)
+        .into_iter()
+        .map(|(code, p)| if code { markdown_code(p) } else { markdown(p) })
+        .collect()
+}
+
+/// Prose with `code` spans as HTML: plain parts escaped, code parts in `<code>`.
+pub fn html_prose(s: &str) -> String {
+    prose_parts(s)
+        .into_iter()
+        .map(|(code, p)| {
+            if code {
+                format!("<code>{}</code>", xml(p))
+            } else {
+                xml(p)
+            }
+        })
+        .collect()
+}
+
+/// One CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break,
+/// quotes doubled. A cell a spreadsheet would read as a formula (starting with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so it is shown as
+/// text and never evaluated. Control characters become visible escapes first.
+pub fn csv(s: &str) -> String {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let mut v = visible(s);
+    if formula {
+        v.insert(0, '\'');
+    }
+    if v.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", v.replace('"', "\"\""))
+    } else {
+        v
+    }
+}
+
+/// Counts of one account's findings by severity (rows, most severe first) and status
+/// (columns: fail, error, muted, pass).
+pub fn counts<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> [[usize; 4]; 5] {
+    let mut t = [[0usize; 4]; 5];
+    for f in findings {
+        let row = Severity::ALL
+            .iter()
+            .position(|s| *s == f.severity)
+            .unwrap_or(4);
+        let col = match f.status {
+            Status::Fail => 0,
+            Status::Error => 1,
+            Status::Muted => 2,
+            Status::Pass => 3,
+        };
+        t[row][col] += 1;
+    }
+    t
+}
+
+/// Where a checklist item stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ItemState {
+    /// At least one resource fails.
+    NotDone,
+    /// Nothing fails, but some scope could not be checked (or the check gave no result).
+    CouldNotCheck,
+    /// Nothing fails or is in error; some fails are accepted by the configuration.
+    Accepted,
+    /// Every scope was checked and passes.
+    Done,
+}
+
+impl ItemState {
+    /// The word the checklists show.
+    pub fn label(self) -> &'static str {
+        match self {
+            ItemState::NotDone => "not done",
+            ItemState::CouldNotCheck => "could not check",
+            ItemState::Accepted => "accepted",
+            ItemState::Done => "done",
+        }
+    }
+
+    /// A stable token for markup (classes, data attributes).
+    pub fn token(self) -> &'static str {
+        match self {
+            ItemState::NotDone => "not-done",
+            ItemState::CouldNotCheck => "could-not-check",
+            ItemState::Accepted => "accepted",
+            ItemState::Done => "done",
+        }
+    }
+}
+
+/// One check in one account, as a checklist item.
+#[derive(Debug)]
+pub struct ChecklistItem<'a> {
+    pub check: &'a str,
+    pub meta: Option<&'static CheckMeta>,
+    pub state: ItemState,
+    pub fails: Vec<&'a Finding>,
+    pub errors: Vec<&'a Finding>,
+    pub muted: Vec<&'a Finding>,
+    pub passes: Vec<&'a Finding>,
+}
+
+impl ChecklistItem<'_> {
+    pub fn title(&self) -> &str {
+        self.meta.map(|m| m.title).unwrap_or(self.check)
+    }
+
+    /// The check's severity (from the registry, else from its findings).
+    pub fn severity(&self) -> Option<Severity> {
+        self.meta.map(|m| m.severity).or_else(|| {
+            self.fails
+                .iter()
+                .chain(&self.errors)
+                .chain(&self.muted)
+                .chain(&self.passes)
+                .map(|f| f.severity)
+                .next()
+        })
+    }
+
+    /// The remediation text (the registry's, else the findings').
+    pub fn remediation(&self) -> &str {
+        self.meta.map(|m| m.remediation).unwrap_or_else(|| {
+            self.fails
+                .iter()
+                .chain(&self.errors)
+                .chain(&self.muted)
+                .chain(&self.passes)
+                .map(|f| f.remediation.as_str())
+                .next()
+                .unwrap_or("")
+        })
+    }
+
+    /// The incident tags the check answers.
+    pub fn incidents(&self) -> Vec<&str> {
+        match self.meta {
+            Some(m) => m.incidents.to_vec(),
+            None => self
+                .fails
+                .iter()
+                .chain(&self.errors)
+                .chain(&self.muted)
+                .chain(&self.passes)
+                .flat_map(|f| f.incidents.iter().map(String::as_str))
+                .take(8)
+                .collect(),
+        }
+    }
+}
+
+/// The checklist of one account: every check of the report, in registry order.
+pub fn checklist<'a>(report: &'a Report, account: &str) -> Vec<ChecklistItem<'a>> {
+    checks_in(report)
+        .into_iter()
+        .map(|check| {
+            let of = |s: Status| -> Vec<&'a Finding> {
+                report
+                    .findings
+                    .iter()
+                    .filter(|f| f.account == account && f.check == check && f.status == s)
+                    .collect()
+            };
+            let (fails, errors, muted, passes) = (
+                of(Status::Fail),
+                of(Status::Error),
+                of(Status::Muted),
+                of(Status::Pass),
+            );
+            let state = if !fails.is_empty() {
+                ItemState::NotDone
+            } else if !errors.is_empty() || (muted.is_empty() && passes.is_empty()) {
+                ItemState::CouldNotCheck
+            } else if !muted.is_empty() {
+                ItemState::Accepted
+            } else {
+                ItemState::Done
+            };
+            ChecklistItem {
+                check,
+                meta: meta(check),
+                state,
+                fails,
+                errors,
+                muted,
+                passes,
+            }
+        })
+        .collect()
+}
+
+/// The regions a list of findings covers, as one short phrase ("3 regions" or
+/// "account-wide"), for the lines that say what a passing check verified.
+pub fn scope_phrase(findings: &[&Finding]) -> String {
+    let mut regions: Vec<&str> = findings
+        .iter()
+        .filter_map(|f| f.region.as_deref())
+        .collect();
+    regions.sort_unstable();
+    regions.dedup();
+    let account_wide = findings.iter().any(|f| f.region.is_none());
+    match (regions.len(), account_wide) {
+        (0, _) => "account-wide".to_string(),
+        (1, false) => format!("in {}", regions[0]),
+        (n, false) => format!("in {n} regions"),
+        (n, true) => format!("account-wide and in {n} region(s)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_hold_against_hostile_text() {
+        let hostile = "a<script>&\"'\x1b[2J\r\n\u{202E}";
+        let x = xml(hostile);
+        assert!(!x.contains(['<', '>', '"', '\'']), "{x}");
+        assert!(!x.chars().any(|c| c.is_control()), "{x:?}");
+        assert!(x.contains("&lt;script&gt;&amp;&quot;&#39;"));
+        assert!(x.contains("\\u{202e}"));
+
+        let m = markdown("[x](http://evil) <img> | `c` *b* @team");
+        assert_eq!(
+            m,
+            "\\[x\\](http://evil) \\<img\\> \\| \\`c\\` \\*b\\* \\@team"
+        );
+        assert_eq!(markdown_code("sg-1"), "` sg-1 `");
+        assert_eq!(markdown_code("a``b`"), "``` a``b` ```");
+        assert_eq!(
+            markdown_prose("run `aws x --y` <root_account>"),
+            "run ` aws x --y ` \\<root\\_account\\>"
+        );
+        assert_eq!(
+            html_prose("run `a<b` & go"),
+            "run <code>a&lt;b</code> &amp; go"
+        );
+
+        assert_eq!(csv("=1+2"), "'=1+2");
+        assert_eq!(csv("+1"), "'+1");
+        assert_eq!(csv("-1"), "'-1");
+        assert_eq!(csv("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv("\tx"), "'\\u{9}x");
+        assert_eq!(csv("a,b"), "\"a,b\"");
+        assert_eq!(csv("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv("sg-0abc"), "sg-0abc");
+    }
+
+    #[test]
+    fn times_and_truncation() {
+        assert_eq!(epoch_millis("1970-01-01T00:00:01Z"), Some(1000));
+        assert_eq!(epoch_millis("not a time"), None);
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("abc", 4), "abc");
+        assert_eq!(truncate("日本語テキスト", 3).chars().count(), 3);
+    }
+}

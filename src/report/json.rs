@@ -1,0 +1,144 @@
+//! The `hiyari.report/v1` JSON contract (DESIGN.md).
+//!
+//! A frozen DTO: these structs are the schema, written out field by field, so a
+//! refactor of the internal model cannot change what CI and SIEM consumers read. Any
+//! change here bumps the version.
+
+use hiyari_checks::{Finding, Report};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub const SCHEMA: &str = "hiyari.report/v1";
+
+#[derive(Serialize)]
+struct ReportV1<'a> {
+    schema: &'static str,
+    tool: Tool<'a>,
+    started_at: &'a str,
+    finished_at: &'a str,
+    accounts: Vec<AccountV1<'a>>,
+    summary: SummaryV1,
+    findings: Vec<FindingV1<'a>>,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    name: &'static str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct AccountV1<'a> {
+    id: &'a str,
+    partition: &'a str,
+    principal: &'a str,
+    regions: RegionsV1<'a>,
+}
+
+#[derive(Serialize)]
+struct RegionsV1<'a> {
+    scanned: &'a [String],
+    skipped: Vec<SkippedV1<'a>>,
+}
+
+#[derive(Serialize)]
+struct SkippedV1<'a> {
+    region: &'a str,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct SummaryV1 {
+    pass: usize,
+    fail: usize,
+    error: usize,
+    muted: usize,
+}
+
+#[derive(Serialize)]
+struct FindingV1<'a> {
+    id: &'a str,
+    account: &'a str,
+    check: &'a str,
+    status: &'static str,
+    severity: &'static str,
+    region: Option<&'a str>,
+    resource: ResourceV1<'a>,
+    message: &'a str,
+    remediation: &'a str,
+    incidents: &'a [String],
+    evidence: &'a Map<String, Value>,
+    mute_reason: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct ResourceV1<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    id: &'a str,
+    arn: Option<&'a str>,
+}
+
+fn finding(f: &Finding) -> FindingV1<'_> {
+    FindingV1 {
+        id: &f.id,
+        account: &f.account,
+        check: &f.check,
+        status: f.status.as_str(),
+        severity: f.severity.as_str(),
+        region: f.region.as_deref(),
+        resource: ResourceV1 {
+            kind: &f.resource.kind,
+            id: &f.resource.id,
+            arn: f.resource.arn.as_deref(),
+        },
+        message: &f.message,
+        remediation: &f.remediation,
+        incidents: &f.incidents,
+        evidence: &f.evidence,
+        mute_reason: f.mute_reason.as_deref(),
+    }
+}
+
+pub fn render(report: &Report) -> String {
+    let dto = ReportV1 {
+        schema: SCHEMA,
+        tool: Tool {
+            name: "hiyari",
+            version: &report.tool_version,
+        },
+        started_at: &report.started_at,
+        finished_at: &report.finished_at,
+        accounts: report
+            .accounts
+            .iter()
+            .map(|a| AccountV1 {
+                id: &a.id,
+                partition: &a.partition,
+                principal: &a.principal,
+                regions: RegionsV1 {
+                    scanned: &a.regions.scanned,
+                    skipped: a
+                        .regions
+                        .skipped
+                        .iter()
+                        .map(|s| SkippedV1 {
+                            region: &s.region,
+                            reason: &s.reason,
+                        })
+                        .collect(),
+                },
+            })
+            .collect(),
+        summary: SummaryV1 {
+            pass: report.summary.pass,
+            fail: report.summary.fail,
+            error: report.summary.error,
+            muted: report.summary.muted,
+        },
+        findings: report.findings.iter().map(finding).collect(),
+    };
+    let mut s = serde_json::to_string_pretty(&dto).expect("the report serialises");
+    s.push('\n');
+    s
+}

@@ -1,0 +1,222 @@
+//! The pre-handover checklist in Markdown (CommonMark with GitHub's task lists and
+//! tables), for a pull request, an issue, a wiki page or a ticket.
+//!
+//! Per account: a header (account and principal, date, hiyari version, regions scanned
+//! and skipped, allowed regions, configuration), a summary of counts by severity and
+//! status, then every check as a task-list item — done, not done, could not check, or
+//! accepted with the reason — with the failing resources and their regions under it,
+//! the remediation and the incidents it comes from.
+//!
+//! Text from the account is escaped ([`common::markdown`]) and identifiers are code
+//! spans ([`common::markdown_code`]): a resource name cannot become a link, an image,
+//! raw HTML, a mention or a table cell.
+
+use std::fmt::Write as _;
+
+use hiyari_checks::{Finding, Report, ReportAccount, Severity};
+
+use super::common::{
+    self, markdown as md, markdown_code as code, markdown_prose as prose, ChecklistItem, ItemState,
+    ReportContext,
+};
+
+fn header(out: &mut String, report: &Report, acc: &ReportAccount, ctx: &ReportContext) {
+    let _ = writeln!(out, "## AWS account {}\n", code(&acc.id));
+    let _ = writeln!(
+        out,
+        "- **Account:** {} (partition {})",
+        code(&acc.id),
+        code(&acc.partition)
+    );
+    let _ = writeln!(out, "- **Audited as:** {}", code(&acc.principal));
+    let _ = writeln!(
+        out,
+        "- **Date:** {} to {}",
+        md(&report.started_at),
+        md(&report.finished_at)
+    );
+    let _ = writeln!(out, "- **hiyari version:** {}", md(&report.tool_version));
+    let scanned: Vec<String> = acc.regions.scanned.iter().map(|r| code(r)).collect();
+    let _ = writeln!(
+        out,
+        "- **Regions scanned ({}):** {}",
+        scanned.len(),
+        if scanned.is_empty() {
+            "none".to_string()
+        } else {
+            scanned.join(", ")
+        }
+    );
+    let skipped: Vec<String> = acc
+        .regions
+        .skipped
+        .iter()
+        .map(|s| format!("{} ({})", code(&s.region), md(&s.reason)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "- **Regions skipped ({}):** {}",
+        skipped.len(),
+        if skipped.is_empty() {
+            "none".to_string()
+        } else {
+            skipped.join(", ")
+        }
+    );
+    match &acc.allowed_regions {
+        Some(a) => {
+            let list: Vec<String> = a.regions.iter().map(|r| code(r)).collect();
+            let _ = writeln!(
+                out,
+                "- **Allowed regions for compute:** {} (from {})",
+                if list.is_empty() {
+                    "none".to_string()
+                } else {
+                    list.join(", ")
+                },
+                md(&a.source)
+            );
+        }
+        None => {
+            let _ = writeln!(out, "- **Allowed regions for compute:** not recorded");
+        }
+    }
+    let config = match &ctx.config {
+        Some(path) => code(path),
+        None => "none".to_string(),
+    };
+    let _ = writeln!(out, "- **Configuration:** {config}\n");
+}
+
+fn summary(out: &mut String, findings: &[&Finding], items: &[ChecklistItem<'_>]) {
+    let counts = common::counts(findings.iter().copied());
+    out.push_str("### Summary\n\n");
+    out.push_str("| Severity | Fail | Error | Muted | Pass |\n");
+    out.push_str("|---|---:|---:|---:|---:|\n");
+    let mut total = [0usize; 4];
+    for (sev, row) in Severity::ALL.iter().zip(counts) {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {} | {} |",
+            sev, row[0], row[1], row[2], row[3]
+        );
+        for (t, n) in total.iter_mut().zip(row) {
+            *t += n;
+        }
+    }
+    let _ = writeln!(
+        out,
+        "| **total** | **{}** | **{}** | **{}** | **{}** |\n",
+        total[0], total[1], total[2], total[3]
+    );
+    let n = |s: ItemState| items.iter().filter(|i| i.state == s).count();
+    let _ = writeln!(
+        out,
+        "Checks: {} done, {} not done, {} could not be checked, {} accepted (of {}).\n",
+        n(ItemState::Done),
+        n(ItemState::NotDone),
+        n(ItemState::CouldNotCheck),
+        n(ItemState::Accepted),
+        items.len()
+    );
+}
+
+/// Where a finding is, and what it is about when that is more than the place.
+fn place(f: &Finding) -> String {
+    let mut s = match &f.region {
+        Some(r) => code(r),
+        None => "account-wide".to_string(),
+    };
+    if common::names_a_resource(f) {
+        s.push(' ');
+        s.push_str(&code(common::resource_name(f)));
+    }
+    s
+}
+
+fn item(out: &mut String, it: &ChecklistItem<'_>) {
+    let mark = match it.state {
+        ItemState::Done | ItemState::Accepted => "x",
+        ItemState::NotDone | ItemState::CouldNotCheck => " ",
+    };
+    let severity = it.severity().map(|s| s.as_str()).unwrap_or("unknown");
+    let _ = writeln!(
+        out,
+        "- [{mark}] **{}** — {} ({}, {severity})",
+        it.state.label(),
+        md(it.title()),
+        code(it.check),
+    );
+    if !it.fails.is_empty() {
+        let _ = writeln!(out, "  - Failing ({}):", it.fails.len());
+        for f in &it.fails {
+            let _ = writeln!(out, "    - {} — {}", place(f), md(&f.message));
+        }
+    }
+    if !it.errors.is_empty() {
+        let _ = writeln!(out, "  - Could not check ({}):", it.errors.len());
+        for f in &it.errors {
+            let _ = writeln!(out, "    - {} — {}", place(f), md(&f.message));
+        }
+    }
+    if !it.muted.is_empty() {
+        let _ = writeln!(out, "  - Accepted ({}):", it.muted.len());
+        for f in &it.muted {
+            let _ = writeln!(
+                out,
+                "    - {} — {} **Reason:** {}",
+                place(f),
+                md(&f.message),
+                md(f.mute_reason.as_deref().unwrap_or("muted by configuration"))
+            );
+        }
+    }
+    if it.fails.is_empty() && it.errors.is_empty() && it.muted.is_empty() && it.passes.is_empty() {
+        out.push_str("  - No result for this account: the check did not run here.\n");
+    }
+    if !it.passes.is_empty() {
+        let _ = writeln!(
+            out,
+            "  - Verified: {} passing result(s) {}",
+            it.passes.len(),
+            common::scope_phrase(&it.passes)
+        );
+    }
+    if !it.fails.is_empty() || !it.muted.is_empty() {
+        let _ = writeln!(out, "  - **How to fix it:** {}", prose(it.remediation()));
+    }
+    let incidents: Vec<String> = it.incidents().iter().map(|i| code(i)).collect();
+    if !incidents.is_empty() {
+        let _ = writeln!(out, "  - Incidents: {}", incidents.join(", "));
+    }
+}
+
+/// The report as a Markdown checklist.
+pub fn render(report: &Report, ctx: &ReportContext) -> String {
+    let mut out = String::from("# Pre-handover checklist (hiyari)\n\n");
+    out.push_str(
+        "Every check hiyari ran, per AWS account: **done** (checked, and the failure mode \
+         is absent), **not done** (it is present: fix the resources listed), **could not \
+         check** (hiyari could not read what it needs: the item names the API and error), \
+         or **accepted** (a failure the configuration accepts, with its reason).\n\n",
+    );
+    if report.accounts.is_empty() {
+        out.push_str("No account was audited.\n");
+    }
+    for acc in &report.accounts {
+        header(&mut out, report, acc, ctx);
+        let findings: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.account == acc.id)
+            .collect();
+        let items = common::checklist(report, &acc.id);
+        summary(&mut out, &findings, &items);
+        out.push_str("### Checklist\n\n");
+        for it in &items {
+            item(&mut out, it);
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -1,0 +1,84 @@
+//! Renderers: one module per output format, each taking the finished [`Report`].
+//! Renderers never decide pass or fail; checks never format output.
+
+pub mod asff;
+pub mod common;
+pub mod csv;
+pub mod html;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod ocsf;
+pub mod sarif;
+pub mod table;
+
+use hiyari_checks::Report;
+
+use crate::cli::Format;
+
+/// How the report will be shown.
+pub struct RenderOptions {
+    /// ANSI colour (only on a terminal, never with NO_COLOR).
+    pub color: bool,
+    pub show_pass: bool,
+    /// What the formats beyond table and JSON need that the report does not hold.
+    pub context: common::ReportContext,
+}
+
+pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
+    match format {
+        Format::Json => json::render(report),
+        Format::Table => table::render(
+            report,
+            &table::TableOptions {
+                color: opts.color,
+                show_pass: opts.show_pass,
+            },
+        ),
+        Format::Ocsf => ocsf::render(report),
+        Format::Sarif => sarif::render(report, &opts.context),
+        Format::Junit => junit::render(report),
+        Format::Asff => asff::render(report, &opts.context),
+        Format::Csv => csv::render(report),
+        Format::Markdown => markdown::render(report, &opts.context),
+        Format::Html => html::render(report, &opts.context),
+    }
+}
+
+/// Makes text safe for a terminal: control characters (escape sequences, carriage
+/// returns, newlines) and bidirectional overrides are shown as `\u{..}` escapes instead
+/// of acting on the screen, and very long values are cut.
+pub fn sanitize_terminal(s: &str) -> String {
+    const MAX: usize = 512;
+    let mut out = String::with_capacity(s.len().min(MAX + 16));
+    for (n, c) in s.chars().enumerate() {
+        if n == MAX {
+            out.push_str("…[cut]");
+            break;
+        }
+        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
+        if c.is_control() || bidi {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_text_cannot_act_on_the_screen() {
+        let hostile = "web\x1b[2J\x1b[31mred\rover\nline\u{202E}txt.exe";
+        let s = sanitize_terminal(hostile);
+        assert!(!s.chars().any(|c| c.is_control()), "{s:?}");
+        assert!(!s.contains('\u{202E}'));
+        assert!(s.contains("\\u{1b}[2J"));
+        assert_eq!(sanitize_terminal("sg-0abc"), "sg-0abc");
+        let long = "x".repeat(10_000);
+        assert!(sanitize_terminal(&long).chars().count() < 600);
+    }
+}

@@ -1,0 +1,285 @@
+//! The real hiyari binary against a real AWS API emulator (moto_server): scenarios are
+//! built through the AWS API, and the exact findings and exit codes are asserted.
+
+mod scenarios;
+mod support;
+
+use std::collections::BTreeSet;
+
+use support::*;
+
+const HOME: &str = "ap-northeast-1";
+
+fn rt() -> tokio::runtime::Runtime {
+    tokio::runtime::Runtime::new().unwrap()
+}
+
+#[test]
+fn breached_account_reports_every_failure_mode() {
+    let rt = rt();
+    let mut moto = Moto::start();
+    let compute = rt.block_on(scenarios::leaked_root_key(&mut moto));
+    let (ami, snap) = rt.block_on(scenarios::public_images(&moto, HOME));
+    let regions = rt.block_on(scenarios::enabled_regions(&moto));
+    let default_sg = |region: &'static str| {
+        rt.block_on(async {
+            let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(region).await);
+            let out = ec2
+                .describe_security_groups()
+                .group_names("default")
+                .send()
+                .await
+                .unwrap();
+            out.security_groups()[0].group_id().unwrap().to_string()
+        })
+    };
+    let (default_sg_sa, default_sg_home) = (default_sg("sa-east-1"), default_sg(HOME));
+
+    let out = moto.hiyari(HOME, &["audit", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
+    let r = report(&out);
+
+    assert_eq!(r["schema"], "hiyari.report/v1");
+    let acc = &r["accounts"][0];
+    assert_eq!(acc["id"], ACCOUNT);
+    assert_eq!(acc["partition"], "aws");
+    let scanned: Vec<String> = serde_json::from_value(acc["regions"]["scanned"].clone()).unwrap();
+    assert_eq!(
+        scanned, regions,
+        "every enabled region of the partition is scanned"
+    );
+    let skipped = acc["regions"]["skipped"].as_array().unwrap();
+    assert!(skipped
+        .iter()
+        .any(|s| s["region"] == "cn-north-1" && s["reason"].as_str().unwrap().contains("aws-cn")));
+    assert!(skipped.iter().any(|s| s["region"] == "us-gov-west-1"));
+
+    let mut expected = vec![
+        triple("root-access-keys", "-", ACCOUNT),
+        triple("root-mfa", "-", ACCOUNT),
+        triple("iam-user-console-mfa", "-", "blog-author"),
+        triple("public-ami", HOME, &ami),
+        triple("public-snapshot", HOME, &snap),
+        triple("sg-unrestricted-egress", "sa-east-1", &default_sg_sa),
+        // The instance the images came from, on the default group.
+        triple("sg-unrestricted-egress", HOME, &default_sg_home),
+    ];
+    for region in &regions {
+        expected.push(triple("guardduty-enabled", region, region));
+    }
+    for id in &compute {
+        expected.push(triple("unused-region-compute", "sa-east-1", id));
+    }
+    expected.sort();
+    assert_eq!(with_status(&r, "fail"), expected);
+
+    // moto does not serve the CloudWatch protocol of the Rust SDK, and there is no
+    // budget: billing-alarm cannot be vouched for, and must say why.
+    let errors: Vec<_> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    assert_eq!(errors[0]["check"], "billing-alarm");
+    assert_eq!(errors[0]["evidence"]["api"], "cloudwatch:DescribeAlarms");
+    assert!(errors[0]["evidence"]["error_code"].as_str().is_some());
+
+    // Each fail carries what the SIEM contract promises.
+    let f = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "unused-region-compute" && f["status"] == "fail")
+        .unwrap();
+    assert_eq!(f["severity"], "high");
+    assert_eq!(f["evidence"]["instance_type"], "c4.8xlarge");
+    assert!(f["evidence"]["launch_time"].as_str().is_some());
+    assert_eq!(f["evidence"]["allowed_regions"], serde_json::json!([HOME]));
+    assert_eq!(f["incidents"][0], "INC-2015-LEAKED-ROOT-KEY");
+    assert_eq!(f["id"].as_str().unwrap().len(), 32);
+    let summary = &r["summary"];
+    assert_eq!(summary["fail"], expected.len());
+    assert_eq!(summary["error"], 1);
+    assert!(stderr(&out).contains("AWS API calls"), "{}", stderr(&out));
+}
+
+#[test]
+fn clean_account_passes_every_check_in_every_region() {
+    let rt = rt();
+    let mut moto = Moto::start();
+    rt.block_on(scenarios::clean(&mut moto, HOME));
+    let regions = rt.block_on(scenarios::enabled_regions(&moto));
+    let out = moto.hiyari(HOME, &["audit", "--format", "json"]);
+    let r = report(&out);
+    assert_eq!(with_status(&r, "fail"), vec![], "{r:#}");
+    assert_eq!(with_status(&r, "error"), vec![], "{r:#}");
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    // One pass per account-wide check, one per region for each regional check.
+    let passes = with_status(&r, "pass");
+    let checks: BTreeSet<_> = passes.iter().map(|p| p.0.as_str()).collect();
+    assert_eq!(checks.len(), 9, "{checks:?}");
+    assert_eq!(passes.len(), 4 + 5 * regions.len());
+    for region in &regions {
+        assert!(passes.contains(&triple("guardduty-enabled", region, region)));
+    }
+}
+
+#[test]
+fn table_is_the_default_and_collect_replays_offline() {
+    let rt = rt();
+    let mut moto = Moto::start();
+    rt.block_on(scenarios::leaked_root_key(&mut moto));
+    let args = ["--regions", "ap-northeast-1,sa-east-1,us-east-1"];
+
+    let table = moto.hiyari(HOME, &[&["audit"][..], &args].concat());
+    assert_eq!(table.status.code(), Some(1));
+    let text = stdout(&table);
+    assert!(
+        text.contains("CRITICAL") && text.contains("root-access-keys"),
+        "{text}"
+    );
+    assert!(text.contains("Summary:"), "{text}");
+    assert!(
+        text.contains("Allowed regions for compute: ap-northeast-1"),
+        "{text}"
+    );
+    assert!(
+        !text.contains('\x1b'),
+        "no colour when NO_COLOR is set or not a terminal"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("inventory.json");
+    let collected = moto.hiyari(
+        HOME,
+        &[&["collect", "--output", inv.to_str().unwrap()][..], &args].concat(),
+    );
+    assert_eq!(collected.status.code(), Some(0), "{}", stderr(&collected));
+    let live = report(&moto.hiyari(HOME, &[&["audit", "--format", "json"][..], &args].concat()));
+    drop(moto); // offline: no emulator, no AWS
+    let offline = hiyari_cmd(HOME)
+        .args([
+            "audit",
+            "--format",
+            "json",
+            "--inventory",
+            inv.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(offline.status.code(), Some(1), "{}", stderr(&offline));
+    let offline = report(&offline);
+    assert_eq!(offline["findings"], live["findings"]);
+    assert_eq!(offline["accounts"], live["accounts"]);
+}
+
+#[test]
+fn check_selection_fetches_only_what_it_needs_and_fail_on_gates() {
+    let rt = rt();
+    let mut moto = Moto::start();
+    rt.block_on(scenarios::leaked_root_key(&mut moto));
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("inv.json");
+    let out = moto.hiyari(
+        HOME,
+        &[
+            "collect",
+            "--checks",
+            "guardduty-enabled",
+            "--regions",
+            "sa-east-1",
+            "--output",
+            inv.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&inv).unwrap()).unwrap();
+    let acc = &v["accounts"][0];
+    assert_eq!(acc["iam"]["account_summary"], "not_collected");
+    assert_eq!(acc["regional"]["sa-east-1"]["instances"], "not_collected");
+    assert!(acc["regional"]["sa-east-1"]["guardduty_detectors"]["ok"].is_array());
+
+    // guardduty-enabled is high: a critical threshold lets it through, a high one not.
+    let base = [
+        "audit",
+        "--checks",
+        "guardduty-enabled",
+        "--regions",
+        "sa-east-1",
+    ];
+    let out = moto.hiyari(HOME, &[&base[..], &["--fail-on", "critical"]].concat());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = moto.hiyari(HOME, &[&base[..], &["--fail-on", "high"]].concat());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+}
+
+fn assert_usage_error(out: &std::process::Output, needle: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "stdout: {} stderr: {}",
+        stdout(out),
+        stderr(out)
+    );
+    let err = stderr(out);
+    assert!(err.contains(needle), "expected {needle:?} in: {err}");
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{err}"
+    );
+    assert!(stdout(out).is_empty(), "no report on a usage error");
+}
+
+#[test]
+fn bad_input_is_one_clear_line_and_exit_2() {
+    let moto = Moto::start();
+    assert_usage_error(
+        &moto.hiyari(HOME, &["audit", "--regions", "mars-north-1"]),
+        "unknown region `mars-north-1`",
+    );
+    assert_usage_error(
+        &moto.hiyari(HOME, &["audit", "--checks", "no-such-check"]),
+        "unknown check `no-such-check`",
+    );
+    assert_usage_error(
+        &moto.hiyari(HOME, &["audit", "--format", "yaml"]),
+        "invalid value 'yaml'",
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        "{\"schema\": \"hiyari.inventory/v1\", \"accounts\": [",
+    )
+    .unwrap();
+    let out = hiyari_cmd(HOME)
+        .args(["audit", "--inventory", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_usage_error(&out, "is not a valid hiyari inventory (line 1");
+    let out = hiyari_cmd(HOME)
+        .args(["audit", "--inventory", "/nonexistent/inventory.json"])
+        .output()
+        .unwrap();
+    assert_usage_error(&out, "cannot read inventory /nonexistent/inventory.json");
+
+    // No credentials at all.
+    let out = hiyari_cmd(HOME)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .args(["audit", "--endpoint-url", &moto.endpoint])
+        .output()
+        .unwrap();
+    assert_usage_error(&out, "the AWS credentials could not be used");
+
+    // No region anywhere.
+    let out = hiyari_cmd(HOME)
+        .env_remove("AWS_REGION")
+        .args(["audit", "--endpoint-url", &moto.endpoint])
+        .output()
+        .unwrap();
+    assert_usage_error(&out, "no AWS region is configured");
+}

@@ -1,0 +1,95 @@
+//! The files under examples/ stay true: the incident inventory replays the incident,
+//! and the shipped IAM policy is exactly what `hiyari policy` generates.
+
+mod scenarios;
+mod support;
+
+use std::path::PathBuf;
+
+use support::*;
+
+const EXAMPLE: &str = "examples/inc-2015-leaked-root-key.inventory.json";
+
+fn path(p: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+/// Rewrites the example inventory from a fresh moto scenario:
+/// `cargo test --test examples -- --ignored regenerate_example_inventory`.
+#[test]
+#[ignore = "rewrites examples/; run by hand when the inventory model changes"]
+fn regenerate_example_inventory() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut moto = Moto::start();
+    rt.block_on(scenarios::leaked_root_key(&mut moto));
+    let out = moto.hiyari(
+        "ap-northeast-1",
+        &["collect", "--output", path(EXAMPLE).to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn example_inventory_replays_the_leaked_root_key_incident() {
+    let out = hiyari_cmd("us-west-2")
+        .args(["audit", "--format", "json", "--inventory"])
+        .arg(path(EXAMPLE))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let r = report(&out);
+    let fails = with_status(&r, "fail");
+    let count = |check: &str, region: &str| {
+        fails
+            .iter()
+            .filter(|f| f.0 == check && (region == "*" || f.1 == region))
+            .count()
+    };
+    assert_eq!(count("root-access-keys", "-"), 1);
+    assert_eq!(count("root-mfa", "-"), 1);
+    assert_eq!(count("iam-user-console-mfa", "-"), 1);
+    let scanned = r["accounts"][0]["regions"]["scanned"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(scanned >= 17, "every enabled region was scanned: {scanned}");
+    assert_eq!(count("guardduty-enabled", "*"), scanned);
+    // The fleet: 20 large instances and the open spot request, all in sa-east-1, while
+    // the recorded home region (not the runner's AWS_REGION) is the allowed one.
+    let compute = count("unused-region-compute", "sa-east-1");
+    assert!(compute >= 21, "{compute}");
+    assert_eq!(count("unused-region-compute", "*"), compute);
+    assert_eq!(count("public-ami", "*") + count("public-snapshot", "*"), 0);
+    // moto cannot serve CloudWatch to the Rust SDK: billing-alarm is an error, not a pass.
+    let errors = with_status(&r, "error");
+    assert_eq!(errors, vec![triple("billing-alarm", "-", ACCOUNT)]);
+}
+
+#[test]
+fn shipped_iam_policy_is_the_generated_one() {
+    let out = hiyari_cmd("us-east-1").arg("policy").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let shipped = std::fs::read_to_string(path("examples/iam-policy.json")).unwrap();
+    assert_eq!(
+        stdout(&out),
+        shipped,
+        "examples/iam-policy.json is stale: run `hiyari policy > examples/iam-policy.json`"
+    );
+    let policy: serde_json::Value = serde_json::from_str(&shipped).unwrap();
+    for action in policy["Statement"][0]["Action"].as_array().unwrap() {
+        let a = action.as_str().unwrap();
+        let op = a.split(':').nth(1).unwrap();
+        assert!(
+            [
+                "Describe",
+                "List",
+                "Get",
+                "View",
+                "GenerateCredentialReport"
+            ]
+            .iter()
+            .any(|p| op.starts_with(p)),
+            "not read-only: {a}"
+        );
+    }
+}

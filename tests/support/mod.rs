@@ -1,0 +1,239 @@
+//! Test support: a real moto_server per test, the real hiyari binary, and AWS SDK
+//! clients to build scenarios through the AWS API itself.
+//!
+//! moto (PyPI `moto[server]`, pinned below) is installed into `.venv/` at the project
+//! root when missing; `HIYARI_TEST_PYTHON` names another interpreter that has it.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
+use std::sync::Mutex;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+
+pub const MOTO_REQUIREMENT: &str = "moto[server]==5.2.5";
+/// Independent implementations the report formats are checked against
+/// (tests/report_formats.rs), pinned: a JSON Schema validator (with its format
+/// checkers) for SARIF, the OCSF models for OCSF, a JUnit XML reader for JUnit.
+pub const VALIDATOR_REQUIREMENTS: [&str; 3] = [
+    "jsonschema[format-nongpl]==4.26.0",
+    "py-ocsf-models==0.10.0",
+    "junitparser==5.0.3",
+];
+pub const ACCOUNT: &str = "123456789012";
+
+static INSTALL: Mutex<()> = Mutex::new(());
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn has_moto(python: &Path) -> bool {
+    Command::new(python)
+        .args([
+            "-c",
+            "import moto, moto.server; assert moto.__version__ == '5.2.5', moto.__version__",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+fn has_validators(python: &Path) -> bool {
+    Command::new(python)
+        .args([
+            "-c",
+            "from importlib.metadata import version as v\n\
+             assert (v('jsonschema'), v('py-ocsf-models'), v('junitparser')) == ('4.26.0', '0.10.0', '5.0.3')\n\
+             import jsonschema, py_ocsf_models, junitparser, rfc3339_validator, rfc3986_validator",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A Python with moto and the report validators installed: `HIYARI_TEST_PYTHON`, or
+/// `.venv/` (made when missing).
+pub fn python() -> PathBuf {
+    if let Some(p) = std::env::var_os("HIYARI_TEST_PYTHON") {
+        return PathBuf::from(p);
+    }
+    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    let venv = root().join(".venv");
+    let py = venv.join("bin").join("python");
+    if py.exists() && has_moto(&py) && has_validators(&py) {
+        return py;
+    }
+    let ok = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&venv)
+        .status()
+        .expect("python3 is needed to run moto_server")
+        .success();
+    assert!(ok, "python3 -m venv {} failed", venv.display());
+    let ok = Command::new(&py)
+        .args(["-m", "pip", "install", "--quiet", MOTO_REQUIREMENT])
+        .args(VALIDATOR_REQUIREMENTS)
+        .status()
+        .expect("pip")
+        .success();
+    assert!(
+        ok,
+        "pip install {MOTO_REQUIREMENT} {VALIDATOR_REQUIREMENTS:?} failed"
+    );
+    assert!(
+        has_moto(&py),
+        "moto is still not importable from {}",
+        py.display()
+    );
+    assert!(
+        has_validators(&py),
+        "the report validators are still not importable from {}",
+        py.display()
+    );
+    py
+}
+
+/// A moto_server on a free loopback port, stopped when dropped.
+pub struct Moto {
+    child: Child,
+    stdin: ChildStdin,
+    stdout: BufReader<ChildStdout>,
+    pub endpoint: String,
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        let mut child = Command::new(python())
+            .arg(root().join("tests/support/moto_launcher.py"))
+            .env("MOTO_ALLOW_NONEXISTENT_REGION", "false")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start moto_server");
+        let stdin = child.stdin.take().unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).expect("moto_server output");
+        let port: u16 = line
+            .strip_prefix("READY ")
+            .and_then(|p| p.trim().parse().ok())
+            .unwrap_or_else(|| panic!("moto_server did not start: {line:?}"));
+        Moto {
+            child,
+            stdin,
+            stdout,
+            endpoint: format!("http://127.0.0.1:{port}"),
+        }
+    }
+
+    fn command(&mut self, json: &str) {
+        writeln!(self.stdin, "{json}").unwrap();
+        self.stdin.flush().unwrap();
+        let mut line = String::new();
+        self.stdout.read_line(&mut line).unwrap();
+        assert_eq!(line.trim(), "OK", "moto command {json} failed: {line}");
+    }
+
+    /// Root-user state the AWS API cannot set: MFA and access keys.
+    pub fn set_root(&mut self, mfa: bool, access_keys: bool) {
+        self.command(&format!(
+            r#"{{"op":"set_root","account":"{ACCOUNT}","mfa":{mfa},"access_keys":{access_keys}}}"#
+        ));
+    }
+
+    /// SDK configuration for building scenarios in `region`.
+    pub async fn sdk(&self, region: &str) -> SdkConfig {
+        aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .endpoint_url(&self.endpoint)
+            .credentials_provider(Credentials::for_tests())
+            .load()
+            .await
+    }
+
+    /// Runs the real hiyari binary with test credentials and this endpoint.
+    pub fn hiyari(&self, home_region: &str, args: &[&str]) -> Output {
+        hiyari_cmd(home_region)
+            .args(args)
+            .arg("--endpoint-url")
+            .arg(&self.endpoint)
+            .output()
+            .expect("run hiyari")
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The hiyari binary with an environment of test credentials only.
+pub fn hiyari_cmd(home_region: &str) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hiyari"));
+    for (k, _) in std::env::vars_os() {
+        if k.to_string_lossy().starts_with("AWS_") {
+            cmd.env_remove(&k);
+        }
+    }
+    cmd.env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", home_region)
+        .env("AWS_CONFIG_FILE", "/nonexistent/hiyari-test-config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/hiyari-test-credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("NO_COLOR", "1");
+    cmd
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The JSON report on stdout.
+pub fn report(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}); stderr: {}\nstdout: {}",
+            stderr(o),
+            stdout(o)
+        )
+    })
+}
+
+/// `(check, region or "-", resource id)` of every finding with this status, sorted.
+pub fn with_status(report: &serde_json::Value, status: &str) -> Vec<(String, String, String)> {
+    let mut v: Vec<_> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == status)
+        .map(|f| {
+            (
+                f["check"].as_str().unwrap().to_string(),
+                f["region"].as_str().unwrap_or("-").to_string(),
+                f["resource"]["id"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+pub fn triple(check: &str, region: &str, id: &str) -> (String, String, String) {
+    (check.to_string(), region.to_string(), id.to_string())
+}
