@@ -43,6 +43,11 @@ pub enum Command {
     Collect(CollectArgs),
     /// List every check: id, severity, scope, title, incidents.
     Checks,
+    /// Compare two JSON reports: findings new, resolved, changed in status, unchanged.
+    Diff(DiffArgs),
+    /// Write a commented starter hiyari.toml. With credentials, allowed_regions is
+    /// filled with the regions where EC2 compute runs today, for you to confirm.
+    Init(InitArgs),
     /// Print the least-privilege IAM policy (JSON) for the selected checks: exactly the
     /// read-only actions hiyari calls.
     Policy(SelectArgs),
@@ -90,6 +95,12 @@ pub struct AwsArgs {
     #[arg(long, default_value_t = 60, value_name = "SECONDS")]
     pub call_timeout: u64,
 
+    /// Deadline of the whole scan, in seconds. Calls still unanswered when it passes
+    /// (a stalled region, a service that never answers) make the checks that needed them
+    /// `error`, and the report of everything else is written.
+    #[arg(long, default_value_t = 900, value_name = "SECONDS")]
+    pub timeout: u64,
+
     /// No progress bar (it is shown on stderr only when stderr is a terminal).
     #[arg(long)]
     pub no_progress: bool,
@@ -98,6 +109,10 @@ pub struct AwsArgs {
 /// Which checks to run.
 #[derive(Debug, Args, Clone)]
 pub struct SelectArgs {
+    /// The configuration file (default: hiyari.toml in the working directory, if any).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     /// Run only these checks (comma-separated ids).
     #[arg(long, value_delimiter = ',', value_name = "ID,...")]
     pub checks: Option<Vec<String>>,
@@ -140,13 +155,64 @@ pub struct AuditArgs {
     #[arg(long, value_name = "PATH")]
     pub sarif_location: Option<String>,
 
-    /// Exit 1 when an unmuted fail of this severity or worse exists.
-    #[arg(long, value_name = "SEVERITY", default_value = "low", value_parser = parse_severity)]
-    pub fail_on: Severity,
+    /// Exit 1 when an unmuted fail of this severity or worse exists (default: the
+    /// config's fail_on, else low).
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    pub fail_on: Option<Severity>,
+
+    /// Compare with an earlier JSON report: every finding is marked `new` or `existing`
+    /// (JSON gains a `baseline` field per finding).
+    #[arg(long, value_name = "OLD.json")]
+    pub baseline: Option<PathBuf>,
+
+    /// With --baseline: exit 1 only for fails that are new (a fail the baseline already
+    /// had does not fail CI; errors still exit 3).
+    #[arg(long, requires = "baseline")]
+    pub fail_on_new: bool,
 
     /// List passing checks in the table too (JSON always has them).
     #[arg(long)]
     pub show_pass: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier report (`hiyari audit --format json`).
+    pub old: PathBuf,
+    /// The later report.
+    pub new: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    pub format: DiffFormat,
+    /// Write to this file instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Table,
+    Json,
+    Markdown,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    #[command(flatten)]
+    pub aws: AwsArgs,
+
+    /// Where to write the file.
+    #[arg(long, short, default_value = "hiyari.toml", value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// Overwrite the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Do not contact AWS: write the starter file without allowed_regions.
+    #[arg(long)]
+    pub no_scan: bool,
 }
 
 #[derive(Debug, Args)]

@@ -7,12 +7,16 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use hiyari_checks::inventory::{Inventory, INVENTORY_SCHEMA};
-use hiyari_checks::{all_checks, evaluate, find_check, Check, EvalOptions, Source};
+use hiyari_checks::{all_checks, evaluate, find_check, Check, EvalOptions, Severity, Source};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::cli::{AuditArgs, AwsArgs, Cli, CollectArgs, Command, Format, OutputSpec, SelectArgs};
+use crate::cli::{
+    AuditArgs, AwsArgs, Cli, CollectArgs, Command, DiffArgs, DiffFormat, Format, InitArgs,
+    OutputSpec, SelectArgs,
+};
 use crate::collect::session::SessionOptions;
 use crate::collect::{collect_account, Needs, Session};
+use crate::config::{self, Config};
 use crate::report::common::ReportContext;
 use crate::report::{self, RenderOptions};
 
@@ -20,20 +24,24 @@ pub async fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Audit(args) => audit(args).await,
         Command::Collect(args) => collect(args).await,
+        Command::Init(args) => init(args).await,
+        Command::Diff(args) => diff_reports(args),
         Command::Checks => {
             print_checks();
             Ok(0)
         }
         Command::Policy(sel) => {
-            print!("{}", policy(&select(&sel)?));
+            print!("{}", policy(&select(&sel)?.1));
             Ok(0)
         }
         Command::Explain { id } => explain(&id),
     }
 }
 
-/// The checks selected by --checks and --skip-checks; an unknown id is an error.
-fn select(sel: &SelectArgs) -> Result<Vec<&'static dyn Check>> {
+/// The configuration, and the checks selected by it, --checks and --skip-checks; an
+/// unknown id is an error. A check the config disables runs only when --checks names it.
+fn select(sel: &SelectArgs) -> Result<(Config, Vec<&'static dyn Check>)> {
+    let config = config::load(sel.config.as_deref())?;
     let known = || {
         all_checks()
             .iter()
@@ -59,11 +67,12 @@ fn select(sel: &SelectArgs) -> Result<Vec<&'static dyn Check>> {
                 .as_ref()
                 .is_some_and(|l| l.iter().any(|id| id == c.meta().id))
         })
+        .filter(|c| sel.checks.is_some() || !config.disabled.iter().any(|d| d == c.meta().id))
         .collect();
     if chosen.is_empty() {
         bail!("no check is selected; see `hiyari checks`");
     }
-    Ok(chosen)
+    Ok((config, chosen))
 }
 
 fn needs(checks: &[&dyn Check]) -> Needs {
@@ -102,6 +111,7 @@ async fn scan(aws: &AwsArgs, checks: &[&dyn Check]) -> Result<Inventory> {
         concurrency: aws.concurrency,
         max_attempts: aws.max_attempts,
         call_timeout: Duration::from_secs(aws.call_timeout.max(1)),
+        scan_timeout: Some(Duration::from_secs(aws.timeout.max(1))),
     };
     if aws.concurrency == 0 {
         bail!("--concurrency must be at least 1");
@@ -208,17 +218,25 @@ fn output_plan(args: &AuditArgs) -> Result<Vec<(Format, Option<PathBuf>)>> {
 }
 
 async fn audit(args: AuditArgs) -> Result<u8> {
-    let checks = select(&args.select)?;
+    let (config, checks) = select(&args.select)?;
     let outputs = output_plan(&args)?;
     let started_at = now();
     let inventory = match &args.inventory {
         Some(path) => load_inventory(path)?,
         None => scan(&args.aws, &checks).await?,
     };
+    let allowed_regions = args
+        .allowed_regions
+        .clone()
+        .or_else(|| config.allowed_regions.clone());
     let opts = EvalOptions {
-        allowed_regions: args.allowed_regions.clone(),
+        allowed_regions: allowed_regions.clone(),
+        params: config.params.clone(),
+        severity: config.severity.clone(),
+        accept: config.accept.clone(),
+        today: None,
     };
-    if let Some(allowed) = &args.allowed_regions {
+    if let Some(allowed) = &allowed_regions {
         for acc in &inventory.accounts {
             let known = |r: &String| {
                 acc.regions.scanned.contains(r)
@@ -226,15 +244,21 @@ async fn audit(args: AuditArgs) -> Result<u8> {
             };
             for r in allowed.iter().filter(|r| !known(r)) {
                 tracing::warn!(
-                    "--allowed-regions names `{r}`, which is not a region of account {}",
+                    "allowed regions name `{r}`, which is not a region of account {}",
                     acc.identity.account_id
                 );
             }
         }
     }
-    let report = evaluate(&inventory, &checks, &opts, started_at, now());
+    let mut report = evaluate(&inventory, &checks, &opts, started_at, now());
+    if let Some(path) = &args.baseline {
+        let base = crate::diff::load(path)?;
+        let ids = report.accounts.iter().map(|a| a.id.as_str()).collect();
+        crate::diff::same_accounts(&base, &ids, &path.display().to_string())?;
+        hiyari_checks::diff::mark(&mut report.findings, &base.findings);
+    }
     let context = ReportContext {
-        config: None,
+        config: config.path.as_ref().map(|p| p.display().to_string()),
         sarif_location: args.sarif_location.clone(),
         home_regions: inventory
             .accounts
@@ -259,12 +283,18 @@ async fn audit(args: AuditArgs) -> Result<u8> {
         );
         write_out(path.as_deref(), &text)?;
     }
-    let code = report.exit_code(args.fail_on);
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    let code = report.exit_code_gated(
+        args.fail_on.or(config.fail_on).unwrap_or(Severity::Low),
+        args.fail_on_new,
+    );
     Ok(code as u8)
 }
 
 async fn collect(args: CollectArgs) -> Result<u8> {
-    let checks = select(&args.select)?;
+    let (_, checks) = select(&args.select)?;
     let inventory = scan(&args.aws, &checks).await?;
     let mut text =
         serde_json::to_string_pretty(&inventory).context("cannot serialise the inventory")?;
@@ -334,5 +364,93 @@ fn explain(id: &str) -> Result<u8> {
     println!("\nAPI calls\n  {}", calls.join(", "));
     println!("\nIAM actions needed\n  {}", m.iam_actions().join(", "));
     println!("\nHow to fix it\n  {}", m.remediation);
+    Ok(0)
+}
+
+/// Writes a starter hiyari.toml; with credentials, allowed_regions lists the regions
+/// where EC2 compute runs today, for a person to confirm.
+async fn init(args: InitArgs) -> Result<u8> {
+    if args.output.exists() && !args.force {
+        bail!(
+            "{} exists; pass --force to overwrite it",
+            args.output.display()
+        );
+    }
+    let (allowed, note) = if args.no_scan {
+        (vec![], "Fill in the list.".to_string())
+    } else {
+        let compute: Vec<&'static dyn Check> =
+            find_check("unused-region-compute").into_iter().collect();
+        let inventory = scan(&args.aws, &compute).await?;
+        let mut found = Vec::new();
+        let mut unread = Vec::new();
+        for acc in &inventory.accounts {
+            for (region, inv) in &acc.regional {
+                let counts = [
+                    inv.instances.get("ec2:DescribeInstances").map(|v| v.len()),
+                    inv.spot_requests
+                        .get("ec2:DescribeSpotInstanceRequests")
+                        .map(|v| v.len()),
+                    inv.spot_fleets
+                        .get("ec2:DescribeSpotFleetRequests")
+                        .map(|v| {
+                            v.iter()
+                                .filter(|f| matches!(f.state.as_str(), "active" | "modifying"))
+                                .count()
+                        }),
+                ];
+                if counts.iter().any(|c| c.is_err()) {
+                    unread.push(region.clone());
+                }
+                let n: usize = counts.iter().filter_map(|c| c.as_ref().ok()).sum();
+                if n > 0 {
+                    eprintln!("  {region}: {n} instance(s), spot request(s) or fleet(s)");
+                    found.push(region.clone());
+                }
+            }
+        }
+        if !unread.is_empty() {
+            eprintln!(
+                "warning: could not read EC2 compute in {}; add them by hand if compute runs there",
+                unread.join(", ")
+            );
+        }
+        eprintln!(
+            "Confirm allowed_regions in {}: they are the regions where compute runs today, \
+             which is not the same as where it should.",
+            args.output.display()
+        );
+        (
+            found,
+            "Filled by `hiyari init` from the regions where compute ran; confirm them.".to_string(),
+        )
+    };
+    std::fs::write(&args.output, config::starter(&allowed, &note))
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    eprintln!("Wrote {}", args.output.display());
+    Ok(0)
+}
+
+/// `hiyari diff OLD NEW`.
+fn diff_reports(args: DiffArgs) -> Result<u8> {
+    let old = crate::diff::load(&args.old)?;
+    let new = crate::diff::load(&args.new)?;
+    crate::diff::same_accounts(&old, &new.account_ids(), &args.old.display().to_string())?;
+    let d = hiyari_checks::diff::diff(&old.findings, &new.findings);
+    let label = |r: &crate::diff::SavedReport, p: &Path| {
+        if r.started_at.is_empty() {
+            p.display().to_string()
+        } else {
+            format!("{} ({})", p.display(), r.started_at)
+        }
+    };
+    let (ol, nl) = (label(&old, &args.old), label(&new, &args.new));
+    let text = match args.format {
+        DiffFormat::Table => crate::diff::render_table(&d),
+        DiffFormat::Json => crate::diff::render_json(&d),
+        DiffFormat::Markdown => crate::diff::render_markdown(&d, &ol, &nl),
+        DiffFormat::Html => crate::diff::render_html(&d, &ol, &nl),
+    };
+    write_out(args.output.as_deref(), &text)?;
     Ok(0)
 }

@@ -5,6 +5,8 @@
 mod cli;
 mod collect;
 mod commands;
+mod config;
+mod diff;
 mod report;
 
 use std::process::ExitCode;

@@ -300,6 +300,7 @@ fn fixture() -> Report {
         ],
         summary: Summary::of(&findings),
         findings,
+        warnings: vec![],
     }
 }
 

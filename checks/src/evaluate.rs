@@ -1,18 +1,36 @@
 //! Evaluation: run the selected checks over an inventory, and the one place that sorts
 //! findings, counts them and decides the exit code.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
+use crate::accept::{self, AcceptRule};
 use crate::check::Check;
 use crate::finding::{Finding, Severity, Status};
 use crate::inventory::{AccountInventory, Inventory, Regions};
 
-/// Options every check may read.
+/// Options every check may read, and what the configuration changes about results.
 #[derive(Debug, Clone, Default)]
 pub struct EvalOptions {
     /// Regions where EC2 compute is expected (`--allowed-regions`). `None`: each
     /// account's home region.
     pub allowed_regions: Option<Vec<String>>,
+    /// Checks' own parameters (`[checks.<id>]` in hiyari.toml).
+    pub params: CheckParams,
+    /// Severity overrides by check id.
+    pub severity: BTreeMap<String, Severity>,
+    /// Accepted risks.
+    pub accept: Vec<AcceptRule>,
+    /// The date expiry is judged against (`None`: today, UTC).
+    pub today: Option<time::Date>,
+}
+
+/// Parameters of individual checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CheckParams {
+    /// sg-unrestricted-egress: also fail groups attached to no network interface.
+    pub sg_include_unused: bool,
 }
 
 /// The allowed regions in force for one account, and where they came from.
@@ -87,6 +105,9 @@ pub struct Report {
     pub accounts: Vec<ReportAccount>,
     pub summary: Summary,
     pub findings: Vec<Finding>,
+    /// Things the reader should know that are not findings: accepted risks that expired
+    /// or matched nothing. Shown by the human-readable formats and on stderr.
+    pub warnings: Vec<String>,
 }
 
 impl Report {
@@ -94,11 +115,18 @@ impl Report {
     /// exists; else 3 when any check is in error; else 0. (2 is for usage and
     /// credential errors, decided before any report exists.)
     pub fn exit_code(&self, fail_on: Severity) -> i32 {
-        if self
-            .findings
-            .iter()
-            .any(|f| f.status == Status::Fail && f.severity.at_least(fail_on))
-        {
+        self.exit_code_gated(fail_on, false)
+    }
+
+    /// The exit code; with `new_only`, only fails marked new against a baseline count
+    /// (`--fail-on-new`). Errors still make it 3: a baseline cannot vouch for a check
+    /// that could not run.
+    pub fn exit_code_gated(&self, fail_on: Severity, new_only: bool) -> i32 {
+        if self.findings.iter().any(|f| {
+            f.status == Status::Fail
+                && f.severity.at_least(fail_on)
+                && (!new_only || f.baseline != Some(crate::finding::Baseline::Existing))
+        }) {
             1
         } else if self.findings.iter().any(|f| f.status == Status::Error) {
             3
@@ -125,7 +153,13 @@ pub fn evaluate(
     let mut accounts = Vec::new();
     for account in &inventory.accounts {
         for check in checks {
-            findings.extend(check.evaluate(account, opts));
+            let mut found = check.evaluate(account, opts);
+            if let Some(sev) = opts.severity.get(check.meta().id) {
+                for f in &mut found {
+                    f.severity = *sev;
+                }
+            }
+            findings.extend(found);
         }
         accounts.push(ReportAccount {
             id: account.identity.account_id.clone(),
@@ -135,6 +169,11 @@ pub fn evaluate(
             allowed_regions: Some(opts.allowed_regions_for(account)),
         });
     }
+    let today = opts
+        .today
+        .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
+    let ran: Vec<&str> = checks.iter().map(|c| c.meta().id).collect();
+    let warnings = accept::apply(&mut findings, &opts.accept, &ran, today);
     sort_findings(&mut findings);
     Report {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -143,5 +182,6 @@ pub fn evaluate(
         accounts,
         summary: Summary::of(&findings),
         findings,
+        warnings,
     }
 }

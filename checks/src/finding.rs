@@ -99,6 +99,25 @@ impl FromStr for Severity {
     }
 }
 
+/// Whether a finding was already in the baseline report (`hiyari audit --baseline`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Baseline {
+    /// The baseline has no finding with this id and this status.
+    New,
+    /// The baseline has the same finding (id) with the same status.
+    Existing,
+}
+
+impl Baseline {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Baseline::New => "new",
+            Baseline::Existing => "existing",
+        }
+    }
+}
+
 /// What a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Resource {
@@ -151,6 +170,10 @@ pub struct Finding {
     pub incidents: Vec<String>,
     pub evidence: Map<String, Value>,
     pub mute_reason: Option<String>,
+    /// Set only when the audit compares with a baseline; absent from the JSON otherwise,
+    /// so `hiyari.report/v1` readers see what they always saw.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<Baseline>,
 }
 
 impl Finding {
@@ -253,6 +276,7 @@ impl<'a> FindingBuilder<'a> {
             incidents: self.meta.incidents.iter().map(|s| s.to_string()).collect(),
             evidence,
             mute_reason: None,
+            baseline: None,
         }
     }
 

@@ -7,16 +7,19 @@
 //! seconds. Collection lives in the `hiyari` binary (`src/collect/`), rendering in
 //! `src/report/`.
 
+pub mod accept;
 pub mod check;
 pub mod checks;
 pub mod credential_report;
+pub mod diff;
 pub mod evaluate;
 pub mod finding;
 pub mod inventory;
 pub mod registry;
 
+pub use accept::AcceptRule;
 pub use check::{Check, CheckMeta, Scope, Source};
-pub use evaluate::{evaluate, EvalOptions, Report, ReportAccount, Summary};
-pub use finding::{Finding, FindingBuilder, Resource, Severity, Status};
+pub use evaluate::{evaluate, CheckParams, EvalOptions, Report, ReportAccount, Summary};
+pub use finding::{Baseline, Finding, FindingBuilder, Resource, Severity, Status};
 pub use inventory::{AccountInventory, CollectError, Collected, Inventory, RegionInventory};
 pub use registry::{all_checks, find_check};

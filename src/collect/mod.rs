@@ -15,6 +15,7 @@ pub mod session;
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::time::Duration;
 
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
@@ -28,41 +29,75 @@ use tokio::sync::Semaphore;
 pub use session::Session;
 
 /// The bound on requests in flight, shared by every region, service and account of a
-/// scan, and the count of requests made.
+/// scan, the count of requests made, and the scan's overall deadline.
 #[derive(Clone, Debug)]
 pub struct Limiter {
     permits: Arc<Semaphore>,
     operations: Arc<AtomicU64>,
+    /// `--timeout`: when it passes, every call still waiting or in flight, and every
+    /// later one, fails with [`DEADLINE_EXCEEDED`], so the checks that needed it report
+    /// `error` and the rest of the report is still written.
+    deadline: Option<(tokio::time::Instant, Duration)>,
 }
+
+/// The error code of a call cut off by the scan's overall deadline (`--timeout`).
+pub const DEADLINE_EXCEEDED: &str = "ScanDeadlineExceeded";
 
 impl Limiter {
     pub fn new(concurrency: usize) -> Self {
         Self {
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
             operations: Arc::new(AtomicU64::new(0)),
+            deadline: None,
         }
     }
 
-    /// Runs one API call (one page) under the bound, mapping its error to a
-    /// [`CollectError`] naming `api`.
+    /// The same bound with an overall deadline `limit` from now.
+    pub fn with_deadline(mut self, limit: Option<Duration>) -> Self {
+        self.deadline = limit.map(|l| (tokio::time::Instant::now() + l, l));
+        self
+    }
+
+    /// Runs one API call (one page) under the bound and the deadline, mapping its error
+    /// to a [`CollectError`] naming `api`.
     pub async fn call<T, E, F>(&self, api: &str, fut: F) -> Result<T, CollectError>
     where
         F: std::future::Future<Output = Result<T, SdkError<E, HttpResponse>>>,
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .expect("semaphore never closed");
-        self.operations.fetch_add(1, Ordering::Relaxed);
-        fut.await.map_err(|e| collect_error(api, e))
+        let call = async {
+            let _permit = self
+                .permits
+                .acquire()
+                .await
+                .expect("semaphore never closed");
+            self.operations.fetch_add(1, Ordering::Relaxed);
+            fut.await.map_err(|e| collect_error(api, e))
+        };
+        match self.deadline {
+            None => call.await,
+            Some((at, limit)) => tokio::time::timeout_at(at, call)
+                .await
+                .unwrap_or_else(|_| Err(deadline_error(api, limit))),
+        }
     }
 
     /// API operations started so far (each page counts; SDK retries do not).
     pub fn operations(&self) -> u64 {
         self.operations.load(Ordering::Relaxed)
     }
+}
+
+/// The error of a call that the scan's overall deadline cut off (or never started).
+pub fn deadline_error(api: &str, limit: Duration) -> CollectError {
+    CollectError::new(
+        api,
+        DEADLINE_EXCEEDED,
+        format!(
+            "the scan's overall deadline (--timeout {}s) passed before this call finished; raise --timeout, or narrow the scan with --regions",
+            limit.as_secs()
+        ),
+    )
 }
 
 /// Maps an SDK error to the API name, an error code and a message.

@@ -31,6 +31,8 @@ pub struct SessionOptions {
     pub max_attempts: u32,
     /// Deadline of one call, retries included.
     pub call_timeout: Duration,
+    /// Deadline of the whole scan (`--timeout`), from the start of the session.
+    pub scan_timeout: Option<Duration>,
 }
 
 /// A failure that stops the scan before it starts: no report, exit code 2.
@@ -122,7 +124,7 @@ impl Session {
         let Some(home) = home_region.clone() else {
             return Err(SessionError::NoRegion);
         };
-        let limiter = Limiter::new(opts.concurrency);
+        let limiter = Limiter::new(opts.concurrency).with_deadline(opts.scan_timeout);
         let requests = RequestCounter::default();
         let mut session = Session {
             sdk,

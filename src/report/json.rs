@@ -69,6 +69,10 @@ struct FindingV1<'a> {
     incidents: &'a [String],
     evidence: &'a Map<String, Value>,
     mute_reason: Option<&'a str>,
+    /// Only with `--baseline`: `new` or `existing`. Absent otherwise, so v1 readers
+    /// that do not know it see the contract they always saw.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baseline: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -97,6 +101,7 @@ fn finding(f: &Finding) -> FindingV1<'_> {
         incidents: &f.incidents,
         evidence: &f.evidence,
         mute_reason: f.mute_reason.as_deref(),
+        baseline: f.baseline.map(|b| b.as_str()),
     }
 }
 

@@ -108,7 +108,14 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
         header.extend(["Region", "Resource", "Message"]);
         t.set_header(header);
         for f in rows {
-            let mut row = vec![status_cell(f.status, opts.color), Cell::new(&f.check)];
+            let mut status = status_cell(f.status, opts.color);
+            if f.baseline == Some(hiyari_checks::Baseline::New) {
+                status = Cell::new(format!("{} (new)", status.content()));
+                if opts.color {
+                    status = status.fg(Color::Yellow);
+                }
+            }
+            let mut row = vec![status, Cell::new(&f.check)];
             if multi_account {
                 row.push(Cell::new(clean(&f.account)));
             }
@@ -138,6 +145,9 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
         out.push_str(" (--show-pass lists the passes)");
     }
     out.push('\n');
+    for w in &report.warnings {
+        out.push_str(&format!("Warning: {}\n", clean(w)));
+    }
     if s.error > 0 {
         out.push_str(
             "Checks in error could not be evaluated: hiyari does not vouch for them. Each names the API and error code.\n",

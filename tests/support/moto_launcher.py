@@ -2,7 +2,7 @@
 
 Binds a free loopback port, prints `READY <port>`, then reads JSON commands on stdin,
 one per line, for the few pieces of state that the AWS API itself cannot set (the root
-user's access keys and MFA), answering `OK` or `ERR <message>` to each. Exits when stdin
+user's access keys and MFA) and for moto's request recorder, answering `OK` or `ERR <message>` to each. Exits when stdin
 closes, so a test that ends (or crashes) never leaves a server behind.
 """
 
@@ -35,6 +35,15 @@ def main():
             cmd = json.loads(line)
             if cmd.get("op") == "set_root":
                 set_root(cmd)
+            elif cmd.get("op") == "start_recording":
+                from moto.moto_api import recorder
+
+                recorder.reset_recording()
+                recorder.start_recording()
+            elif cmd.get("op") == "stop_recording":
+                from moto.moto_api import recorder
+
+                recorder.stop_recording()
             else:
                 raise ValueError(f"unknown op {cmd.get('op')!r}")
             print("OK", flush=True)

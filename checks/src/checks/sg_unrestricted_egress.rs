@@ -32,7 +32,8 @@ pub static META: CheckMeta = CheckMeta {
         DescribeNetworkInterfaces (both paged). A group is in use when at least one network \
         interface carries it. Fails for each group in use that has an egress rule allowing \
         all protocols (-1), or TCP or UDP on every port (0 or 1 to 65535), to 0.0.0.0/0 or \
-        ::/0. Groups attached to nothing are listed in the evidence but do not fail.",
+        ::/0. Groups attached to nothing are listed in the evidence but do not fail, unless \
+        [checks.sg-unrestricted-egress] include_unused = true.",
     rationale: "In INC-2024-ROOT-KEY-IN-SCRIPT GuardDuty flagged an instance talking to an \
         unexpected DNS server: an old cron job nobody knew of, free to reach anything \
         because egress was open. The 'Your AWS Abuse Report' notice of INC-AWS-NOTICES is \
@@ -68,12 +69,13 @@ impl Check for SgUnrestrictedEgress {
         &META
     }
 
-    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
+    fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding> {
         let b = FindingBuilder::new(
             &META,
             &account.identity.account_id,
             &account.identity.partition,
         );
+        let include_unused = opts.params.sg_include_unused;
         per_region(account, &b, "ec2:DescribeSecurityGroups", |region, inv| {
             let groups = match inv.security_groups.get("ec2:DescribeSecurityGroups") {
                 Ok(v) => v,
@@ -111,7 +113,7 @@ impl Check for SgUnrestrictedEgress {
             let mut unused = Vec::new();
             let mut out = Vec::new();
             for (g, rules) in open {
-                if !in_use.contains(g.id.as_str()) {
+                if !in_use.contains(g.id.as_str()) && !include_unused {
                     unused.push(g.id.clone());
                     continue;
                 }
@@ -136,12 +138,19 @@ impl Check for SgUnrestrictedEgress {
                         &g.id,
                         Some(b.arn("ec2", region, &format!("security-group/{}", g.id))),
                     ),
-                    format!(
-                        "Security group {} in {region} is attached to {} network interface(s) and allows all traffic out to {}",
-                        g.id,
-                        interfaces.len(),
-                        rules[0].1
-                    ),
+                    if interfaces.is_empty() {
+                        format!(
+                            "Security group {} in {region} allows all traffic out to {} (attached to nothing yet; include_unused is on)",
+                            g.id, rules[0].1
+                        )
+                    } else {
+                        format!(
+                            "Security group {} in {region} is attached to {} network interface(s) and allows all traffic out to {}",
+                            g.id,
+                            interfaces.len(),
+                            rules[0].1
+                        )
+                    },
                     evidence! {
                         "group_name" => g.name,
                         "vpc_id" => g.vpc_id,
@@ -272,6 +281,28 @@ mod tests {
             pass.evidence["unattached_groups_with_open_egress"],
             serde_json::json!(["sg-lonely"])
         );
+    }
+
+    #[test]
+    fn include_unused_fails_unattached_open_groups_too() {
+        let mut acc = account(&["us-east-1"]);
+        let us = region(&mut acc, "us-east-1");
+        us.security_groups = Collected::Ok(vec![sg(
+            "sg-lonely",
+            vec![rule("-1", None, None, &["0.0.0.0/0"], &[])],
+        )]);
+        let opts = EvalOptions {
+            params: crate::evaluate::CheckParams {
+                sg_include_unused: true,
+            },
+            ..EvalOptions::default()
+        };
+        let f = SgUnrestrictedEgress.evaluate(&acc, &opts);
+        assert_eq!(
+            outcome(&f),
+            vec![o(Status::Fail, Some("us-east-1"), "sg-lonely")]
+        );
+        assert!(f[0].message.contains("attached to nothing"));
     }
 
     #[test]

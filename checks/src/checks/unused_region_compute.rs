@@ -283,6 +283,7 @@ mod tests {
     fn allowed_regions_option_overrides_home_region() {
         let opts = EvalOptions {
             allowed_regions: Some(vec!["sa-east-1".into()]),
+            ..EvalOptions::default()
         };
         let f = UnusedRegionCompute.evaluate(&breached(), &opts);
         assert_eq!(

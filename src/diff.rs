@@ -1,0 +1,256 @@
+//! `hiyari diff OLD.json NEW.json` and `hiyari audit --baseline OLD.json`: reading
+//! saved `hiyari.report/v1` reports back and comparing them by stable finding id.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use hiyari_checks::diff::{Change, Diff};
+use hiyari_checks::Finding;
+use serde::Deserialize;
+
+use crate::report::common::{markdown, xml};
+use crate::report::json::SCHEMA;
+use crate::report::sanitize_terminal as clean;
+
+/// A saved JSON report, as much of it as a comparison needs.
+#[derive(Debug, Deserialize)]
+pub struct SavedReport {
+    pub schema: String,
+    #[serde(default)]
+    pub started_at: String,
+    pub accounts: Vec<SavedAccount>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SavedAccount {
+    pub id: String,
+}
+
+impl SavedReport {
+    pub fn account_ids(&self) -> BTreeSet<&str> {
+        self.accounts.iter().map(|a| a.id.as_str()).collect()
+    }
+}
+
+/// Reads a JSON report written by `hiyari audit --format json`.
+pub fn load(path: &Path) -> Result<SavedReport> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read report {}", path.display()))?;
+    let schema: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not JSON (line {}, column {}: {e}); give a report from `hiyari audit --format json`",
+            path.display(),
+            e.line(),
+            e.column()
+        )
+    })?;
+    match schema.get("schema").and_then(|s| s.as_str()) {
+        Some(SCHEMA) => {}
+        Some(other) => bail!(
+            "{} has schema `{other}`; this hiyari compares `{SCHEMA}` reports only",
+            path.display()
+        ),
+        None => bail!(
+            "{} is not a hiyari report (no `schema` field); give a report from `hiyari audit --format json`",
+            path.display()
+        ),
+    }
+    serde_json::from_value(schema)
+        .with_context(|| format!("{} is not a valid {SCHEMA} report", path.display()))
+}
+
+/// Refuses to compare reports of different accounts.
+pub fn same_accounts(old: &SavedReport, new_ids: &BTreeSet<&str>, what: &str) -> Result<()> {
+    let old_ids = old.account_ids();
+    if &old_ids != new_ids {
+        bail!(
+            "{what} covers account(s) {} but this report covers {}: compare reports of the same accounts",
+            old_ids.into_iter().collect::<Vec<_>>().join(","),
+            new_ids.iter().copied().collect::<Vec<_>>().join(",")
+        );
+    }
+    Ok(())
+}
+
+fn line(f: &Finding) -> String {
+    format!(
+        "{} {} {} {}",
+        f.check,
+        f.region.as_deref().unwrap_or("-"),
+        f.resource.id,
+        f.message
+    )
+}
+
+pub fn render_table(d: &Diff) -> String {
+    let mut out = String::new();
+    let section = |out: &mut String, title: &str, items: Vec<String>| {
+        out.push_str(&format!("{title} ({})\n", items.len()));
+        for i in items {
+            out.push_str(&format!("  {}\n", clean(&i)));
+        }
+        out.push('\n');
+    };
+    section(
+        &mut out,
+        "New",
+        d.new
+            .iter()
+            .map(|f| format!("{:<5} {}", f.status.as_str(), line(f)))
+            .collect(),
+    );
+    section(
+        &mut out,
+        "Status changed",
+        d.changed
+            .iter()
+            .map(|c| format!("{} -> {} {}", c.from, c.to, line(&c.finding)))
+            .collect(),
+    );
+    section(
+        &mut out,
+        "Resolved (gone from the new report)",
+        d.resolved
+            .iter()
+            .map(|f| format!("{:<5} {}", f.status.as_str(), line(f)))
+            .collect(),
+    );
+    out.push_str(&format!(
+        "Summary: {} new ({} new fail), {} changed, {} resolved, {} unchanged\n",
+        d.new.len(),
+        d.new_fails(),
+        d.changed.len(),
+        d.resolved.len(),
+        d.unchanged.len()
+    ));
+    out
+}
+
+pub fn render_json(d: &Diff) -> String {
+    let brief = |f: &Finding| {
+        serde_json::json!({
+            "id": f.id, "account": f.account, "check": f.check, "status": f.status,
+            "severity": f.severity, "region": f.region, "resource": f.resource,
+            "message": f.message,
+        })
+    };
+    let change = |c: &Change| {
+        let mut v = brief(&c.finding);
+        v["from"] = serde_json::json!(c.from);
+        v["to"] = serde_json::json!(c.to);
+        v
+    };
+    let v = serde_json::json!({
+        "schema": "hiyari.diff/v1",
+        "summary": {
+            "new": d.new.len(), "new_fail": d.new_fails(), "changed": d.changed.len(),
+            "resolved": d.resolved.len(), "unchanged": d.unchanged.len(),
+        },
+        "new": d.new.iter().map(brief).collect::<Vec<_>>(),
+        "changed": d.changed.iter().map(change).collect::<Vec<_>>(),
+        "resolved": d.resolved.iter().map(brief).collect::<Vec<_>>(),
+        "unchanged": d.unchanged.iter().map(brief).collect::<Vec<_>>(),
+    });
+    let mut s = serde_json::to_string_pretty(&v).expect("diff serialises");
+    s.push('\n');
+    s
+}
+
+pub fn render_markdown(d: &Diff, old: &str, new: &str) -> String {
+    let mut out = format!(
+        "# hiyari: what changed\n\nFrom {} to {}.\n\n",
+        markdown(old),
+        markdown(new)
+    );
+    let mut table = |title: &str, rows: Vec<(String, &Finding)>| {
+        out.push_str(&format!("## {title} ({})\n\n", rows.len()));
+        if rows.is_empty() {
+            out.push_str("None.\n\n");
+            return;
+        }
+        out.push_str("| Status | Check | Region | Resource | Message |\n|---|---|---|---|---|\n");
+        for (status, f) in rows {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} |\n",
+                markdown(&status),
+                markdown(&f.check),
+                markdown(f.region.as_deref().unwrap_or("-")),
+                markdown(&f.resource.id),
+                markdown(&f.message)
+            ));
+        }
+        out.push('\n');
+    };
+    table(
+        "New",
+        d.new.iter().map(|f| (f.status.to_string(), f)).collect(),
+    );
+    table(
+        "Status changed",
+        d.changed
+            .iter()
+            .map(|c| (format!("{} → {}", c.from, c.to), &c.finding))
+            .collect(),
+    );
+    table(
+        "Resolved",
+        d.resolved
+            .iter()
+            .map(|f| (f.status.to_string(), f))
+            .collect(),
+    );
+    out.push_str(&format!("{} finding(s) unchanged.\n", d.unchanged.len()));
+    out
+}
+
+pub fn render_html(d: &Diff, old: &str, new: &str) -> String {
+    let mut body = String::new();
+    let mut table = |title: &str, rows: Vec<(String, &Finding)>| {
+        body.push_str(&format!("<h2>{} ({})</h2>\n", xml(title), rows.len()));
+        if rows.is_empty() {
+            body.push_str("<p>None.</p>\n");
+            return;
+        }
+        body.push_str("<table><thead><tr><th>Status</th><th>Check</th><th>Region</th><th>Resource</th><th>Message</th></tr></thead><tbody>\n");
+        for (status, f) in rows {
+            body.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                xml(&status),
+                xml(&f.check),
+                xml(f.region.as_deref().unwrap_or("-")),
+                xml(&f.resource.id),
+                xml(&f.message)
+            ));
+        }
+        body.push_str("</tbody></table>\n");
+    };
+    table(
+        "New",
+        d.new.iter().map(|f| (f.status.to_string(), f)).collect(),
+    );
+    table(
+        "Status changed",
+        d.changed
+            .iter()
+            .map(|c| (format!("{} → {}", c.from, c.to), &c.finding))
+            .collect(),
+    );
+    table(
+        "Resolved",
+        d.resolved
+            .iter()
+            .map(|f| (f.status.to_string(), f))
+            .collect(),
+    );
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>hiyari: what changed</title>\n\
+<style>body{{font-family:system-ui,sans-serif;margin:2rem;}}table{{border-collapse:collapse;width:100%;}}\
+td,th{{border:1px solid #999;padding:.3rem;text-align:left;vertical-align:top;word-break:break-word;}}</style></head>\n\
+<body><h1>hiyari: what changed</h1><p>From {} to {}.</p>\n{body}<p>{} finding(s) unchanged.</p></body></html>\n",
+        xml(old),
+        xml(new),
+        d.unchanged.len()
+    )
+}

@@ -1,0 +1,449 @@
+//! Parsers never panic, whatever they are given: property tests (proptest) over the
+//! inventory file that `hiyari audit --inventory` reads, the IAM credential report CSV,
+//! and hiyari.toml. Inputs are arbitrary text, and mutations of valid documents (which
+//! reach much deeper than random text does): values replaced by any JSON, keys removed,
+//! strings replaced by hostile text, documents cut short.
+//!
+//! In-process properties run hundreds of cases; the ones through the real binary (which
+//! also evaluates and renders every format) run fewer, each being a process.
+
+mod support;
+
+use std::process::Output;
+
+use hiyari_checks::credential_report;
+use hiyari_checks::{all_checks, evaluate, EvalOptions, Inventory, Status};
+use proptest::prelude::*;
+use serde_json::Value;
+
+const EXAMPLE: &str = include_str!("../examples/inc-2015-leaked-root-key.inventory.json");
+
+/// Any JSON value, nested a few levels.
+fn any_json() -> impl Strategy<Value = Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::from),
+        any::<i64>().prop_map(Value::from),
+        any::<u64>().prop_map(Value::from),
+        (-1e300f64..1e300).prop_map(Value::from),
+        any::<String>().prop_map(Value::from),
+        hostile().prop_map(Value::from),
+        prop_oneof![
+            Just("ok"),
+            Just("error"),
+            Just("not_collected"),
+            Just("pass"),
+            Just("fail"),
+            Just("hiyari.inventory/v1"),
+            Just("us-east-1"),
+            Just("running"),
+            Just("-1"),
+            Just("0.0.0.0/0"),
+        ]
+        .prop_map(Value::from),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::from),
+            prop::collection::btree_map("[a-z_]{1,12}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+}
+
+/// Text an attacker would write: control characters, escapes, bidi overrides, markup,
+/// formulas, and long runs.
+fn hostile() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("\x1b[2J".to_string()),
+        Just("\u{202E}".to_string()),
+        Just("\0".to_string()),
+        Just("\r\n".to_string()),
+        Just("<script>".to_string()),
+        Just("=HYPERLINK(\"x\")".to_string()),
+        Just("\"".to_string()),
+        Just("\\".to_string()),
+        Just("é✓𝄞".to_string()),
+        "\\PC{0,8}",
+        (1usize..5000).prop_map(|n| "x".repeat(n)),
+    ];
+    prop::collection::vec(piece, 0..6).prop_map(|v| v.concat())
+}
+
+#[derive(Debug, Clone)]
+enum Mutation {
+    /// The node becomes this value.
+    Replace(Value),
+    /// The node (a member of an object or an array) is removed.
+    Remove,
+    /// The node becomes this (hostile) text.
+    Text(String),
+    /// An array node gets its first element again, at its end.
+    Repeat,
+}
+
+fn mutation() -> impl Strategy<Value = Mutation> {
+    prop_oneof![
+        3 => any_json().prop_map(Mutation::Replace),
+        2 => Just(Mutation::Remove),
+        3 => hostile().prop_map(Mutation::Text),
+        1 => Just(Mutation::Repeat),
+    ]
+}
+
+fn count_nodes(v: &Value) -> usize {
+    1 + match v {
+        Value::Array(a) => a.iter().map(count_nodes).sum(),
+        Value::Object(o) => o.values().map(count_nodes).sum(),
+        _ => 0,
+    }
+}
+
+/// Applies `m` to the `n`th node (pre-order) below `v`; `true` when applied.
+fn apply(v: &mut Value, n: &mut usize, m: &Mutation) -> bool {
+    // The children come first, so that removal can act on the parent's container.
+    match v {
+        Value::Array(a) => {
+            for i in 0..a.len() {
+                if *n == 1 {
+                    if let Mutation::Remove = m {
+                        a.remove(i);
+                        return true;
+                    }
+                }
+                *n -= 1;
+                if *n == 0 {
+                    return apply_here(&mut a[i], m);
+                }
+                if apply(&mut a[i], n, m) {
+                    return true;
+                }
+            }
+            false
+        }
+        Value::Object(o) => {
+            let keys: Vec<String> = o.keys().cloned().collect();
+            for k in keys {
+                if *n == 1 {
+                    if let Mutation::Remove = m {
+                        o.remove(&k);
+                        return true;
+                    }
+                }
+                *n -= 1;
+                let child = o.get_mut(&k).unwrap();
+                if *n == 0 {
+                    return apply_here(child, m);
+                }
+                if apply(child, n, m) {
+                    return true;
+                }
+            }
+            false
+        }
+        _ => false,
+    }
+}
+
+fn apply_here(v: &mut Value, m: &Mutation) -> bool {
+    match m {
+        Mutation::Replace(x) => *v = x.clone(),
+        Mutation::Text(t) => *v = Value::from(t.clone()),
+        Mutation::Repeat => {
+            if let Value::Array(a) = v {
+                if let Some(first) = a.first().cloned() {
+                    a.push(first);
+                }
+            }
+        }
+        Mutation::Remove => return false,
+    }
+    true
+}
+
+/// The example inventory with `muts` applied at nodes chosen by their selectors.
+fn mutated(muts: &[(usize, Mutation)]) -> Value {
+    let mut v: Value = serde_json::from_str(EXAMPLE).unwrap();
+    for (pick, m) in muts {
+        let total = count_nodes(&v);
+        if total <= 1 {
+            break;
+        }
+        let mut n = 1 + pick % (total - 1);
+        apply(&mut v, &mut n, m);
+    }
+    v
+}
+
+/// Evaluates every check over an inventory that parsed, and checks the report holds
+/// together: a summary that counts the findings, findings in the documented order.
+fn evaluate_all(inv: &Inventory) {
+    let checks: Vec<_> = all_checks().to_vec();
+    let report = evaluate(
+        inv,
+        &checks,
+        &EvalOptions::default(),
+        "2026-01-01T00:00:00Z".into(),
+        "2026-01-01T00:00:01Z".into(),
+    );
+    let count = |s: Status| report.findings.iter().filter(|f| f.status == s).count();
+    assert_eq!(report.summary.fail, count(Status::Fail));
+    assert_eq!(report.summary.error, count(Status::Error));
+    assert_eq!(report.summary.pass, count(Status::Pass));
+    assert_eq!(report.summary.muted, count(Status::Muted));
+    for w in report.findings.windows(2) {
+        assert!(w[0].sort_key() <= w[1].sort_key(), "findings out of order");
+    }
+    for f in &report.findings {
+        if f.status == Status::Error {
+            assert!(f.error_source().is_some(), "an error names no API: {f:?}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn inventory_from_any_text_never_panics(text in any::<String>()) {
+        let _ = serde_json::from_str::<Inventory>(&text);
+    }
+
+    #[test]
+    fn inventory_cut_or_corrupted_never_panics(cut in 0usize..EXAMPLE.len(), flip in any::<(usize, u8)>()) {
+        let mut bytes = EXAMPLE.as_bytes()[..cut].to_vec();
+        if !bytes.is_empty() {
+            let i = flip.0 % bytes.len();
+            bytes[i] = flip.1;
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        if let Ok(inv) = serde_json::from_str::<Inventory>(&text) {
+            evaluate_all(&inv);
+        }
+    }
+
+    #[test]
+    fn mutated_inventory_never_panics_and_evaluates_consistently(
+        muts in prop::collection::vec((any::<usize>(), mutation()), 1..6)
+    ) {
+        let text = mutated(&muts).to_string();
+        if let Ok(inv) = serde_json::from_str::<Inventory>(&text) {
+            evaluate_all(&inv);
+        }
+    }
+
+    #[test]
+    fn credential_report_from_any_text_never_panics(text in any::<String>()) {
+        let _ = credential_report::parse(&text);
+    }
+
+    #[test]
+    fn credential_report_of_any_layout_never_panics(
+        header in prop::collection::vec(column(), 0..25),
+        rows in prop::collection::vec(prop::collection::vec(field(), 0..25), 0..8),
+        crlf in any::<bool>(),
+    ) {
+        let eol = if crlf { "\r\n" } else { "\n" };
+        let mut text = header.iter().map(|h| quote(h)).collect::<Vec<_>>().join(",");
+        for r in &rows {
+            text.push_str(eol);
+            text.push_str(&r.iter().map(|f| quote(f)).collect::<Vec<_>>().join(","));
+        }
+        let _ = credential_report::parse(&text);
+    }
+
+    /// A well-formed report, columns in any order and with extra ones, reads back
+    /// exactly: every row, every value.
+    #[test]
+    fn credential_report_reads_back_what_was_written(
+        order in Just((0..COLUMNS.len() + 3).collect::<Vec<_>>()).prop_shuffle(),
+        rows in prop::collection::vec(prop::collection::vec(value(), COLUMNS.len() + 3), 0..6),
+    ) {
+        let names: Vec<String> = (0..COLUMNS.len() + 3)
+            .map(|i| COLUMNS.get(i).map_or(format!("extra_{i}"), |c| c.to_string()))
+            .collect();
+        let mut text = order.iter().map(|&i| names[i].clone()).collect::<Vec<_>>().join(",");
+        for r in &rows {
+            text.push('\n');
+            text.push_str(&order.iter().map(|&i| quote(&r[i])).collect::<Vec<_>>().join(","));
+        }
+        text.push('\n');
+        let parsed = credential_report::parse(&text).expect("a well-formed report parses");
+        prop_assert_eq!(parsed.len(), rows.len());
+        for (p, r) in parsed.iter().zip(&rows) {
+            let got = [
+                &p.user, &p.arn, &p.user_creation_time, &p.password_enabled,
+                &p.password_last_used, &p.mfa_active, &p.access_key_1_active,
+                &p.access_key_1_last_rotated, &p.access_key_1_last_used_date,
+                &p.access_key_2_active, &p.access_key_2_last_rotated,
+                &p.access_key_2_last_used_date,
+            ];
+            for (i, g) in got.iter().enumerate() {
+                prop_assert_eq!(g.as_str(), r[i].as_str());
+            }
+        }
+    }
+}
+
+const COLUMNS: [&str; 12] = [
+    "user",
+    "arn",
+    "user_creation_time",
+    "password_enabled",
+    "password_last_used",
+    "mfa_active",
+    "access_key_1_active",
+    "access_key_1_last_rotated",
+    "access_key_1_last_used_date",
+    "access_key_2_active",
+    "access_key_2_last_rotated",
+    "access_key_2_last_used_date",
+];
+
+fn column() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => prop::sample::select(COLUMNS.to_vec()).prop_map(str::to_string),
+        1 => any::<String>(),
+    ]
+}
+
+fn field() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("true".to_string()),
+        Just("false".to_string()),
+        Just("N/A".to_string()),
+        Just("<root_account>".to_string()),
+        Just(String::new()),
+        any::<String>(),
+        hostile(),
+    ]
+}
+
+/// A value the parser keeps as it is (it trims surrounding whitespace, and a record of
+/// one empty field is a blank line).
+fn value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("true".to_string()),
+        Just("not_supported".to_string()),
+        Just("2024-05-01T00:00:00+00:00".to_string()),
+        "[a-zA-Z0-9+=,.@_-]{1,64}",
+        "\\PC{1,20}",
+    ]
+    .prop_map(|s| s.trim().to_string())
+    .prop_filter("non-empty", |s| !s.is_empty())
+}
+
+/// One CSV field, quoted when it has to be.
+fn quote(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) || s.trim() != s {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn no_panic(out: &Output, what: &str) {
+    let err = support::stderr(out);
+    assert!(
+        matches!(out.status.code(), Some(0..=3)),
+        "{what}: exit {:?}; stderr: {err}",
+        out.status.code()
+    );
+    assert!(!err.contains("panicked"), "{what}: {err}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// Through the binary: a mutated inventory is read, evaluated and rendered in every
+    /// format, or refused with exit 2; never a panic.
+    #[test]
+    fn binary_reads_any_inventory_without_panicking(
+        muts in prop::collection::vec((any::<usize>(), mutation()), 1..5)
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let inv = dir.path().join("inventory.json");
+        std::fs::write(&inv, mutated(&muts).to_string()).unwrap();
+        let mut cmd = support::hiyari_cmd("ap-northeast-1");
+        cmd.args(["audit", "--show-pass", "--inventory"]).arg(&inv);
+        for (format, file) in [
+            ("json", "r.json"), ("csv", "r.csv"), ("html", "r.html"), ("markdown", "r.md"),
+            ("sarif", "r.sarif"), ("junit", "r.xml"), ("ocsf", "r.ocsf"), ("asff", "r.asff"),
+        ] {
+            cmd.arg("--output").arg(format!("{format}={}", dir.path().join(file).display()));
+        }
+        let out = cmd.output().unwrap();
+        no_panic(&out, "audit --inventory");
+        if out.status.code() != Some(2) {
+            let json = std::fs::read(dir.path().join("r.json")).unwrap();
+            let _: Value = serde_json::from_slice(&json).expect("the JSON report is valid");
+        }
+    }
+
+    /// Through the binary: hiyari.toml made of valid and broken pieces is accepted or
+    /// refused with exit 2 and one message; never a panic.
+    #[test]
+    fn binary_reads_any_config_without_panicking(
+        lines in prop::collection::vec(config_line(), 0..12)
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hiyari.toml");
+        std::fs::write(&path, lines.join("\n")).unwrap();
+        let out = support::hiyari_cmd("ap-northeast-1")
+            .arg("policy")
+            .arg("--config")
+            .arg(&path)
+            .output()
+            .unwrap();
+        no_panic(&out, "policy --config");
+        prop_assert!(matches!(out.status.code(), Some(0) | Some(2)));
+    }
+}
+
+fn config_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => prop::sample::select(vec![
+            "allowed_regions = [\"ap-northeast-1\", \"us-east-1\"]",
+            "allowed_regions = []",
+            "fail_on = \"high\"",
+            "fail_on = \"severe\"",
+            "[checks.sg-unrestricted-egress]",
+            "include_unused = true",
+            "[checks.root-mfa]",
+            "enabled = false",
+            "severity = \"low\"",
+            "[checks.no-such-check]",
+            "[[accept]]",
+            "check = \"public-ami\"",
+            "check = \"nope\"",
+            "region = \"sa-east-1\"",
+            "resource = \"ami-0abc\"",
+            "reason = \"the marketing AMI is public on purpose\"",
+            "expires = 2026-01-01",
+            "expires = 1979-05-27T07:32:00Z",
+            "expires = \"tomorrow\"",
+            "unknown = 1",
+            "[checks]",
+            "x = [",
+            "\"\\u00e9\" = 1",
+        ])
+        .prop_map(str::to_string),
+        1 => hostile().prop_map(|h| format!("reason = {}", toml_string(&h))),
+        1 => "\\PC{0,30}",
+        1 => any::<String>(),
+    ]
+}
+
+fn toml_string(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
