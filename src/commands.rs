@@ -235,6 +235,7 @@ async fn audit(args: AuditArgs) -> Result<u8> {
         severity: config.severity.clone(),
         accept: config.accept.clone(),
         today: None,
+        now: None,
     };
     if let Some(allowed) = &allowed_regions {
         for acc in &inventory.accounts {

@@ -42,6 +42,26 @@ struct SgEgress {
     include_unused: Option<bool>,
 }
 
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RootRecentUse {
+    enabled: Option<bool>,
+    severity: Option<Severity>,
+    /// A root password or key use this many days ago or fewer fails (default 30).
+    max_age_days: Option<u32>,
+}
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StaleKeys {
+    enabled: Option<bool>,
+    severity: Option<Severity>,
+    /// An active key last rotated more than this many days ago fails (default 90).
+    max_age_days: Option<u32>,
+    /// An active key unused for more than this many days fails (default 90).
+    max_unused_days: Option<u32>,
+}
+
 /// `[checks.<id>]`: one typed table per check id; an unknown id is an error naming the
 /// known ones. A unit test keeps these ids equal to the registry's.
 #[derive(Debug, Default, Deserialize)]
@@ -65,6 +85,10 @@ struct ChecksTable {
     unused_region_compute: Option<Common>,
     #[serde(rename = "sg-unrestricted-egress")]
     sg_unrestricted_egress: Option<SgEgress>,
+    #[serde(rename = "root-recent-use")]
+    root_recent_use: Option<RootRecentUse>,
+    #[serde(rename = "stale-access-keys")]
+    stale_access_keys: Option<StaleKeys>,
 }
 
 impl ChecksTable {
@@ -90,6 +114,24 @@ impl ChecksTable {
                 Common {
                     enabled: sg.enabled,
                     severity: sg.severity,
+                },
+            ));
+        }
+        if let Some(c) = &self.root_recent_use {
+            v.push((
+                "root-recent-use",
+                Common {
+                    enabled: c.enabled,
+                    severity: c.severity,
+                },
+            ));
+        }
+        if let Some(c) = &self.stale_access_keys {
+            v.push((
+                "stale-access-keys",
+                Common {
+                    enabled: c.enabled,
+                    severity: c.severity,
                 },
             ));
         }
@@ -168,6 +210,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     }
     if let Some(sg) = &raw.checks.sg_unrestricted_egress {
         cfg.params.sg_include_unused = sg.include_unused.unwrap_or(false);
+    }
+    let defaults = CheckParams::default();
+    if let Some(c) = &raw.checks.root_recent_use {
+        cfg.params.root_recent_use_max_age_days = c
+            .max_age_days
+            .unwrap_or(defaults.root_recent_use_max_age_days);
+    }
+    if let Some(c) = &raw.checks.stale_access_keys {
+        cfg.params.stale_keys_max_age_days =
+            c.max_age_days.unwrap_or(defaults.stale_keys_max_age_days);
+        cfg.params.stale_keys_max_unused_days = c
+            .max_unused_days
+            .unwrap_or(defaults.stale_keys_max_unused_days);
     }
     for entry in raw.accept {
         let span = entry.span();
@@ -279,6 +334,13 @@ pub fn starter(allowed: &[String], note: &str) -> String {
 # [checks.billing-alarm]
 # enabled = false
 
+# [checks.root-recent-use]
+# max_age_days = 30        # a root password or key use within this many days fails
+
+# [checks.stale-access-keys]
+# max_age_days = 90        # an active key not rotated for longer fails
+# max_unused_days = 90     # an active key unused for longer fails
+
 # Accepted risks: a matching fail is reported as `muted` with the reason and does not
 # fail CI. An entry past `expires` stops applying; an entry that matches nothing is
 # reported, so these do not rot.
@@ -318,6 +380,12 @@ check = "public-snapshot"
 resource = "snap-*"
 reason = "public data set"
 expires = 2026-12-31
+
+[checks.root-recent-use]
+max_age_days = 7
+
+[checks.stale-access-keys]
+max_unused_days = 45
 "#)
         .unwrap();
         assert_eq!(
@@ -328,6 +396,9 @@ expires = 2026-12-31
         assert_eq!(c.disabled, ["billing-alarm"]);
         assert_eq!(c.severity["sg-unrestricted-egress"], Severity::High);
         assert!(c.params.sg_include_unused);
+        assert_eq!(c.params.root_recent_use_max_age_days, 7);
+        assert_eq!(c.params.stale_keys_max_age_days, 90, "the default");
+        assert_eq!(c.params.stale_keys_max_unused_days, 45);
         assert_eq!(c.accept.len(), 1);
         assert_eq!(
             c.accept[0].origin, "hiyari.toml:12",

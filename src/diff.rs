@@ -16,7 +16,6 @@ use crate::report::sanitize_terminal as clean;
 /// A saved JSON report, as much of it as a comparison needs.
 #[derive(Debug, Deserialize)]
 pub struct SavedReport {
-    pub schema: String,
     #[serde(default)]
     pub started_at: String,
     pub accounts: Vec<SavedAccount>,
@@ -158,92 +157,82 @@ pub fn render_json(d: &Diff) -> String {
     s
 }
 
+/// The three lists a reader goes through, with the status to show for each row.
+fn sections(d: &Diff) -> [(&'static str, Vec<(String, &Finding)>); 3] {
+    [
+        (
+            "New",
+            d.new.iter().map(|f| (f.status.to_string(), f)).collect(),
+        ),
+        (
+            "Status changed",
+            d.changed
+                .iter()
+                .map(|c| (format!("{} → {}", c.from, c.to), &c.finding))
+                .collect(),
+        ),
+        (
+            "Resolved",
+            d.resolved
+                .iter()
+                .map(|f| (f.status.to_string(), f))
+                .collect(),
+        ),
+    ]
+}
+
+/// One row's cells: status, check, region, resource, message.
+fn cells<'a>(status: &'a str, f: &'a Finding) -> [&'a str; 5] {
+    [
+        status,
+        &f.check,
+        f.region.as_deref().unwrap_or("-"),
+        &f.resource.id,
+        &f.message,
+    ]
+}
+
 pub fn render_markdown(d: &Diff, old: &str, new: &str) -> String {
     let mut out = format!(
         "# hiyari: what changed\n\nFrom {} to {}.\n\n",
         markdown(old),
         markdown(new)
     );
-    let mut table = |title: &str, rows: Vec<(String, &Finding)>| {
+    for (title, rows) in sections(d) {
         out.push_str(&format!("## {title} ({})\n\n", rows.len()));
         if rows.is_empty() {
             out.push_str("None.\n\n");
-            return;
+            continue;
         }
         out.push_str("| Status | Check | Region | Resource | Message |\n|---|---|---|---|---|\n");
         for (status, f) in rows {
-            out.push_str(&format!(
-                "| {} | {} | {} | {} | {} |\n",
-                markdown(&status),
-                markdown(&f.check),
-                markdown(f.region.as_deref().unwrap_or("-")),
-                markdown(&f.resource.id),
-                markdown(&f.message)
-            ));
+            let row: Vec<String> = cells(&status, f).iter().map(|c| markdown(c)).collect();
+            out.push_str(&format!("| {} |\n", row.join(" | ")));
         }
         out.push('\n');
-    };
-    table(
-        "New",
-        d.new.iter().map(|f| (f.status.to_string(), f)).collect(),
-    );
-    table(
-        "Status changed",
-        d.changed
-            .iter()
-            .map(|c| (format!("{} → {}", c.from, c.to), &c.finding))
-            .collect(),
-    );
-    table(
-        "Resolved",
-        d.resolved
-            .iter()
-            .map(|f| (f.status.to_string(), f))
-            .collect(),
-    );
+    }
     out.push_str(&format!("{} finding(s) unchanged.\n", d.unchanged.len()));
     out
 }
 
 pub fn render_html(d: &Diff, old: &str, new: &str) -> String {
     let mut body = String::new();
-    let mut table = |title: &str, rows: Vec<(String, &Finding)>| {
+    for (title, rows) in sections(d) {
         body.push_str(&format!("<h2>{} ({})</h2>\n", xml(title), rows.len()));
         if rows.is_empty() {
             body.push_str("<p>None.</p>\n");
-            return;
+            continue;
         }
         body.push_str("<table><thead><tr><th>Status</th><th>Check</th><th>Region</th><th>Resource</th><th>Message</th></tr></thead><tbody>\n");
         for (status, f) in rows {
-            body.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                xml(&status),
-                xml(&f.check),
-                xml(f.region.as_deref().unwrap_or("-")),
-                xml(&f.resource.id),
-                xml(&f.message)
-            ));
+            let row: String = cells(&status, f)
+                .iter()
+                .map(|c| format!("<td>{}</td>", xml(c)))
+                .collect();
+            body.push_str(&format!("<tr>{row}</tr>\n"));
         }
         body.push_str("</tbody></table>\n");
-    };
-    table(
-        "New",
-        d.new.iter().map(|f| (f.status.to_string(), f)).collect(),
-    );
-    table(
-        "Status changed",
-        d.changed
-            .iter()
-            .map(|c| (format!("{} → {}", c.from, c.to), &c.finding))
-            .collect(),
-    );
-    table(
-        "Resolved",
-        d.resolved
-            .iter()
-            .map(|f| (f.status.to_string(), f))
-            .collect(),
-    );
+    }
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>hiyari: what changed</title>\n\
 <style>body{{font-family:system-ui,sans-serif;margin:2rem;}}table{{border-collapse:collapse;width:100%;}}\

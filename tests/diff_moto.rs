@@ -36,7 +36,14 @@ fn diff_and_baseline_gate_after_real_changes() {
     rt.block_on(scenarios::leaked_root_key(&mut moto));
     let dir = tempfile::tempdir().unwrap();
     let (old, new) = (dir.path().join("old.json"), dir.path().join("new.json"));
-    let common = ["--skip-checks", "billing-alarm", "--format", "json"];
+    // The checks moto can serve in full (billing-alarm's CloudWatch half, for one, it
+    // cannot), so that an unchanged account gates clean.
+    let common = [
+        "--checks",
+        "root-access-keys,root-mfa,iam-user-console-mfa,guardduty-enabled,public-ami,public-snapshot,unused-region-compute,sg-unrestricted-egress",
+        "--format",
+        "json",
+    ];
     let before = [
         &["audit", "--regions", "ap-northeast-1,sa-east-1,us-east-1"][..],
         &common,
@@ -61,16 +68,7 @@ fn diff_and_baseline_gate_after_real_changes() {
     // The changes.
     let (ami, snap) = rt.block_on(scenarios::public_images(&moto, HOME));
     moto.set_root(true, true);
-    let default_sg_home = rt.block_on(async {
-        let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(HOME).await);
-        let out = ec2
-            .describe_security_groups()
-            .group_names("default")
-            .send()
-            .await
-            .unwrap();
-        out.security_groups()[0].group_id().unwrap().to_string()
-    });
+    let default_sg_home = rt.block_on(scenarios::default_sg(&moto, HOME));
     let after = [
         &["audit", "--regions", "ap-northeast-1,sa-east-1"][..],
         &common,

@@ -61,8 +61,23 @@ fn example_inventory_replays_the_leaked_root_key_incident() {
     assert_eq!(count("unused-region-compute", "*"), compute);
     assert_eq!(count("public-ami", "*") + count("public-snapshot", "*"), 0);
     // moto cannot serve CloudWatch to the Rust SDK: billing-alarm is an error, not a pass.
+    // moto's credential report has no <root_account> row, so root-recent-use cannot
+    // read root use: an error naming the report, not a pass (README, Known limits).
     let errors = with_status(&r, "error");
-    assert_eq!(errors, vec![triple("billing-alarm", "-", ACCOUNT)]);
+    assert_eq!(
+        errors,
+        vec![
+            triple("billing-alarm", "-", ACCOUNT),
+            triple("root-recent-use", "-", ACCOUNT),
+        ]
+    );
+    let root_use = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "root-recent-use")
+        .unwrap();
+    assert_eq!(root_use["evidence"]["error_code"], "NoRootAccountRow");
 }
 
 #[test]

@@ -1141,3 +1141,33 @@ fn output_mistakes_are_usage_errors_before_any_scan() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn sarif_with_a_baseline_marks_results_and_stays_schema_valid() {
+    let mut r = fixture();
+    for (n, f) in r.findings.iter_mut().enumerate() {
+        f.baseline = Some(if n % 2 == 0 {
+            hiyari_checks::Baseline::New
+        } else {
+            hiyari_checks::Baseline::Existing
+        });
+    }
+    let text = sarif::render(&r, &context());
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "baseline.sarif", &text);
+    let schema = root().join("../shared/schemas/sarif-schema-2.1.0.json");
+    let v = python(
+        SARIF_VALIDATE,
+        &[schema.to_str().unwrap(), path.to_str().unwrap()],
+    );
+    assert_eq!(v["errors"], json!([]), "SARIF schema errors");
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let states: BTreeSet<&str> = doc["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|run| run["results"].as_array().unwrap())
+        .map(|res| res["baselineState"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, BTreeSet::from(["new", "unchanged"]));
+}

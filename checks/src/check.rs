@@ -102,6 +102,16 @@ impl Source {
     }
 }
 
+/// True for the IAM actions a read-only auditor may call: Describe, List, Get and
+/// View actions, and GenerateCredentialReport.
+pub fn is_read_only_action(action: &str) -> bool {
+    let op = action.split(':').nth(1).unwrap_or(action);
+    ["Describe", "List", "Get", "View"]
+        .iter()
+        .any(|p| op.starts_with(p))
+        || op == "GenerateCredentialReport"
+}
+
 /// A check's metadata, declared next to its logic.
 #[derive(Debug)]
 pub struct CheckMeta {

@@ -52,6 +52,23 @@ impl CredentialReportRow {
     }
 }
 
+/// Reads a time column of the report: `Ok(None)` for AWS's words for "no time" (`N/A`,
+/// `no_information`, `not_supported`, empty), `Err` with the value for anything else that
+/// is not an ISO 8601 time, so a check never mistakes an unreadable value for "never".
+pub fn parse_time(value: &str) -> Result<Option<time::OffsetDateTime>, String> {
+    match value.trim() {
+        "" | "N/A" | "no_information" | "not_supported" => Ok(None),
+        v => time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc3339)
+            .map(Some)
+            .map_err(|e| format!("`{v}` is not an ISO 8601 time ({e})")),
+    }
+}
+
+/// Whole days from `then` to `now` (negative when `then` is in the future).
+pub fn days_between(then: time::OffsetDateTime, now: time::OffsetDateTime) -> i64 {
+    (now - then).whole_days()
+}
+
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum CredentialReportError {
     #[error("the credential report is empty")]
@@ -175,6 +192,16 @@ alice,arn:aws:iam::123456789012:user/alice,2020-01-01T00:00:00+00:00,true,no_inf
             parse(&text),
             Err(CredentialReportError::Ragged { line: 2, .. })
         ));
+    }
+
+    #[test]
+    fn times_parse_and_words_for_none_are_none() {
+        let t = parse_time("2024-05-01T00:00:00+00:00").unwrap().unwrap();
+        assert_eq!(t.year(), 2024);
+        for none in ["N/A", "no_information", "not_supported", ""] {
+            assert_eq!(parse_time(none), Ok(None), "{none}");
+        }
+        assert!(parse_time("yesterday").is_err());
     }
 
     #[test]

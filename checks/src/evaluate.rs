@@ -24,13 +24,32 @@ pub struct EvalOptions {
     pub accept: Vec<AcceptRule>,
     /// The date expiry is judged against (`None`: today, UTC).
     pub today: Option<time::Date>,
+    /// The time that ages (of keys, of last use) are judged against (`None`: now, UTC).
+    pub now: Option<time::OffsetDateTime>,
 }
 
 /// Parameters of individual checks.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckParams {
     /// sg-unrestricted-egress: also fail groups attached to no network interface.
     pub sg_include_unused: bool,
+    /// root-recent-use: a root password or key use this many days ago or fewer fails.
+    pub root_recent_use_max_age_days: u32,
+    /// stale-access-keys: an active key not rotated for more than this many days fails.
+    pub stale_keys_max_age_days: u32,
+    /// stale-access-keys: an active key unused for more than this many days fails.
+    pub stale_keys_max_unused_days: u32,
+}
+
+impl Default for CheckParams {
+    fn default() -> Self {
+        Self {
+            sg_include_unused: false,
+            root_recent_use_max_age_days: 30,
+            stale_keys_max_age_days: 90,
+            stale_keys_max_unused_days: 90,
+        }
+    }
 }
 
 /// The allowed regions in force for one account, and where they came from.
@@ -41,6 +60,11 @@ pub struct AllowedRegions {
 }
 
 impl EvalOptions {
+    /// The time ages are judged against: `now`, or the current time (UTC).
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.now.unwrap_or_else(time::OffsetDateTime::now_utc)
+    }
+
     pub fn allowed_regions_for(&self, account: &AccountInventory) -> AllowedRegions {
         match (&self.allowed_regions, &account.home_region) {
             (Some(list), _) => AllowedRegions {

@@ -15,6 +15,8 @@ static CHECKS: &[&dyn Check] = &[
     &public_snapshot::PublicSnapshot,
     &unused_region_compute::UnusedRegionCompute,
     &sg_unrestricted_egress::SgUnrestrictedEgress,
+    &root_recent_use::RootRecentUse,
+    &stale_access_keys::StaleAccessKeys,
 ];
 
 /// Every check, in registry order.
@@ -46,6 +48,8 @@ mod tests {
                 "public-snapshot",
                 "unused-region-compute",
                 "sg-unrestricted-egress",
+                "root-recent-use",
+                "stale-access-keys",
             ]
         );
     }

@@ -127,7 +127,7 @@ fn result(f: &Finding, rule_index: usize, anchor: &str) -> Value {
     props.insert("resourceId".into(), json!(f.resource.id));
     props.insert("findingId".into(), json!(f.id));
     props.insert("incidents".into(), json!(f.incidents));
-    json!({
+    let mut result = json!({
         "ruleId": f.check,
         "ruleIndex": rule_index,
         "kind": "fail",
@@ -146,7 +146,15 @@ fn result(f: &Finding, rule_index: usize, anchor: &str) -> Value {
         }],
         "partialFingerprints": {"primaryLocationLineHash": f.id},
         "properties": Value::Object(props),
-    })
+    });
+    // With --baseline, SARIF's own field says whether the result is new.
+    if let Some(b) = f.baseline {
+        result["baselineState"] = json!(match b {
+            hiyari_checks::Baseline::New => "new",
+            hiyari_checks::Baseline::Existing => "unchanged",
+        });
+    }
+    result
 }
 
 fn notification(f: &Finding, rule_index: usize) -> Value {

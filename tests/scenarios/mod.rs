@@ -180,6 +180,18 @@ pub async fn public_images(moto: &Moto, region: &str) -> (String, String) {
     (amis[0].clone(), snaps[0].clone())
 }
 
+/// The id of the `default` security group of `region`'s default VPC.
+pub async fn default_sg(moto: &Moto, region: &str) -> String {
+    let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(region).await);
+    let out = ec2
+        .describe_security_groups()
+        .group_names("default")
+        .send()
+        .await
+        .unwrap();
+    out.security_groups()[0].group_id().unwrap().to_string()
+}
+
 /// Every region moto says is enabled for the account.
 pub async fn enabled_regions(moto: &Moto) -> Vec<String> {
     let ec2 = aws_sdk_ec2::Client::new(&moto.sdk("us-east-1").await);

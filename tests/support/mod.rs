@@ -180,6 +180,14 @@ impl Moto {
         ));
     }
 
+    /// IAM state the AWS API cannot set: backdates the creation (last rotation) of every
+    /// access key of `user` by `days`.
+    pub fn age_access_keys(&mut self, user: &str, days: u32) {
+        self.command(&format!(
+            r#"{{"op":"age_access_keys","account":"{ACCOUNT}","user":"{user}","days":{days}}}"#
+        ));
+    }
+
     /// SDK configuration for building scenarios in `region`.
     pub async fn sdk(&self, region: &str) -> SdkConfig {
         aws_config::defaults(BehaviorVersion::latest())

@@ -22,6 +22,20 @@ def set_root(cmd):
         summary._account_access_keys_present = 1 if cmd["access_keys"] else 0
 
 
+def age_access_keys(cmd):
+    """Backdates the creation (last rotation) of every access key of one IAM user."""
+    import datetime
+
+    from moto.iam.models import iam_backends
+
+    user = iam_backends[cmd["account"]]["global"].get_user(cmd["user"])
+    created = datetime.datetime.now(datetime.timezone.utc).replace(
+        tzinfo=None
+    ) - datetime.timedelta(days=int(cmd["days"]))
+    for key in user.access_keys:
+        key.create_date = created
+
+
 def main():
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -35,6 +49,8 @@ def main():
             cmd = json.loads(line)
             if cmd.get("op") == "set_root":
                 set_root(cmd)
+            elif cmd.get("op") == "age_access_keys":
+                age_access_keys(cmd)
             elif cmd.get("op") == "start_recording":
                 from moto.moto_api import recorder
 

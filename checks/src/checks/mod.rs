@@ -8,7 +8,9 @@ pub mod public_ami;
 pub mod public_snapshot;
 pub mod root_access_keys;
 pub mod root_mfa;
+pub mod root_recent_use;
 pub mod sg_unrestricted_egress;
+pub mod stale_access_keys;
 pub mod unused_region_compute;
 
 #[cfg(test)]

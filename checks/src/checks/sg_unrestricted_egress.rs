@@ -294,6 +294,7 @@ mod tests {
         let opts = EvalOptions {
             params: crate::evaluate::CheckParams {
                 sg_include_unused: true,
+                ..crate::evaluate::CheckParams::default()
             },
             ..EvalOptions::default()
         };
