@@ -89,6 +89,8 @@ struct ChecksTable {
     root_recent_use: Option<RootRecentUse>,
     #[serde(rename = "stale-access-keys")]
     stale_access_keys: Option<StaleKeys>,
+    #[serde(rename = "compromised-key-quarantine")]
+    compromised_key_quarantine: Option<Common>,
 }
 
 impl ChecksTable {
@@ -108,6 +110,10 @@ impl ChecksTable {
         add("public-ami", &self.public_ami);
         add("public-snapshot", &self.public_snapshot);
         add("unused-region-compute", &self.unused_region_compute);
+        add(
+            "compromised-key-quarantine",
+            &self.compromised_key_quarantine,
+        );
         if let Some(sg) = &self.sg_unrestricted_egress {
             v.push((
                 "sg-unrestricted-egress",

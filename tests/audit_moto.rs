@@ -123,9 +123,10 @@ fn clean_account_passes_every_check_in_every_region() {
     // One pass per account-wide check, one per region for each regional check.
     let passes = with_status(&r, "pass");
     let checks: BTreeSet<_> = passes.iter().map(|p| p.0.as_str()).collect();
-    assert_eq!(checks.len(), 10, "{checks:?}");
+    assert_eq!(checks.len(), 11, "{checks:?}");
     assert!(checks.contains("stale-access-keys"), "{checks:?}");
-    assert_eq!(passes.len(), 5 + 5 * regions.len());
+    assert!(checks.contains("compromised-key-quarantine"), "{checks:?}");
+    assert_eq!(passes.len(), 6 + 5 * regions.len());
     for region in &regions {
         assert!(passes.contains(&triple("guardduty-enabled", region, region)));
     }
@@ -348,4 +349,69 @@ fn credential_report_ages_keys_and_cannot_see_root_use_in_moto() {
         .find(|f| f["check"] == "root-recent-use")
         .unwrap();
     assert_eq!(root["evidence"]["error_code"], "NoRootAccountRow");
+}
+
+#[test]
+fn a_quarantined_user_is_a_critical_fail() {
+    let rt = rt();
+    let moto = Moto::start();
+    rt.block_on(async {
+        let iam = aws_sdk_iam::Client::new(&moto.sdk("us-east-1").await);
+        for user in ["leaky", "careful"] {
+            iam.create_user().user_name(user).send().await.unwrap();
+        }
+        // What AWS does when it finds a user's key on GitHub.
+        iam.attach_user_policy()
+            .user_name("leaky")
+            .policy_arn("arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV2")
+            .send()
+            .await
+            .unwrap();
+        // An unrelated managed policy is not a quarantine.
+        iam.attach_user_policy()
+            .user_name("careful")
+            .policy_arn("arn:aws:iam::aws:policy/ReadOnlyAccess")
+            .send()
+            .await
+            .unwrap();
+    });
+    let args = [
+        "audit",
+        "--format",
+        "json",
+        "--checks",
+        "compromised-key-quarantine",
+    ];
+    let out = moto.hiyari(HOME, &args);
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
+    let r = report(&out);
+    assert_eq!(
+        with_status(&r, "fail"),
+        vec![triple("compromised-key-quarantine", "-", "leaky")]
+    );
+    assert_eq!(with_status(&r, "error"), vec![]);
+    let f = &r["findings"][0];
+    assert_eq!(f["severity"], "critical");
+    assert_eq!(f["resource"]["type"], "AWS::IAM::User");
+    assert_eq!(
+        f["evidence"]["policy_arn"],
+        "arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV2"
+    );
+
+    // Detached: a pass for the account.
+    rt.block_on(async {
+        let iam = aws_sdk_iam::Client::new(&moto.sdk("us-east-1").await);
+        iam.detach_user_policy()
+            .user_name("leaky")
+            .policy_arn("arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV2")
+            .send()
+            .await
+            .unwrap();
+    });
+    let out = moto.hiyari(HOME, &args);
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(
+        with_status(&report(&out), "pass"),
+        vec![triple("compromised-key-quarantine", "-", ACCOUNT)]
+    );
 }

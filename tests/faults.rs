@@ -13,6 +13,11 @@ use support::*;
 
 const HOME: &str = "ap-northeast-1";
 
+/// The checks these tests assert on, by id: checks added later (some of which moto
+/// cannot serve) leave the exact expectations here as they are.
+const CHECKS: &str = "root-access-keys,root-mfa,iam-user-console-mfa,billing-alarm,\
+guardduty-enabled,public-ami,public-snapshot,unused-region-compute,sg-unrestricted-egress";
+
 /// Generous: a scan that is still running after this is hung, whatever the load.
 const HUNG: Duration = Duration::from_secs(600);
 
@@ -25,6 +30,7 @@ fn run(proxy: &Proxy, args: &[&str]) -> Measured {
     let m = run_within(
         hiyari_cmd(HOME)
             .args(args)
+            .args(["--checks", CHECKS])
             .arg("--endpoint-url")
             .arg(&proxy.endpoint),
         HUNG,
@@ -104,13 +110,32 @@ fn transient_faults_leave_the_findings_byte_for_byte_unchanged() {
     ] {
         assert!(injected.get(kind).copied().unwrap_or(0) > 0, "{injected:?}");
     }
+    // The same calls were made, each at least as often (retries); the credential
+    // report's polling depends on how fast moto generates it, so it is left out.
     let faulty_counts = proxy.counts();
+    assert_eq!(
+        faulty_counts.keys().collect::<Vec<_>>(),
+        clean_counts.keys().collect::<Vec<_>>()
+    );
     for (action, n) in &clean_counts {
-        assert!(
-            faulty_counts.get(action).copied().unwrap_or(0) >= *n,
-            "{action}: {n} requests without faults, {faulty_counts:?} with"
-        );
+        if action != "iam:GenerateCredentialReport" {
+            assert!(
+                faulty_counts[action] >= *n,
+                "{action}: {n} requests without faults, {faulty_counts:?} with"
+            );
+        }
     }
+}
+
+/// The error findings, as JSON text, for failure messages.
+fn errors_of(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["status"] == "error")
+        .map(|f| f.to_string())
+        .collect()
 }
 
 /// Every finding of the JSON report, each as its JSON text, leaving out `check`'s.
@@ -131,14 +156,15 @@ fn a_denied_service_is_an_error_in_every_scope_that_needs_it_and_nowhere_else() 
     rt.block_on(scenarios::clean(&mut moto, HOME));
     let regions = rt.block_on(scenarios::enabled_regions(&moto));
     let proxy = Proxy::start(&moto.endpoint, Faults::none());
-    let baseline = run(&proxy, &["audit", "--format", "json"]);
+    let out = run(&proxy, &["audit", "--format", "json"]);
+    let baseline = report(&out.output);
     assert_eq!(
-        baseline.output.status.code(),
+        out.output.status.code(),
         Some(0),
-        "{}",
-        stderr(&baseline.output)
+        "{}; errors: {:?}",
+        stderr(&out.output),
+        errors_of(&baseline)
     );
-    let baseline = report(&baseline.output);
 
     // Every GuardDuty call answers AccessDeniedException.
     let dir = tempfile::tempdir().unwrap();
@@ -299,7 +325,8 @@ fn a_stalled_region_becomes_error_within_the_deadlines_and_the_rest_is_complete(
     }
     expected_passes.sort();
 
-    // The per-call deadline: every call into the region gives up after 3 s.
+    // The per-call deadline: every call into the region gives up after 10 s (moto
+    // answers the others well within it, even on a loaded machine).
     let out = run(
         &proxy,
         &[
@@ -309,7 +336,7 @@ fn a_stalled_region_becomes_error_within_the_deadlines_and_the_rest_is_complete(
             "--regions",
             &scanned.join(","),
             "--call-timeout",
-            "3",
+            "10",
         ],
     );
     assert_eq!(out.output.status.code(), Some(3), "{}", stderr(&out.output));
@@ -323,7 +350,7 @@ fn a_stalled_region_becomes_error_within_the_deadlines_and_the_rest_is_complete(
     }
     assert!(proxy.injected()["stall"] > 0);
 
-    // The overall deadline: calls may take 10 minutes each, the scan 20 s.
+    // The overall deadline: calls may take 10 minutes each, the scan 40 s.
     let out = run(
         &proxy,
         &[
@@ -335,7 +362,7 @@ fn a_stalled_region_becomes_error_within_the_deadlines_and_the_rest_is_complete(
             "--call-timeout",
             "600",
             "--timeout",
-            "20",
+            "40",
         ],
     );
     assert_eq!(out.output.status.code(), Some(3), "{}", stderr(&out.output));
@@ -346,7 +373,7 @@ fn a_stalled_region_becomes_error_within_the_deadlines_and_the_rest_is_complete(
         if f["status"] == "error" {
             assert_eq!(f["evidence"]["error_code"], "ScanDeadlineExceeded", "{f:#}");
             assert!(
-                f["message"].as_str().unwrap().contains("--timeout 20s"),
+                f["message"].as_str().unwrap().contains("--timeout 40s"),
                 "{f:#}"
             );
         }
@@ -710,7 +737,7 @@ fn scale_full() {
         scenarios::Scale {
             regions: vec!["sa-east-1", "eu-west-1", "us-west-2", "ap-southeast-2"],
             instances_per_region: 250,
-            reservation: 25,
+            reservation: 10,
             single_reservations: 1_100,
             snapshots_per_region: 1_250,
             public_snapshots_per_region: 100,

@@ -72,105 +72,115 @@ fn hostile() -> impl Strategy<Value = String> {
 
 #[derive(Debug, Clone)]
 enum Mutation {
-    /// The node becomes this value.
-    Replace(Value),
-    /// The node (a member of an object or an array) is removed.
-    Remove,
-    /// The node becomes this (hostile) text.
+    /// A string becomes this (hostile) text.
     Text(String),
-    /// An array node gets its first element again, at its end.
+    /// A boolean is negated.
+    Flip,
+    /// A number becomes this one.
+    Number(i64),
+    /// An element of an array is removed.
+    RemoveElement,
+    /// An array gets its first element again, at its end.
     Repeat,
+    /// Any node becomes this value (mostly refused: a type changes).
+    Replace(Value),
+    /// A member of an object is removed (refused when the field is required).
+    RemoveMember,
 }
 
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
-        3 => any_json().prop_map(Mutation::Replace),
-        2 => Just(Mutation::Remove),
-        3 => hostile().prop_map(Mutation::Text),
-        1 => Just(Mutation::Repeat),
+        4 => hostile().prop_map(Mutation::Text),
+        2 => Just(Mutation::Flip),
+        1 => any::<i64>().prop_map(Mutation::Number),
+        2 => Just(Mutation::RemoveElement),
+        2 => Just(Mutation::Repeat),
+        1 => any_json().prop_map(Mutation::Replace),
+        1 => Just(Mutation::RemoveMember),
     ]
 }
 
-fn count_nodes(v: &Value) -> usize {
-    1 + match v {
-        Value::Array(a) => a.iter().map(count_nodes).sum(),
-        Value::Object(o) => o.values().map(count_nodes).sum(),
-        _ => 0,
-    }
+/// A node of a JSON document: its JSON pointer, and whether its parent is an array.
+struct Node {
+    pointer: String,
+    in_array: bool,
 }
 
-/// Applies `m` to the `n`th node (pre-order) below `v`; `true` when applied.
-fn apply(v: &mut Value, n: &mut usize, m: &Mutation) -> bool {
-    // The children come first, so that removal can act on the parent's container.
+fn nodes(v: &Value, pointer: &str, in_array: bool, out: &mut Vec<Node>) {
+    out.push(Node {
+        pointer: pointer.to_string(),
+        in_array,
+    });
     match v {
         Value::Array(a) => {
-            for i in 0..a.len() {
-                if *n == 1 {
-                    if let Mutation::Remove = m {
-                        a.remove(i);
-                        return true;
-                    }
-                }
-                *n -= 1;
-                if *n == 0 {
-                    return apply_here(&mut a[i], m);
-                }
-                if apply(&mut a[i], n, m) {
-                    return true;
-                }
+            for (i, x) in a.iter().enumerate() {
+                nodes(x, &format!("{pointer}/{i}"), true, out);
             }
-            false
         }
         Value::Object(o) => {
-            let keys: Vec<String> = o.keys().cloned().collect();
-            for k in keys {
-                if *n == 1 {
-                    if let Mutation::Remove = m {
-                        o.remove(&k);
-                        return true;
-                    }
-                }
-                *n -= 1;
-                let child = o.get_mut(&k).unwrap();
-                if *n == 0 {
-                    return apply_here(child, m);
-                }
-                if apply(child, n, m) {
-                    return true;
-                }
+            for (k, x) in o {
+                let k = k.replace('~', "~0").replace('/', "~1");
+                nodes(x, &format!("{pointer}/{k}"), false, out);
             }
-            false
         }
-        _ => false,
+        _ => {}
     }
 }
 
-fn apply_here(v: &mut Value, m: &Mutation) -> bool {
-    match m {
-        Mutation::Replace(x) => *v = x.clone(),
-        Mutation::Text(t) => *v = Value::from(t.clone()),
-        Mutation::Repeat => {
-            if let Value::Array(a) = v {
-                if let Some(first) = a.first().cloned() {
-                    a.push(first);
-                }
-            }
+/// Applies `m` to the node chosen by `pick` among the nodes it can act on.
+fn apply(doc: &mut Value, pick: usize, m: &Mutation) {
+    let mut all = Vec::new();
+    nodes(doc, "", false, &mut all);
+    let fits = |n: &Node| {
+        let v = doc.pointer(&n.pointer).unwrap();
+        match m {
+            Mutation::Text(_) => v.is_string(),
+            Mutation::Flip => v.is_boolean(),
+            Mutation::Number(_) => v.is_number(),
+            Mutation::RemoveElement => n.in_array,
+            Mutation::Repeat => v.as_array().is_some_and(|a| !a.is_empty()),
+            Mutation::Replace(_) => !n.pointer.is_empty(),
+            Mutation::RemoveMember => !n.in_array && !n.pointer.is_empty(),
         }
-        Mutation::Remove => return false,
+    };
+    let candidates: Vec<&Node> = all.iter().filter(|n| fits(n)).collect();
+    if candidates.is_empty() {
+        return;
     }
-    true
+    let node = candidates[pick % candidates.len()];
+    if matches!(m, Mutation::RemoveElement | Mutation::RemoveMember) {
+        let (parent, last) = node.pointer.rsplit_once('/').unwrap();
+        let last = last.replace("~1", "/").replace("~0", "~");
+        match doc.pointer_mut(parent).unwrap() {
+            Value::Array(a) => {
+                a.remove(last.parse::<usize>().unwrap());
+            }
+            Value::Object(o) => {
+                o.remove(&last);
+            }
+            _ => unreachable!("a parent is a container"),
+        }
+        return;
+    }
+    let v = doc.pointer_mut(&node.pointer).unwrap();
+    match m {
+        Mutation::Text(t) => *v = Value::from(t.clone()),
+        Mutation::Flip => *v = Value::from(!v.as_bool().unwrap()),
+        Mutation::Number(n) => *v = Value::from(*n),
+        Mutation::Repeat => {
+            let a = v.as_array_mut().unwrap();
+            a.push(a[0].clone());
+        }
+        Mutation::Replace(x) => *v = x.clone(),
+        Mutation::RemoveElement | Mutation::RemoveMember => unreachable!(),
+    }
 }
 
 /// The example inventory with `muts` applied at nodes chosen by their selectors.
 fn mutated(muts: &[(usize, Mutation)]) -> Value {
     let mut v: Value = serde_json::from_str(EXAMPLE).unwrap();
     for (pick, m) in muts {
-        let total = count_nodes(&v);
-        if total <= 1 {
-            break;
-        }
-        let mut n = 1 + pick % (total - 1);
-        apply(&mut v, &mut n, m);
+        apply(&mut v, *pick, m);
     }
     v
 }

@@ -1030,6 +1030,7 @@ fn inventory_json() -> String {
                     root_mfa_enabled: false,
                 }),
                 credential_report: Collected::Ok(vec![]),
+                ..IamInventory::default()
             },
             billing: BillingInventory::default(),
             regional: BTreeMap::from([("ap-northeast-1".to_string(), RegionInventory::default())]),

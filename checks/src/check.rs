@@ -40,10 +40,11 @@ pub enum Source {
     SpotFleets,
     SecurityGroups,
     NetworkInterfaces,
+    QuarantinePolicies,
 }
 
 impl Source {
-    pub const ALL: [Source; 12] = [
+    pub const ALL: [Source; 13] = [
         Source::AccountSummary,
         Source::CredentialReport,
         Source::Budgets,
@@ -56,6 +57,7 @@ impl Source {
         Source::SpotFleets,
         Source::SecurityGroups,
         Source::NetworkInterfaces,
+        Source::QuarantinePolicies,
     ];
 
     /// The IAM actions the collector of this source calls: exactly these, no more.
@@ -75,6 +77,7 @@ impl Source {
             Source::SpotFleets => &["ec2:DescribeSpotFleetRequests"],
             Source::SecurityGroups => &["ec2:DescribeSecurityGroups"],
             Source::NetworkInterfaces => &["ec2:DescribeNetworkInterfaces"],
+            Source::QuarantinePolicies => &["iam:ListEntitiesForPolicy"],
         }
     }
 
@@ -96,6 +99,7 @@ impl Source {
             self,
             Source::AccountSummary
                 | Source::CredentialReport
+                | Source::QuarantinePolicies
                 | Source::Budgets
                 | Source::BillingAlarms
         )

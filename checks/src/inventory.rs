@@ -142,6 +142,25 @@ pub struct IamInventory {
     pub account_summary: Collected<AccountSummary>,
     #[serde(default)]
     pub credential_report: Collected<Vec<CredentialReportRow>>,
+    /// Who has AWS's quarantine policies attached (IAM ListEntitiesForPolicy on each
+    /// AWSCompromisedKeyQuarantine ARN of the partition).
+    #[serde(default)]
+    pub quarantine_policies: Collected<Vec<PolicyAttachments>>,
+}
+
+/// The users, roles and groups a managed policy is attached to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyAttachments {
+    pub policy_arn: String,
+    /// `false` when IAM answered NoSuchEntity: the policy does not exist in this
+    /// partition, so nothing can have it attached.
+    pub exists: bool,
+    #[serde(default)]
+    pub users: Vec<String>,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub groups: Vec<String>,
 }
 
 /// The two root-user facts of IAM GetAccountSummary.

@@ -17,6 +17,7 @@ static CHECKS: &[&dyn Check] = &[
     &sg_unrestricted_egress::SgUnrestrictedEgress,
     &root_recent_use::RootRecentUse,
     &stale_access_keys::StaleAccessKeys,
+    &compromised_key_quarantine::CompromisedKeyQuarantine,
 ];
 
 /// Every check, in registry order.
@@ -50,6 +51,7 @@ mod tests {
                 "sg-unrestricted-egress",
                 "root-recent-use",
                 "stale-access-keys",
+                "compromised-key-quarantine",
             ]
         );
     }

@@ -10,6 +10,7 @@ pub mod billing;
 pub mod ec2;
 pub mod guardduty;
 pub mod iam;
+pub mod quarantine;
 pub mod session;
 
 use std::collections::BTreeSet;
@@ -189,7 +190,7 @@ pub async fn collect_account(
         let progress = progress.clone();
         tokio::spawn(async move {
             let iam = s.iam();
-            let (summary, report, budgets, alarms) = tokio::join!(
+            let (summary, report, budgets, alarms, quarantine) = tokio::join!(
                 maybe(
                     needs.has(Source::AccountSummary),
                     iam::account_summary(&s, &iam)
@@ -203,12 +204,17 @@ pub async fn collect_account(
                     needs.has(Source::BillingAlarms),
                     billing::billing_alarms(&s)
                 ),
+                maybe(
+                    needs.has(Source::QuarantinePolicies),
+                    quarantine::quarantine_policies(&s, &iam)
+                ),
             );
             progress.inc(1);
             (
                 IamInventory {
                     account_summary: summary,
                     credential_report: report,
+                    quarantine_policies: quarantine,
                 },
                 BillingInventory {
                     budgets,
@@ -238,6 +244,7 @@ pub async fn collect_account(
             IamInventory {
                 account_summary: Collected::Error(err.clone()),
                 credential_report: Collected::Error(err.clone()),
+                quarantine_policies: Collected::Error(err.clone()),
             },
             BillingInventory {
                 budgets: Collected::Error(err.clone()),
@@ -348,5 +355,42 @@ where
             }
             _ => return Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityError;
+
+    type Never = std::future::Pending<Result<(), SdkError<GetCallerIdentityError, HttpResponse>>>;
+
+    #[tokio::test]
+    async fn the_overall_deadline_cuts_off_calls_in_flight_and_waiting() {
+        let limiter = Limiter::new(1).with_deadline(Some(Duration::from_secs(1)));
+        // One call holds the only permit and never answers; the second waits for it.
+        let (a, b) = tokio::join!(
+            limiter.call("ec2:DescribeInstances", std::future::pending() as Never),
+            limiter.call("guardduty:ListDetectors", std::future::pending() as Never),
+        );
+        for (r, api) in [(a, "ec2:DescribeInstances"), (b, "guardduty:ListDetectors")] {
+            let e = r.unwrap_err();
+            assert_eq!(e.api, api);
+            assert_eq!(e.code, DEADLINE_EXCEEDED);
+            assert!(e.message.contains("--timeout 1s"), "{}", e.message);
+        }
+        assert_eq!(limiter.operations(), 1, "the waiting call never started");
+    }
+
+    #[tokio::test]
+    async fn no_deadline_leaves_calls_alone() {
+        let limiter = Limiter::new(1).with_deadline(None);
+        let r = limiter
+            .call("sts:GetCallerIdentity", async {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                Ok::<_, SdkError<GetCallerIdentityError, HttpResponse>>(7)
+            })
+            .await;
+        assert_eq!(r.unwrap(), 7);
     }
 }

@@ -600,8 +600,9 @@ pub struct Scale {
     /// Snapshots per region, and how many of them are public.
     pub snapshots_per_region: usize,
     pub public_snapshots_per_region: usize,
-    /// Security groups per region, and how many of them instances use (all allow every
-    /// protocol out to 0.0.0.0/0, moto's default egress).
+    /// Security groups per region, and how many of them instances use, one per
+    /// reservation in turn (all allow every protocol out to 0.0.0.0/0, moto's default
+    /// egress).
     pub groups_per_region: usize,
     pub attached_groups_per_region: usize,
     /// IAM users, and how many of them have a console password and no MFA.
@@ -672,15 +673,15 @@ pub async fn scale(moto: &mut Moto, spec: &Scale) -> Vec<(String, String, String
             .buffered(PARALLEL)
             .collect()
             .await;
-        let attached = &groups[..spec.attached_groups_per_region];
-        for g in attached {
-            fails.push(fail("sg-unrestricted-egress", region, g));
-        }
-
         let ami = some_ami(&ec2).await;
         let mut reservations = vec![spec.reservation; spec.instances_per_region / spec.reservation];
         if n == 0 {
             reservations.extend(std::iter::repeat_n(1, spec.single_reservations));
+        }
+        // Reservation i uses group i (round robin): the groups that got an instance.
+        let attached = &groups[..spec.attached_groups_per_region.min(reservations.len())];
+        for g in attached {
+            fails.push(fail("sg-unrestricted-egress", region, g));
         }
         let ids: Vec<Vec<String>> = stream::iter(reservations.into_iter().enumerate())
             .map(|(i, count)| {

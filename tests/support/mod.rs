@@ -127,6 +127,8 @@ impl Moto {
             .arg(root().join("tests/support/moto_launcher.py"))
             .env("MOTO_ALLOW_NONEXISTENT_REGION", "false")
             .env("MOTO_RECORDER_FILEPATH", &recording)
+            // AWS-managed policies (AWSCompromisedKeyQuarantine*) exist only with this.
+            .env("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -2,6 +2,7 @@
 //! registry (`crate::registry`) is the one list of them.
 
 pub mod billing_alarm;
+pub mod compromised_key_quarantine;
 pub mod guardduty_enabled;
 pub mod iam_user_console_mfa;
 pub mod public_ami;

@@ -43,6 +43,7 @@ pub fn account(regions: &[&str]) -> AccountInventory {
                 root_mfa_enabled: true,
             }),
             credential_report: Collected::Ok(vec![]),
+            quarantine_policies: Collected::Ok(vec![]),
         },
         billing: BillingInventory {
             budgets: Collected::Ok(vec![]),

@@ -1,0 +1,190 @@
+//! compromised-key-quarantine: AWS has quarantined a user's or role's credentials.
+//!
+//! ## What it does
+//! Reads IAM ListEntitiesForPolicy for each AWS-managed quarantine policy of the
+//! partition (`AWSCompromisedKeyQuarantine`, `...V2`, `...V3`). Every user, role or group
+//! with one attached fails. A policy that does not exist in the partition (NoSuchEntity)
+//! has nobody attached.
+//!
+//! ## Why is this bad
+//! AWS attaches these policies when it finds a key in public (INC-AWS-NOTICES): the key
+//! has leaked, and someone may already be using it.
+
+use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::checks::incidents;
+use crate::evaluate::EvalOptions;
+use crate::evidence;
+use crate::finding::{Finding, FindingBuilder, Resource, Severity};
+use crate::inventory::AccountInventory;
+
+pub struct CompromisedKeyQuarantine;
+
+/// The names of AWS's quarantine policies; their ARNs are
+/// `arn:<partition>:iam::aws:policy/<name>`.
+pub const QUARANTINE_POLICIES: [&str; 3] = [
+    "AWSCompromisedKeyQuarantine",
+    "AWSCompromisedKeyQuarantineV2",
+    "AWSCompromisedKeyQuarantineV3",
+];
+
+pub static META: CheckMeta = CheckMeta {
+    id: "compromised-key-quarantine",
+    title: "AWS has not quarantined any IAM user or role",
+    severity: Severity::Critical,
+    scope: Scope::Account,
+    incidents: &[incidents::AWS_NOTICES],
+    sources: &[Source::QuarantinePolicies],
+    description: "Calls IAM ListEntitiesForPolicy for arn:<partition>:iam::aws:policy/\
+        AWSCompromisedKeyQuarantine, AWSCompromisedKeyQuarantineV2 and \
+        AWSCompromisedKeyQuarantineV3. Fails for each IAM user, role or group that has one \
+        of them attached. A policy that does not exist in the partition (NoSuchEntity) \
+        counts as attached to nobody.",
+    rationale: "AWS attaches a quarantine policy when it finds an access key in public, \
+        for example on GitHub, and sends 'Action Required: Your AWS account is \
+        compromised' (INC-AWS-NOTICES): it 'temporarily limited your ability to create \
+        some AWS resources'. The key has leaked and may already be in use; the notice \
+        email is often unread, but the attached policy stays visible.",
+    remediation: "Treat the account as compromised: delete (not just deactivate) the \
+        user's access keys, and look in CloudTrail, in every region, for what they did \
+        (new IAM users, roles, policies and keys; EC2 and Spot instances; Lambda \
+        functions). Remove what you did not create, check the bill, reply to the AWS \
+        Support case, and only then detach the quarantine policy. Replace the key with \
+        an IAM role.",
+};
+
+impl Check for CompromisedKeyQuarantine {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
+        let b = FindingBuilder::new(
+            &META,
+            &account.identity.account_id,
+            &account.identity.partition,
+        );
+        let policies = match account
+            .iam
+            .quarantine_policies
+            .get("iam:ListEntitiesForPolicy")
+        {
+            Ok(p) => p,
+            Err(e) => return vec![b.error(None, b.account_resource(), &e)],
+        };
+        let mut out = Vec::new();
+        for p in policies {
+            for (kind, path, names) in [
+                ("AWS::IAM::User", "user", &p.users),
+                ("AWS::IAM::Role", "role", &p.roles),
+                ("AWS::IAM::Group", "group", &p.groups),
+            ] {
+                for name in names {
+                    out.push(b.fail(
+                        None,
+                        Resource::new(kind, name, None),
+                        format!(
+                            "AWS has quarantined IAM {path} {name}: {} is attached, so its key was found in public",
+                            p.policy_arn
+                        ),
+                        evidence! { "policy_arn" => p.policy_arn },
+                    ));
+                }
+            }
+        }
+        if out.is_empty() {
+            let read: Vec<&str> = policies
+                .iter()
+                .filter(|p| p.exists)
+                .map(|p| p.policy_arn.as_str())
+                .collect();
+            let absent: Vec<&str> = policies
+                .iter()
+                .filter(|p| !p.exists)
+                .map(|p| p.policy_arn.as_str())
+                .collect();
+            out.push(b.pass(
+                None,
+                b.account_resource(),
+                format!(
+                    "No IAM user, role or group of account {} has an AWS quarantine policy attached",
+                    b.account()
+                ),
+                evidence! {
+                    "policies_read" => read,
+                    "policies_not_in_partition" => absent,
+                },
+            ));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use crate::finding::Status;
+    use crate::inventory::{Collected, PolicyAttachments};
+
+    fn policy(name: &str, exists: bool, users: &[&str], roles: &[&str]) -> PolicyAttachments {
+        PolicyAttachments {
+            policy_arn: format!("arn:aws:iam::aws:policy/{name}"),
+            exists,
+            users: users.iter().map(|s| s.to_string()).collect(),
+            roles: roles.iter().map(|s| s.to_string()).collect(),
+            groups: vec![],
+        }
+    }
+
+    #[test]
+    fn fails_per_quarantined_user_and_role() {
+        let mut acc = account(&["us-east-1"]);
+        acc.iam.quarantine_policies = Collected::Ok(vec![
+            policy("AWSCompromisedKeyQuarantine", true, &[], &[]),
+            policy("AWSCompromisedKeyQuarantineV2", true, &["leaky"], &[]),
+            policy("AWSCompromisedKeyQuarantineV3", true, &[], &["ci-deploy"]),
+        ]);
+        let f = run(&CompromisedKeyQuarantine, &acc);
+        assert_eq!(
+            outcome(&f),
+            vec![
+                o(Status::Fail, None, "ci-deploy"),
+                o(Status::Fail, None, "leaky")
+            ]
+        );
+        let leaky = f.iter().find(|f| f.resource.id == "leaky").unwrap();
+        assert_eq!(leaky.resource.kind, "AWS::IAM::User");
+        assert_eq!(
+            leaky.evidence["policy_arn"],
+            "arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV2"
+        );
+    }
+
+    #[test]
+    fn passes_when_nothing_is_attached_and_absent_policies_are_not_errors() {
+        let mut acc = account(&["us-east-1"]);
+        acc.iam.quarantine_policies = Collected::Ok(vec![
+            policy("AWSCompromisedKeyQuarantine", true, &[], &[]),
+            policy("AWSCompromisedKeyQuarantineV2", true, &[], &[]),
+            policy("AWSCompromisedKeyQuarantineV3", false, &[], &[]),
+        ]);
+        let f = run(&CompromisedKeyQuarantine, &acc);
+        assert_eq!(outcome(&f), vec![o(Status::Pass, None, ACCOUNT)]);
+        assert_eq!(
+            f[0].evidence["policies_not_in_partition"],
+            serde_json::json!(["arn:aws:iam::aws:policy/AWSCompromisedKeyQuarantineV3"])
+        );
+    }
+
+    #[test]
+    fn error_when_the_policies_could_not_be_read() {
+        let mut acc = account(&["us-east-1"]);
+        acc.iam.quarantine_policies = Collected::Error(denied("iam:ListEntitiesForPolicy"));
+        let f = run(&CompromisedKeyQuarantine, &acc);
+        assert_eq!(outcome(&f), vec![o(Status::Error, None, ACCOUNT)]);
+        assert_errors_named(&f, "iam:ListEntitiesForPolicy", "AccessDenied");
+        acc.iam.quarantine_policies = Collected::NotCollected;
+        let f = run(&CompromisedKeyQuarantine, &acc);
+        assert_errors_named(&f, "iam:ListEntitiesForPolicy", "NotCollected");
+    }
+}
