@@ -279,22 +279,66 @@ pub fn triple(check: &str, region: &str, id: &str) -> (String, String, String) {
     (check.to_string(), region.to_string(), id.to_string())
 }
 
-/// What [`run_within`] saw: the output, the peak resident memory of the child
-/// (`ru_maxrss`, KiB) and the wall time.
+/// What [`run_within`] saw: the output, the peak resident memory (KiB) and the wall
+/// time.
 pub struct Measured {
     pub output: Output,
+    /// From GNU time (`/usr/bin/time -f %M`) when it is installed: the peak of the
+    /// program alone. Otherwise the child's `ru_maxrss`, which on Linux also counts the
+    /// test process the child was spawned from: an upper bound.
     pub peak_rss_kib: u64,
+    /// Whether `peak_rss_kib` is the program's own peak (GNU time) or an upper bound.
+    pub peak_rss_exact: bool,
     pub wall: std::time::Duration,
 }
 
-/// Runs `cmd` to completion, reading its stdout and stderr as it goes, and kills it
-/// (and fails the test) when it is still running after `limit`: a hung scan ends the
-/// test instead of the test run.
+const GNU_TIME: &str = "/usr/bin/time";
+const PEAK_RSS_LINE: &str = "hiyari-test-peak-rss-kib=";
+
+/// Runs `cmd` to completion (under GNU time when installed, to measure its peak
+/// memory), reading its stdout and stderr as it goes, and kills it (and fails the test)
+/// when it is still running after `limit`: a hung scan ends the test instead of the test
+/// run.
 pub fn run_within(cmd: &mut Command, limit: std::time::Duration) -> Measured {
+    if !Path::new(GNU_TIME).exists() {
+        return run_plain(cmd, limit);
+    }
+    let mut timed = Command::new(GNU_TIME);
+    timed
+        .arg("-q")
+        .arg("-f")
+        .arg(format!("{PEAK_RSS_LINE}%M"))
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    if let Some(dir) = cmd.get_current_dir() {
+        timed.current_dir(dir);
+    }
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => timed.env(k, v),
+            None => timed.env_remove(k),
+        };
+    }
+    let mut m = run_plain(&mut timed, limit);
+    let err = String::from_utf8_lossy(&m.output.stderr).into_owned();
+    if let Some(at) = err.rfind(PEAK_RSS_LINE) {
+        if let Ok(kib) = err[at + PEAK_RSS_LINE.len()..].trim().parse() {
+            m.peak_rss_kib = kib;
+            m.peak_rss_exact = true;
+            m.output.stderr.truncate(at);
+        }
+    }
+    m
+}
+
+// The child is reaped with wait4 (for its resource usage), not Child::wait.
+#[allow(clippy::zombie_processes)]
+fn run_plain(cmd: &mut Command, limit: std::time::Duration) -> Measured {
     use std::io::Read;
-    use std::os::unix::process::ExitStatusExt;
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
     let started = std::time::Instant::now();
     let mut child = cmd
+        .process_group(0)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -324,7 +368,9 @@ pub fn run_within(cmd: &mut Command, limit: std::time::Duration) -> Measured {
         }
         assert!(r == 0, "wait4 failed: {}", std::io::Error::last_os_error());
         if started.elapsed() > limit {
-            let _ = child.kill();
+            // The whole process group: GNU time and the program under it.
+            // SAFETY: signalling a process group we created.
+            unsafe { libc::kill(-pid, libc::SIGKILL) };
             let _ = child.wait();
             panic!(
                 "hiyari did not finish within {}s; stderr: {}",
@@ -342,6 +388,7 @@ pub fn run_within(cmd: &mut Command, limit: std::time::Duration) -> Measured {
     Measured {
         output,
         peak_rss_kib: rusage.ru_maxrss as u64,
+        peak_rss_exact: false,
         wall: started.elapsed(),
     }
 }
