@@ -180,6 +180,47 @@ pub async fn public_images(moto: &Moto, region: &str) -> (String, String) {
     (amis[0].clone(), snaps[0].clone())
 }
 
+/// A monthly cost budget named `name` with an e-mail notification at 80%.
+pub async fn create_budget_with_notification(moto: &Moto, name: &str) {
+    use aws_sdk_budgets::types::*;
+    let budgets = aws_sdk_budgets::Client::new(&moto.sdk("us-east-1").await);
+    budgets
+        .create_budget()
+        .account_id(ACCOUNT)
+        .budget(
+            Budget::builder()
+                .budget_name(name)
+                .budget_limit(Spend::builder().amount("100").unit("USD").build().unwrap())
+                .time_unit(TimeUnit::Monthly)
+                .budget_type(BudgetType::Cost)
+                .build()
+                .unwrap(),
+        )
+        .notifications_with_subscribers(
+            NotificationWithSubscribers::builder()
+                .notification(
+                    Notification::builder()
+                        .notification_type(NotificationType::Actual)
+                        .comparison_operator(ComparisonOperator::GreaterThan)
+                        .threshold(80.0)
+                        .build()
+                        .unwrap(),
+                )
+                .subscribers(
+                    Subscriber::builder()
+                        .subscription_type(SubscriptionType::Email)
+                        .address("owner@example.com")
+                        .build()
+                        .unwrap(),
+                )
+                .build()
+                .unwrap(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
 /// The id of the `default` security group of `region`'s default VPC.
 pub async fn default_sg(moto: &Moto, region: &str) -> String {
     let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(region).await);
@@ -246,43 +287,7 @@ pub async fn clean(moto: &mut Moto, home: &str) {
         .unwrap();
     iam.create_user().user_name("ci-bot").send().await.unwrap();
 
-    let budgets = aws_sdk_budgets::Client::new(&moto.sdk("us-east-1").await);
-    use aws_sdk_budgets::types::*;
-    budgets
-        .create_budget()
-        .account_id(ACCOUNT)
-        .budget(
-            Budget::builder()
-                .budget_name("monthly")
-                .budget_limit(Spend::builder().amount("100").unit("USD").build().unwrap())
-                .time_unit(TimeUnit::Monthly)
-                .budget_type(BudgetType::Cost)
-                .build()
-                .unwrap(),
-        )
-        .notifications_with_subscribers(
-            NotificationWithSubscribers::builder()
-                .notification(
-                    Notification::builder()
-                        .notification_type(NotificationType::Actual)
-                        .comparison_operator(ComparisonOperator::GreaterThan)
-                        .threshold(80.0)
-                        .build()
-                        .unwrap(),
-                )
-                .subscribers(
-                    Subscriber::builder()
-                        .subscription_type(SubscriptionType::Email)
-                        .address("owner@example.com")
-                        .build()
-                        .unwrap(),
-                )
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    create_budget_with_notification(moto, "monthly").await;
 
     for region in enabled_regions(moto).await {
         let gd = aws_sdk_guardduty::Client::new(&moto.sdk(&region).await);
@@ -396,7 +401,6 @@ pub struct Hostile {
 /// named like formulas, and a budget whose name holds every hostile text at once. Root
 /// has MFA and no key.
 pub async fn hostile(moto: &mut Moto, home: &str, away: &str) -> Hostile {
-    use aws_sdk_budgets::types::*;
     moto.set_root(true, false);
     let iam = aws_sdk_iam::Client::new(&moto.sdk("us-east-1").await);
     for user in hostile_text::USERS {
@@ -410,42 +414,7 @@ pub async fn hostile(moto: &mut Moto, home: &str, away: &str) -> Hostile {
     }
 
     let budget = hostile_text::all_in_one();
-    let budgets = aws_sdk_budgets::Client::new(&moto.sdk("us-east-1").await);
-    budgets
-        .create_budget()
-        .account_id(ACCOUNT)
-        .budget(
-            Budget::builder()
-                .budget_name(&budget)
-                .budget_limit(Spend::builder().amount("100").unit("USD").build().unwrap())
-                .time_unit(TimeUnit::Monthly)
-                .budget_type(BudgetType::Cost)
-                .build()
-                .unwrap(),
-        )
-        .notifications_with_subscribers(
-            NotificationWithSubscribers::builder()
-                .notification(
-                    Notification::builder()
-                        .notification_type(NotificationType::Actual)
-                        .comparison_operator(ComparisonOperator::GreaterThan)
-                        .threshold(80.0)
-                        .build()
-                        .unwrap(),
-                )
-                .subscribers(
-                    Subscriber::builder()
-                        .subscription_type(SubscriptionType::Email)
-                        .address("owner@example.com")
-                        .build()
-                        .unwrap(),
-                )
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
+    create_budget_with_notification(moto, &budget).await;
 
     let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(home).await);
     let vpc = ec2
