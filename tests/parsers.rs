@@ -295,20 +295,7 @@ proptest! {
     }
 }
 
-const COLUMNS: [&str; 12] = [
-    "user",
-    "arn",
-    "user_creation_time",
-    "password_enabled",
-    "password_last_used",
-    "mfa_active",
-    "access_key_1_active",
-    "access_key_1_last_rotated",
-    "access_key_1_last_used_date",
-    "access_key_2_active",
-    "access_key_2_last_rotated",
-    "access_key_2_last_used_date",
-];
+use hiyari_checks::credential_report::COLUMNS;
 
 fn column() -> impl Strategy<Value = String> {
     prop_oneof![

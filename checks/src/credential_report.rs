@@ -85,7 +85,8 @@ pub enum CredentialReportError {
     },
 }
 
-const COLUMNS: [&str; 12] = [
+/// The columns hiyari reads, by header name (in `CredentialReportRow` order).
+pub const COLUMNS: [&str; 12] = [
     "user",
     "arn",
     "user_creation_time",

@@ -100,6 +100,24 @@ pub async fn leaked_root_key(moto: &mut Moto) -> Vec<String> {
     ids
 }
 
+/// Lets every AWS account launch `image` (launch permission for group `all`).
+pub async fn make_ami_public(ec2: &aws_sdk_ec2::Client, image: &str) {
+    ec2.modify_image_attribute()
+        .image_id(image)
+        .launch_permission(
+            LaunchPermissionModifications::builder()
+                .add(
+                    LaunchPermission::builder()
+                        .group(aws_sdk_ec2::types::PermissionGroup::All)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+}
+
 /// Public AMI and public snapshot in `region`, plus a snapshot and an AMI shared with
 /// one named account only (which are not public). The instance the images are made
 /// from keeps running, on the region's default security group (open egress).
@@ -118,20 +136,7 @@ pub async fn public_images(moto: &Moto, region: &str) -> (String, String) {
             .unwrap();
         amis.push(img.image_id().unwrap().to_string());
     }
-    ec2.modify_image_attribute()
-        .image_id(&amis[0])
-        .launch_permission(
-            LaunchPermissionModifications::builder()
-                .add(
-                    LaunchPermission::builder()
-                        .group(aws_sdk_ec2::types::PermissionGroup::All)
-                        .build(),
-                )
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
+    make_ami_public(&ec2, &amis[0]).await;
     ec2.modify_image_attribute()
         .image_id(&amis[1])
         .launch_permission(
@@ -479,20 +484,7 @@ pub async fn hostile(moto: &mut Moto, home: &str, away: &str) -> Hostile {
             .image_id()
             .unwrap()
             .to_string();
-        ec2.modify_image_attribute()
-            .image_id(&image)
-            .launch_permission(
-                LaunchPermissionModifications::builder()
-                    .add(
-                        LaunchPermission::builder()
-                            .group(aws_sdk_ec2::types::PermissionGroup::All)
-                            .build(),
-                    )
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap();
+        make_ami_public(&ec2, &image).await;
         images.push((image, text.clone()));
         let snap = ec2
             .create_snapshot()
