@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use hiyari_checks::org::Shard;
 use hiyari_checks::Severity;
 
 #[derive(Debug, Parser)]
@@ -24,6 +25,8 @@ hiyari audit --allowed-regions ap-northeast-1,us-east-1 --format json --output r
 hiyari audit --output sarif=hiyari.sarif --output html=checklist.html   # table on stdout too\n  \
 hiyari audit --inventory examples/inc-2015-leaked-root-key.inventory.json\n  \
 hiyari collect --output inventory.json        # save what was collected, evaluate later\n  \
+hiyari audit --org --format json -o org.json  # every account of the organization\n  \
+hiyari audit --org --shard 2/4 -o s2.json --format json && hiyari merge s*.json --format html\n  \
 hiyari explain root-access-keys"
 )]
 pub struct Cli {
@@ -50,7 +53,10 @@ pub enum Command {
     Init(InitArgs),
     /// Print the least-privilege IAM policy (JSON) for the selected checks: exactly the
     /// read-only actions hiyari calls.
-    Policy(SelectArgs),
+    Policy(PolicyArgs),
+    /// Combine JSON reports (e.g. of the shards of an organization) into one report, in
+    /// any format. Exit codes as for audit.
+    Merge(MergeArgs),
     /// Show what a check looks at, why it matters, and how to fix it.
     Explain {
         /// The check id, e.g. root-access-keys (see `hiyari checks`).
@@ -106,6 +112,66 @@ pub struct AwsArgs {
     pub no_progress: bool,
 }
 
+/// Which accounts to audit, when more than the credentials' own.
+#[derive(Debug, Args, Clone, Default)]
+#[command(next_help_heading = "Several accounts (an organization)")]
+pub struct TargetArgs {
+    /// Audit every ACTIVE account of the organization: Organizations ListAccounts (run
+    /// it as the management account or a delegated administrator), then STS AssumeRole
+    /// into --role-name in each. The credentials' own account is audited with them.
+    #[arg(long, conflicts_with = "accounts")]
+    pub org: bool,
+
+    /// Audit these accounts (comma-separated 12-digit ids), assuming --role-name in
+    /// each, instead of listing the organization.
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub accounts: Option<Vec<String>>,
+
+    /// Audit the account of this role, assuming it. Repeat it for several accounts;
+    /// it combines with --accounts and --org.
+    #[arg(long = "role-arn", value_name = "ARN")]
+    pub role_arns: Vec<String>,
+
+    /// The role to assume in each account of --org and --accounts.
+    #[arg(
+        long,
+        default_value = "OrganizationAccountAccessRole",
+        value_name = "NAME"
+    )]
+    pub role_name: String,
+
+    /// The external id the roles' trust policies require, if any.
+    #[arg(long, value_name = "ID")]
+    pub external_id: Option<String>,
+
+    /// Leave these accounts out (comma-separated ids).
+    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    pub exclude_accounts: Vec<String>,
+
+    /// Most accounts audited at once. Every account shares --concurrency, the one bound
+    /// on requests in flight.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub account_concurrency: usize,
+
+    /// Audit only shard I of N (e.g. 2/8) of the accounts: a fixed subset chosen by a
+    /// hash of each account id, so N workers (a CI matrix, a Kubernetes Indexed Job, an
+    /// AWS Batch array job) cover every account exactly once. Combine their JSON
+    /// reports with `hiyari merge`.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<Shard>,
+}
+
+impl TargetArgs {
+    /// Whether the scan covers more than the credentials' own account.
+    pub fn many(&self) -> bool {
+        self.org || self.accounts.is_some() || !self.role_arns.is_empty()
+    }
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    Shard::parse(s)
+}
+
 /// Which checks to run.
 #[derive(Debug, Args, Clone)]
 pub struct SelectArgs {
@@ -126,6 +192,9 @@ pub struct SelectArgs {
 pub struct AuditArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
+
+    #[command(flatten)]
+    pub targets: TargetArgs,
 
     #[command(flatten)]
     pub select: SelectArgs,
@@ -176,6 +245,50 @@ pub struct AuditArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct PolicyArgs {
+    #[command(flatten)]
+    pub select: SelectArgs,
+
+    /// The policy of the principal that runs `hiyari audit --org`: Organizations
+    /// ListAccounts and STS AssumeRole into --role-name, besides the audit's own actions
+    /// (for the credentials' own account). Each member account's role needs the policy
+    /// printed without --org.
+    #[arg(long)]
+    pub org: bool,
+
+    /// With --org: the role assumed in each account.
+    #[arg(
+        long,
+        default_value = "OrganizationAccountAccessRole",
+        value_name = "NAME"
+    )]
+    pub role_name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// JSON reports (`hiyari audit --format json`), e.g. one per shard.
+    #[arg(required = true, num_args = 1.., value_name = "REPORT.json")]
+    pub reports: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Json)]
+    pub format: Format,
+
+    /// Write to this file instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when an unmuted fail of this severity or worse exists.
+    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "low")]
+    pub fail_on: Severity,
+
+    /// List passing checks in the table too.
+    #[arg(long)]
+    pub show_pass: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct DiffArgs {
     /// The earlier report (`hiyari audit --format json`).
     pub old: PathBuf,
@@ -219,6 +332,9 @@ pub struct InitArgs {
 pub struct CollectArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
+
+    #[command(flatten)]
+    pub targets: TargetArgs,
 
     #[command(flatten)]
     pub select: SelectArgs,

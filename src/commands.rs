@@ -12,9 +12,11 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{
     AuditArgs, AwsArgs, Cli, CollectArgs, Command, DiffArgs, DiffFormat, Format, InitArgs,
-    OutputSpec, SelectArgs,
+    MergeArgs, OutputSpec, SelectArgs, TargetArgs,
 };
-use crate::collect::session::SessionOptions;
+use crate::collect::org::{self, OrgOptions};
+use crate::collect::session::{load_config, RequestCounter, SessionOptions};
+use crate::collect::Limiter;
 use crate::collect::{collect_account, Needs, Session};
 use crate::config::{self, Config};
 use crate::report::common::ReportContext;
@@ -26,12 +28,17 @@ pub async fn run(cli: Cli) -> Result<u8> {
         Command::Collect(args) => collect(args).await,
         Command::Init(args) => init(args).await,
         Command::Diff(args) => diff_reports(args),
+        Command::Merge(args) => merge_reports(args),
         Command::Checks => {
             print_checks();
             Ok(0)
         }
-        Command::Policy(sel) => {
-            print!("{}", policy(&select(&sel)?.1));
+        Command::Policy(args) => {
+            let checks = select(&args.select)?.1;
+            match args.org {
+                false => print!("{}", policy(&checks)),
+                true => print!("{}", org_policy(&checks, &args.role_name)),
+            }
             Ok(0)
         }
         Command::Explain { id } => explain(&id),
@@ -101,8 +108,9 @@ fn progress_bar(aws: &AwsArgs) -> ProgressBar {
     pb
 }
 
-/// Scans the account: identity, regions, then every needed source at once.
-async fn scan(aws: &AwsArgs, checks: &[&dyn Check]) -> Result<Inventory> {
+/// Scans the account (or the accounts of `targets`): identity, regions, then every
+/// needed source at once.
+async fn scan(aws: &AwsArgs, targets: &TargetArgs, checks: &[&dyn Check]) -> Result<Inventory> {
     let opts = SessionOptions {
         profile: aws.profile.clone(),
         region: aws.region.clone(),
@@ -116,8 +124,22 @@ async fn scan(aws: &AwsArgs, checks: &[&dyn Check]) -> Result<Inventory> {
     if aws.concurrency == 0 {
         bail!("--concurrency must be at least 1");
     }
+    if !targets.many() {
+        if targets.shard.is_some() || !targets.exclude_accounts.is_empty() {
+            bail!("--shard and --exclude-accounts choose among several accounts: add --org, --accounts or --role-arn");
+        }
+        return scan_one(aws, &opts, checks).await;
+    }
+    scan_many(aws, targets, &opts, checks).await
+}
+
+async fn scan_one(
+    aws: &AwsArgs,
+    opts: &SessionOptions,
+    checks: &[&dyn Check],
+) -> Result<Inventory> {
     let started = Instant::now();
-    let session = Arc::new(Session::start(&opts).await?);
+    let session = Arc::new(Session::start(opts).await?);
     tracing::info!(
         account = %session.identity.account_id,
         principal = %session.identity.principal_arn,
@@ -135,12 +157,98 @@ async fn scan(aws: &AwsArgs, checks: &[&dyn Check]) -> Result<Inventory> {
         session.limiter.operations(),
         session.requests.get(),
     );
-    Ok(Inventory {
+    Ok(inventory_of(vec![account]))
+}
+
+fn inventory_of(accounts: Vec<hiyari_checks::AccountInventory>) -> Inventory {
+    Inventory {
         schema: INVENTORY_SCHEMA.into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),
         collected_at: now(),
-        accounts: vec![account],
-    })
+        accounts,
+    }
+}
+
+/// Several accounts: the organization's, or those named; each one assumed and
+/// audited, `--account-concurrency` at a time, under one bound on requests.
+async fn scan_many(
+    aws: &AwsArgs,
+    targets: &TargetArgs,
+    opts: &SessionOptions,
+    checks: &[&dyn Check],
+) -> Result<Inventory> {
+    if targets.account_concurrency == 0 {
+        bail!("--account-concurrency must be at least 1");
+    }
+    for id in targets
+        .accounts
+        .iter()
+        .flatten()
+        .chain(&targets.exclude_accounts)
+    {
+        if !org::is_account_id(id) {
+            bail!("`{id}` is not an AWS account id (12 digits)");
+        }
+    }
+    for arn in &targets.role_arns {
+        if org::account_of_role(arn).is_none() {
+            bail!(
+                "`{arn}` is not a role ARN; --role-arn takes arn:PARTITION:iam::ACCOUNT:role/NAME"
+            );
+        }
+    }
+    let started = Instant::now();
+    let sdk = load_config(opts).await?;
+    let limiter = Limiter::new(opts.concurrency).with_deadline(opts.scan_timeout);
+    let base = Arc::new(Session::identify(sdk, limiter, RequestCounter::default()).await?);
+    let org_opts = OrgOptions {
+        org: targets.org,
+        accounts: targets.accounts.clone().unwrap_or_default(),
+        role_arns: targets.role_arns.clone(),
+        role_name: targets.role_name.clone(),
+        external_id: targets.external_id.clone(),
+        account_concurrency: targets.account_concurrency,
+    };
+    let (listed, inactive) = org::list_targets(&base, &org_opts).await.map_err(|e| {
+        anyhow::anyhow!(
+            "could not list the organization's accounts ({e}). Run --org as the management account or a delegated administrator with organizations:ListAccounts (see `hiyari policy --org`), or name the accounts with --accounts / --role-arn"
+        )
+    })?;
+    let listed_n = listed.len();
+    let (chosen, excluded) = org::select(listed, &targets.exclude_accounts, targets.shard);
+    for p in inactive.iter().chain(&excluded) {
+        eprintln!("Not audited: account {}: {}", p.account_id, p.reason);
+    }
+    match targets.shard {
+        Some(shard) => eprintln!(
+            "Shard {shard}: {} of {} account(s).",
+            chosen.len(),
+            listed_n - excluded.len()
+        ),
+        None if chosen.is_empty() => bail!("no account is left to audit"),
+        None => {}
+    }
+    let pb = progress_bar(aws);
+    let accounts = org::audit_all(
+        base.clone(),
+        chosen,
+        opts,
+        &org_opts,
+        needs(checks),
+        pb.clone(),
+    )
+    .await;
+    pb.finish_and_clear();
+    let failed = accounts.iter().filter(|a| a.failure.is_some()).count();
+    eprintln!(
+        "Scanned {} account(s) ({} could not be audited) in {:.1}s with {} AWS API calls ({} HTTP requests with retries).",
+        accounts.len(),
+        failed,
+        started.elapsed().as_secs_f64(),
+        base.limiter.operations(),
+        base.requests.get(),
+    );
+    Ok(inventory_of(accounts))
 }
 
 fn load_inventory(path: &Path) -> Result<Inventory> {
@@ -223,7 +331,7 @@ async fn audit(args: AuditArgs) -> Result<u8> {
     let started_at = now();
     let inventory = match &args.inventory {
         Some(path) => load_inventory(path)?,
-        None => scan(&args.aws, &checks).await?,
+        None => scan(&args.aws, &args.targets, &checks).await?,
     };
     let allowed_regions = args
         .allowed_regions
@@ -231,14 +339,19 @@ async fn audit(args: AuditArgs) -> Result<u8> {
         .or_else(|| config.allowed_regions.clone());
     let opts = EvalOptions {
         allowed_regions: allowed_regions.clone(),
+        account_allowed_regions: config.account_allowed_regions.clone(),
         params: config.params.clone(),
         severity: config.severity.clone(),
         accept: config.accept.clone(),
         today: None,
         now: None,
     };
-    if let Some(allowed) = &allowed_regions {
-        for acc in &inventory.accounts {
+    for acc in inventory.accounts.iter().filter(|a| a.failure.is_none()) {
+        let allowed = config
+            .account_allowed_regions
+            .get(&acc.identity.account_id)
+            .or(allowed_regions.as_ref());
+        if let Some(allowed) = allowed {
             let known = |r: &String| {
                 acc.regions.scanned.contains(r)
                     || acc.regions.skipped.iter().any(|s| &s.region == r)
@@ -296,7 +409,7 @@ async fn audit(args: AuditArgs) -> Result<u8> {
 
 async fn collect(args: CollectArgs) -> Result<u8> {
     let (_, checks) = select(&args.select)?;
-    let inventory = scan(&args.aws, &checks).await?;
+    let inventory = scan(&args.aws, &args.targets, &checks).await?;
     let mut text =
         serde_json::to_string_pretty(&inventory).context("cannot serialise the inventory")?;
     text.push('\n');
@@ -306,6 +419,33 @@ async fn collect(args: CollectArgs) -> Result<u8> {
 
 /// Calls every scan makes, whatever the checks: who am I, and which regions.
 const SESSION_ACTIONS: [&str; 2] = ["sts:GetCallerIdentity", "ec2:DescribeRegions"];
+
+/// The policy of the principal that runs `audit --org`: the audit's own actions (for
+/// its own account), listing the organization, and assuming `role_name` in the others.
+pub fn org_policy(checks: &[&dyn Check], role_name: &str) -> String {
+    let audit: serde_json::Value = serde_json::from_str(&policy(checks)).expect("policy is JSON");
+    let doc = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [
+            audit["Statement"][0].clone(),
+            {
+                "Sid": "HiyariListOrganizationAccounts",
+                "Effect": "Allow",
+                "Action": ["organizations:ListAccounts"],
+                "Resource": "*",
+            },
+            {
+                "Sid": "HiyariAssumeAuditRole",
+                "Effect": "Allow",
+                "Action": ["sts:AssumeRole"],
+                "Resource": format!("arn:*:iam::*:role/{role_name}"),
+            },
+        ],
+    });
+    let mut s = serde_json::to_string_pretty(&doc).expect("policy serialises");
+    s.push('\n');
+    s
+}
 
 /// The IAM policy for `checks`: the session's actions and each check's, nothing else.
 pub fn policy(checks: &[&dyn Check]) -> String {
@@ -382,7 +522,7 @@ async fn init(args: InitArgs) -> Result<u8> {
     } else {
         let compute: Vec<&'static dyn Check> =
             find_check("unused-region-compute").into_iter().collect();
-        let inventory = scan(&args.aws, &compute).await?;
+        let inventory = scan(&args.aws, &TargetArgs::default(), &compute).await?;
         let mut found = Vec::new();
         let mut unread = Vec::new();
         for acc in &inventory.accounts {
@@ -454,4 +594,40 @@ fn diff_reports(args: DiffArgs) -> Result<u8> {
     };
     write_out(args.output.as_deref(), &text)?;
     Ok(0)
+}
+
+/// `hiyari merge A.json B.json ...`: one report of several, in any format.
+fn merge_reports(args: MergeArgs) -> Result<u8> {
+    let mut reports = Vec::new();
+    let mut names = Vec::new();
+    for path in &args.reports {
+        reports.push(crate::diff::load_full(path)?);
+        names.push(path.display().to_string());
+    }
+    let report = hiyari_checks::org::merge(reports, &names);
+    let to_stdout = args.output.as_deref().is_none_or(|p| p == Path::new("-"));
+    let color = to_stdout
+        && args.format == Format::Table
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let text = report::render(
+        &report,
+        args.format,
+        &RenderOptions {
+            color,
+            show_pass: args.show_pass,
+            context: ReportContext::default(),
+        },
+    );
+    write_out(args.output.as_deref(), &text)?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
+    eprintln!(
+        "Merged {} report(s): {} account(s), {} finding(s).",
+        args.reports.len(),
+        report.accounts.len(),
+        report.findings.len()
+    );
+    Ok(report.exit_code(args.fail_on) as u8)
 }

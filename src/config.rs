@@ -23,6 +23,17 @@ struct RawConfig {
     checks: ChecksTable,
     #[serde(default)]
     accept: Vec<Spanned<RawAccept>>,
+    /// `[accounts."ID"]`: settings of one account of an organization scan.
+    #[serde(default)]
+    accounts: BTreeMap<Spanned<String>, RawAccount>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAccount {
+    allowed_regions: Option<Vec<String>>,
+    #[serde(default)]
+    accept: Vec<Spanned<RawAccept>>,
 }
 
 /// Settings every check has.
@@ -167,6 +178,8 @@ pub struct Config {
     pub severity: BTreeMap<String, Severity>,
     pub params: CheckParams,
     pub accept: Vec<AcceptRule>,
+    /// `[accounts."ID"] allowed_regions`, by account id.
+    pub account_allowed_regions: BTreeMap<String, Vec<String>>,
 }
 
 /// A configuration error, already formatted as `file:line:column: what`.
@@ -231,64 +244,113 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             .unwrap_or(defaults.stale_keys_max_unused_days);
     }
     for entry in raw.accept {
-        let span = entry.span();
-        let (line, _) = line_col(text, span.start);
-        let a = entry.into_inner();
-        if hiyari_checks::find_check(a.check.get_ref()).is_none() {
-            return Err(at(
-                path,
-                text,
-                a.check.span().start,
-                format!(
-                    "unknown check `{}` in [[accept]]; `hiyari checks` lists the ids",
-                    a.check.get_ref()
-                ),
-            ));
-        }
-        if a.reason.trim().is_empty() {
+        cfg.accept.push(accept_rule(path, text, entry, None)?);
+    }
+    for (id, acc) in raw.accounts {
+        let span = id.span();
+        let id = id.into_inner();
+        if !(id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())) {
             return Err(at(
                 path,
                 text,
                 span.start,
-                "an [[accept]] entry needs a non-empty `reason`: say why the risk is accepted",
+                format!("[accounts.\"{id}\"]: an account id has 12 digits, e.g. [accounts.\"111122223333\"]"),
             ));
         }
-        let expires = match a.expires {
-            None => None,
-            Some(d) => {
-                let dt = d.get_ref();
-                match (dt.date, dt.time) {
-                    (Some(date), None) => Some(
-                        time::Date::from_calendar_date(
-                            i32::from(date.year),
-                            time::Month::try_from(date.month)
-                                .map_err(|e| at(path, text, d.span().start, e))?,
-                            date.day,
-                        )
-                        .map_err(|e| at(path, text, d.span().start, e))?,
-                    ),
-                    _ => {
-                        return Err(at(
-                            path,
-                            text,
-                            d.span().start,
-                            "`expires` must be a date such as 2026-12-31 (no time)",
-                        ))
-                    }
-                }
+        if let Some(list) = acc.allowed_regions {
+            if list.iter().any(|r| r.trim().is_empty()) {
+                return Err(at(
+                    path,
+                    text,
+                    span.start,
+                    format!("[accounts.\"{id}\"] allowed_regions has an empty region name"),
+                ));
             }
-        };
-        cfg.accept.push(AcceptRule {
-            check: a.check.into_inner(),
-            region: a.region,
-            resource: a.resource,
-            account: a.account,
-            reason: a.reason,
-            expires,
-            origin: format!("{}:{line}", path.display()),
-        });
+            cfg.account_allowed_regions.insert(id.clone(), list);
+        }
+        for entry in acc.accept {
+            cfg.accept.push(accept_rule(path, text, entry, Some(&id))?);
+        }
     }
     Ok(cfg)
+}
+
+/// One `[[accept]]` entry, checked; `account` is the id of the `[accounts."ID"]` table
+/// it sits in, if any.
+fn accept_rule(
+    path: &Path,
+    text: &str,
+    entry: Spanned<RawAccept>,
+    account: Option<&str>,
+) -> Result<AcceptRule, ConfigError> {
+    let span = entry.span();
+    let (line, _) = line_col(text, span.start);
+    let a = entry.into_inner();
+    if hiyari_checks::find_check(a.check.get_ref()).is_none() {
+        return Err(at(
+            path,
+            text,
+            a.check.span().start,
+            format!(
+                "unknown check `{}` in [[accept]]; `hiyari checks` lists the ids",
+                a.check.get_ref()
+            ),
+        ));
+    }
+    if a.reason.trim().is_empty() {
+        return Err(at(
+            path,
+            text,
+            span.start,
+            "an [[accept]] entry needs a non-empty `reason`: say why the risk is accepted",
+        ));
+    }
+    let expires = match a.expires {
+        None => None,
+        Some(d) => {
+            let dt = d.get_ref();
+            match (dt.date, dt.time) {
+                (Some(date), None) => Some(
+                    time::Date::from_calendar_date(
+                        i32::from(date.year),
+                        time::Month::try_from(date.month)
+                            .map_err(|e| at(path, text, d.span().start, e))?,
+                        date.day,
+                    )
+                    .map_err(|e| at(path, text, d.span().start, e))?,
+                ),
+                _ => {
+                    return Err(at(
+                        path,
+                        text,
+                        d.span().start,
+                        "`expires` must be a date such as 2026-12-31 (no time)",
+                    ))
+                }
+            }
+        }
+    };
+    let account = match (account, a.account) {
+        (Some(id), Some(other)) if other != id => {
+            return Err(at(
+                path,
+                text,
+                span.start,
+                format!("this accepted risk is under [accounts.\"{id}\"] but names account `{other}`; drop `account` or move the entry"),
+            ))
+        }
+        (Some(id), _) => Some(id.to_string()),
+        (None, a) => a,
+    };
+    Ok(AcceptRule {
+        check: a.check.into_inner(),
+        region: a.region,
+        resource: a.resource,
+        account,
+        reason: a.reason,
+        expires,
+        origin: format!("{}:{line}", path.display()),
+    })
 }
 
 /// Loads `--config PATH`, or `hiyari.toml` in the working directory when it exists.
@@ -482,5 +544,41 @@ max_unused_days = 45
         let cfg = p(&starter(&["sa-east-1".into()], "note")).unwrap();
         assert_eq!(cfg.allowed_regions, Some(vec!["sa-east-1".to_string()]));
         assert!(p(&starter(&[], "note")).unwrap().allowed_regions.is_none());
+    }
+
+    #[test]
+    fn per_account_settings() {
+        let c = p(r#"
+allowed_regions = ["ap-northeast-1"]
+
+[accounts."111122223333"]
+allowed_regions = ["ap-northeast-1", "us-east-1"]
+
+[[accounts."111122223333".accept]]
+check = "root-access-keys"
+reason = "break-glass"
+
+[[accounts."444455556666".accept]]
+check = "public-ami"
+account = "444455556666"
+reason = "published on purpose"
+"#)
+        .unwrap();
+        assert_eq!(
+            c.account_allowed_regions.get("111122223333").unwrap(),
+            &["ap-northeast-1", "us-east-1"]
+        );
+        assert!(!c.account_allowed_regions.contains_key("444455556666"));
+        let accounts: Vec<_> = c.accept.iter().map(|a| a.account.as_deref()).collect();
+        assert_eq!(accounts, [Some("111122223333"), Some("444455556666")]);
+        assert_eq!(c.accept[0].origin, "hiyari.toml:7");
+
+        let e = err("[accounts.\"1234\"]\nallowed_regions = []\n");
+        assert!(e.starts_with("hiyari.toml:1:"), "{e}");
+        assert!(e.contains("12 digits"), "{e}");
+        let e = err("[[accounts.\"111122223333\".accept]]\ncheck = \"root-mfa\"\naccount = \"999999999999\"\nreason = \"x\"\n");
+        assert!(e.contains("names account `999999999999`"), "{e}");
+        let e = err("[accounts.\"111122223333\"]\nallowed_region = []\n");
+        assert!(e.contains("allowed_region"), "{e}");
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use hiyari_checks::diff::{Change, Diff};
-use hiyari_checks::Finding;
+use hiyari_checks::{Finding, Report, ReportAccount, Summary};
 use serde::Deserialize;
 
 use crate::report::common::{markdown, xml};
@@ -35,9 +35,47 @@ impl SavedReport {
 
 /// Reads a JSON report written by `hiyari audit --format json`.
 pub fn load(path: &Path) -> Result<SavedReport> {
+    serde_json::from_value(read_checked(path)?)
+        .with_context(|| format!("{} is not a valid {SCHEMA} report", path.display()))
+}
+
+/// A saved report, whole: what `hiyari merge` combines and renders again.
+#[derive(Debug, Deserialize)]
+struct FullReport {
+    tool: FullTool,
+    #[serde(default)]
+    started_at: String,
+    #[serde(default)]
+    finished_at: String,
+    accounts: Vec<ReportAccount>,
+    findings: Vec<Finding>,
+}
+
+#[derive(Debug, Deserialize)]
+struct FullTool {
+    version: String,
+}
+
+/// Reads a JSON report back into the report every renderer takes.
+pub fn load_full(path: &Path) -> Result<Report> {
+    let r: FullReport = serde_json::from_value(read_checked(path)?)
+        .with_context(|| format!("{} is not a valid {SCHEMA} report", path.display()))?;
+    Ok(Report {
+        tool_version: r.tool.version,
+        started_at: r.started_at,
+        finished_at: r.finished_at,
+        accounts: r.accounts,
+        summary: Summary::of(&r.findings),
+        findings: r.findings,
+        warnings: vec![],
+    })
+}
+
+/// Reads a file as JSON and refuses anything but a `hiyari.report/v1` report.
+fn read_checked(path: &Path) -> Result<serde_json::Value> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read report {}", path.display()))?;
-    let schema: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         anyhow::anyhow!(
             "{} is not JSON (line {}, column {}: {e}); give a report from `hiyari audit --format json`",
             path.display(),
@@ -45,10 +83,10 @@ pub fn load(path: &Path) -> Result<SavedReport> {
             e.column()
         )
     })?;
-    match schema.get("schema").and_then(|s| s.as_str()) {
-        Some(SCHEMA) => {}
+    match value.get("schema").and_then(|s| s.as_str()) {
+        Some(SCHEMA) => Ok(value),
         Some(other) => bail!(
-            "{} has schema `{other}`; this hiyari compares `{SCHEMA}` reports only",
+            "{} has schema `{other}`; this hiyari reads `{SCHEMA}` reports only",
             path.display()
         ),
         None => bail!(
@@ -56,8 +94,6 @@ pub fn load(path: &Path) -> Result<SavedReport> {
             path.display()
         ),
     }
-    serde_json::from_value(schema)
-        .with_context(|| format!("{} is not a valid {SCHEMA} report", path.display()))
 }
 
 /// Refuses to compare reports of different accounts.

@@ -108,3 +108,135 @@ fn shipped_iam_policy_is_the_generated_one() {
         );
     }
 }
+
+#[test]
+fn shipped_org_runner_policy_is_the_generated_one() {
+    let out = hiyari_cmd("us-east-1")
+        .args(["policy", "--org", "--role-name", "HiyariAudit"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let shipped = std::fs::read_to_string(path("examples/org/runner-policy.json")).unwrap();
+    assert_eq!(
+        stdout(&out),
+        shipped,
+        "examples/org/runner-policy.json is stale: run `hiyari policy --org --role-name HiyariAudit > examples/org/runner-policy.json`"
+    );
+    // Beyond the audit's own read-only actions, only listing the accounts and assuming
+    // the member role.
+    let policy: serde_json::Value = serde_json::from_str(&shipped).unwrap();
+    let statements = policy["Statement"].as_array().unwrap();
+    assert_eq!(statements.len(), 3);
+    assert_eq!(
+        statements[1]["Action"],
+        serde_json::json!(["organizations:ListAccounts"])
+    );
+    assert_eq!(
+        statements[2]["Action"],
+        serde_json::json!(["sts:AssumeRole"])
+    );
+    assert_eq!(statements[2]["Resource"], "arn:*:iam::*:role/HiyariAudit");
+}
+
+/// The `hiyari` command lines of a file: each line that runs hiyari, with its
+/// backslash continuations.
+fn hiyari_command_lines(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut lines = text.lines();
+    while let Some(l) = lines.next() {
+        let Some(at) = l.find("hiyari audit").or_else(|| l.find("hiyari merge")) else {
+            continue;
+        };
+        let mut cmd = l[at..].trim_end().to_string();
+        while cmd.ends_with('\\') {
+            cmd.pop();
+            cmd.push(' ');
+            cmd.push_str(lines.next().unwrap_or_default().trim());
+        }
+        out.push(cmd);
+    }
+    out
+}
+
+/// The organization examples run shards 1..N of the same N, and every flag they give
+/// hiyari exists.
+#[test]
+fn org_examples_cover_every_shard_with_real_flags() {
+    let help = |sub: &str| {
+        let out = hiyari_cmd("us-east-1")
+            .args([sub, "--help"])
+            .output()
+            .unwrap();
+        stdout(&out)
+    };
+    let (audit_help, merge_help) = (help("audit"), help("merge"));
+    let python = support::python();
+    for file in [
+        "examples/org/github-actions-org.yml",
+        "examples/org/k8s-indexed-job.yaml",
+    ] {
+        let text = std::fs::read_to_string(path(file)).unwrap();
+        let commands = hiyari_command_lines(&text);
+        assert!(commands.iter().any(|c| c.contains("--shard")), "{file}");
+        assert!(
+            commands.iter().any(|c| c.starts_with("hiyari merge")),
+            "{file}"
+        );
+        for c in &commands {
+            let help = if c.starts_with("hiyari merge") {
+                &merge_help
+            } else {
+                &audit_help
+            };
+            for flag in c.split_whitespace().filter(|w| w.starts_with("--")) {
+                let flag = flag.split('=').next().unwrap();
+                assert!(
+                    help.contains(flag),
+                    "{file}: `{flag}` is not a flag of `{c}`"
+                );
+            }
+        }
+        // The YAML parses, and its shard count agrees with itself.
+        let script = r#"
+import json, sys, yaml
+docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
+print(json.dumps(docs))
+"#;
+        let out = std::process::Command::new(&python)
+            .args(["-c", script])
+            .arg(path(file))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{file}: {}", stderr(&out));
+        let docs: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+        if file.ends_with(".yml") {
+            let wf = &docs[0];
+            let n: u64 = wf["env"]["SHARDS"].as_str().unwrap().parse().unwrap();
+            let matrix: Vec<u64> = wf["jobs"]["audit"]["strategy"]["matrix"]["shard"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap())
+                .collect();
+            assert_eq!(matrix, (1..=n).collect::<Vec<_>>(), "{file}");
+            assert_eq!(wf["jobs"]["merge"]["needs"], "audit");
+        } else {
+            let job = docs
+                .iter()
+                .find(|d| d["metadata"]["name"] == "hiyari-org-audit")
+                .unwrap();
+            assert_eq!(job["spec"]["completionMode"], "Indexed");
+            let completions = job["spec"]["completions"].as_u64().unwrap();
+            let env = &job["spec"]["template"]["spec"]["containers"][0]["env"];
+            let shards = env
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["name"] == "SHARDS")
+                .unwrap()["value"]
+                .as_str()
+                .unwrap();
+            assert_eq!(shards, completions.to_string(), "{file}");
+        }
+    }
+}

@@ -286,6 +286,7 @@ fn fixture() -> Report {
                     regions: vec!["ap-northeast-1".into()],
                     source: "--allowed-regions".into(),
                 }),
+                error: None,
             },
             ReportAccount {
                 id: OTHER.into(),
@@ -296,6 +297,7 @@ fn fixture() -> Report {
                     skipped: vec![],
                 },
                 allowed_regions: None,
+                error: None,
             },
         ],
         summary: Summary::of(&findings),
@@ -823,8 +825,8 @@ fn markdown_checklist_renders_without_markup_from_the_account() {
     );
     assert_eq!(
         out.matches("<table>").count(),
-        r.accounts.len(),
-        "only the summary tables"
+        r.accounts.len() + usize::from(r.accounts.len() > 1),
+        "only the accounts overview and each account's summary table"
     );
     let items = r.accounts.len() * common::checks_in(&r).len();
     assert_eq!(
@@ -1034,6 +1036,7 @@ fn inventory_json() -> String {
             },
             billing: BillingInventory::default(),
             regional: BTreeMap::from([("ap-northeast-1".to_string(), RegionInventory::default())]),
+            failure: None,
         }],
     };
     serde_json::to_string(&inv).unwrap()

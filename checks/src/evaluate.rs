@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::accept::{self, AcceptRule};
 use crate::check::Check;
-use crate::finding::{Finding, Severity, Status};
+use crate::finding::{Finding, FindingBuilder, Severity, Status};
 use crate::inventory::{AccountInventory, Inventory, Regions};
 
 /// Options every check may read, and what the configuration changes about results.
@@ -16,6 +16,9 @@ pub struct EvalOptions {
     /// Regions where EC2 compute is expected (`--allowed-regions`). `None`: each
     /// account's home region.
     pub allowed_regions: Option<Vec<String>>,
+    /// Allowed regions of single accounts (`[accounts."ID"]` in hiyari.toml), which win
+    /// over `allowed_regions` for that account.
+    pub account_allowed_regions: BTreeMap<String, Vec<String>>,
     /// Checks' own parameters (`[checks.<id>]` in hiyari.toml).
     pub params: CheckParams,
     /// Severity overrides by check id.
@@ -66,6 +69,18 @@ impl EvalOptions {
     }
 
     pub fn allowed_regions_for(&self, account: &AccountInventory) -> AllowedRegions {
+        if let Some(list) = self
+            .account_allowed_regions
+            .get(&account.identity.account_id)
+        {
+            return AllowedRegions {
+                regions: list.clone(),
+                source: format!(
+                    "[accounts.\"{}\"] in the configuration",
+                    account.identity.account_id
+                ),
+            };
+        }
         match (&self.allowed_regions, &account.home_region) {
             (Some(list), _) => AllowedRegions {
                 regions: list.clone(),
@@ -93,7 +108,7 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn of(findings: &[Finding]) -> Self {
+    pub fn of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Self {
         let mut s = Summary::default();
         for f in findings {
             match f.status {
@@ -118,6 +133,9 @@ pub struct ReportAccount {
     /// human-readable formats.
     #[serde(skip)]
     pub allowed_regions: Option<AllowedRegions>,
+    /// Why the account could not be audited at all, when it could not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<crate::inventory::CollectError>,
 }
 
 /// The finished report: what every renderer takes.
@@ -177,7 +195,18 @@ pub fn evaluate(
     let mut accounts = Vec::new();
     for account in &inventory.accounts {
         for check in checks {
-            let mut found = check.evaluate(account, opts);
+            let mut found = match &account.failure {
+                // Nothing was collected: every check is in error for the account.
+                Some(err) => {
+                    let b = FindingBuilder::new(
+                        check.meta(),
+                        &account.identity.account_id,
+                        &account.identity.partition,
+                    );
+                    vec![b.error(None, b.account_resource(), err)]
+                }
+                None => check.evaluate(account, opts),
+            };
             if let Some(sev) = opts.severity.get(check.meta().id) {
                 for f in &mut found {
                     f.severity = *sev;
@@ -190,7 +219,11 @@ pub fn evaluate(
             partition: account.identity.partition.clone(),
             principal: account.identity.principal_arn.clone(),
             regions: account.regions.clone(),
-            allowed_regions: Some(opts.allowed_regions_for(account)),
+            allowed_regions: match account.failure {
+                Some(_) => None,
+                None => Some(opts.allowed_regions_for(account)),
+            },
+            error: account.failure.clone(),
         });
     }
     let today = opts
@@ -207,5 +240,95 @@ pub fn evaluate(
         summary: Summary::of(&findings),
         findings,
         warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::account;
+    use crate::inventory::{CollectError, Identity, INVENTORY_SCHEMA};
+    use crate::registry::all_checks;
+
+    fn inventory(accounts: Vec<AccountInventory>) -> Inventory {
+        Inventory {
+            schema: INVENTORY_SCHEMA.into(),
+            tool_version: "test".into(),
+            collected_at: "2026-11-22T00:00:00Z".into(),
+            accounts,
+        }
+    }
+
+    #[test]
+    fn an_account_that_could_not_be_audited_is_an_error_for_every_check() {
+        let broken = || {
+            AccountInventory::failed(
+                Identity {
+                    account_id: "222222222222".into(),
+                    partition: "aws".into(),
+                    principal_arn: "arn:aws:iam::222222222222:role/OrganizationAccountAccessRole"
+                        .into(),
+                },
+                Some("us-east-1".into()),
+                CollectError::new("sts:AssumeRole", "AccessDenied", "not authorized"),
+            )
+        };
+        let checks = all_checks();
+        let report = evaluate(
+            &inventory(vec![account(&["us-east-1"]), broken()]),
+            checks,
+            &EvalOptions::default(),
+            String::new(),
+            String::new(),
+        );
+        let errors: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.account == "222222222222")
+            .collect();
+        assert_eq!(errors.len(), checks.len(), "one finding per check");
+        for f in &errors {
+            assert_eq!(f.status, Status::Error);
+            assert_eq!(f.error_source(), Some(("sts:AssumeRole", "AccessDenied")));
+            assert_eq!(f.region, None);
+        }
+        let acc = &report.accounts[1];
+        assert_eq!(acc.error.as_ref().unwrap().code, "AccessDenied");
+        assert!(acc.allowed_regions.is_none());
+        assert!(report.accounts[0].error.is_none());
+        // The healthy account is still evaluated.
+        assert!(report
+            .findings
+            .iter()
+            .any(|f| f.account != "222222222222" && f.status == Status::Pass));
+        // Alone, the broken account makes the run 3: nothing failed, nothing vouched for.
+        let alone = evaluate(
+            &inventory(vec![broken()]),
+            checks,
+            &EvalOptions::default(),
+            String::new(),
+            String::new(),
+        );
+        assert_eq!(alone.exit_code(Severity::Low), 3);
+    }
+
+    #[test]
+    fn an_accounts_own_allowed_regions_win() {
+        let acc = account(&["us-east-1"]);
+        let mut opts = EvalOptions {
+            allowed_regions: Some(vec!["ap-northeast-1".into()]),
+            ..Default::default()
+        };
+        assert_eq!(opts.allowed_regions_for(&acc).regions, ["ap-northeast-1"]);
+        opts.account_allowed_regions.insert(
+            acc.identity.account_id.clone(),
+            vec!["sa-east-1".into(), "us-east-1".into()],
+        );
+        let a = opts.allowed_regions_for(&acc);
+        assert_eq!(a.regions, ["sa-east-1", "us-east-1"]);
+        assert!(a.source.contains("[accounts."), "{}", a.source);
+        let mut other = account(&["us-east-1"]);
+        other.identity.account_id = "999999999999".into();
+        assert_eq!(opts.allowed_regions_for(&other).regions, ["ap-northeast-1"]);
     }
 }

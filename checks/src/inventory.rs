@@ -134,6 +134,26 @@ pub struct AccountInventory {
     /// Per scanned region.
     #[serde(default)]
     pub regional: BTreeMap<String, RegionInventory>,
+    /// Set when the account could not be audited at all (its role could not be
+    /// assumed, its credentials were refused): every selected check then reports an
+    /// `error` for the account, naming this failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<CollectError>,
+}
+
+impl AccountInventory {
+    /// An account that could not be audited at all, and why.
+    pub fn failed(identity: Identity, home_region: Option<String>, failure: CollectError) -> Self {
+        Self {
+            identity,
+            home_region,
+            regions: Regions::default(),
+            iam: IamInventory::default(),
+            billing: BillingInventory::default(),
+            regional: BTreeMap::new(),
+            failure: Some(failure),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -15,6 +15,7 @@ pub mod diff;
 pub mod evaluate;
 pub mod finding;
 pub mod inventory;
+pub mod org;
 pub mod registry;
 
 pub use accept::AcceptRule;

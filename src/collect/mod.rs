@@ -10,6 +10,7 @@ pub mod billing;
 pub mod ec2;
 pub mod guardduty;
 pub mod iam;
+pub mod org;
 pub mod quarantine;
 pub mod session;
 
@@ -267,6 +268,7 @@ pub async fn collect_account(
         iam,
         billing,
         regional,
+        failure: None,
     }
 }
 

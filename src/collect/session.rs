@@ -99,33 +99,68 @@ macro_rules! client {
     };
 }
 
+/// The SDK configuration of the command line's credentials: profile, region, endpoint,
+/// retries and timeouts.
+pub async fn load_config(opts: &SessionOptions) -> Result<SdkConfig, SessionError> {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1)))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(5))
+                .operation_timeout(opts.call_timeout)
+                .build(),
+        );
+    if let Some(p) = &opts.profile {
+        loader = loader.profile_name(p);
+    }
+    if let Some(r) = &opts.region {
+        loader = loader.region(Region::new(r.clone()));
+    }
+    if let Some(u) = &opts.endpoint_url {
+        loader = loader.endpoint_url(u);
+    }
+    let sdk = loader.load().await;
+    if sdk.region().is_none() {
+        return Err(SessionError::NoRegion);
+    }
+    Ok(sdk)
+}
+
 impl Session {
     /// Loads credentials, checks them with STS GetCallerIdentity, and lists regions.
     pub async fn start(opts: &SessionOptions) -> Result<Session, SessionError> {
-        let mut loader = aws_config::defaults(BehaviorVersion::latest())
-            .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1)))
-            .timeout_config(
-                TimeoutConfig::builder()
-                    .connect_timeout(Duration::from_secs(5))
-                    .operation_timeout(opts.call_timeout)
-                    .build(),
-            );
-        if let Some(p) = &opts.profile {
-            loader = loader.profile_name(p);
-        }
-        if let Some(r) = &opts.region {
-            loader = loader.region(Region::new(r.clone()));
-        }
-        if let Some(u) = &opts.endpoint_url {
-            loader = loader.endpoint_url(u);
-        }
-        let sdk = loader.load().await;
+        let sdk = load_config(opts).await?;
+        let limiter = Limiter::new(opts.concurrency).with_deadline(opts.scan_timeout);
+        Session::open(sdk, opts, limiter, RequestCounter::default()).await
+    }
+
+    /// A session on the account that `sdk`'s credentials belong to, sharing `limiter`
+    /// and `requests` with the other sessions of the scan (one per account in an
+    /// organization scan): who the credentials are (STS GetCallerIdentity) and which
+    /// regions the account has enabled.
+    pub async fn open(
+        sdk: SdkConfig,
+        opts: &SessionOptions,
+        limiter: Limiter,
+        requests: RequestCounter,
+    ) -> Result<Session, SessionError> {
+        let mut session = Session::identify(sdk, limiter, requests).await?;
+        let home = session.home_region.clone().unwrap_or_default();
+        session.regions = session.list_regions(&home, opts.regions.as_deref()).await?;
+        Ok(session)
+    }
+
+    /// A session that knows who it is (STS GetCallerIdentity) but has listed no
+    /// regions: the starting point of an organization scan.
+    pub async fn identify(
+        sdk: SdkConfig,
+        limiter: Limiter,
+        requests: RequestCounter,
+    ) -> Result<Session, SessionError> {
         let home_region = sdk.region().map(|r| r.to_string());
         let Some(home) = home_region.clone() else {
             return Err(SessionError::NoRegion);
         };
-        let limiter = Limiter::new(opts.concurrency).with_deadline(opts.scan_timeout);
-        let requests = RequestCounter::default();
         let mut session = Session {
             sdk,
             identity: Identity {
@@ -138,9 +173,14 @@ impl Session {
             limiter,
             requests,
         };
+        session.identity = session.who_am_i(&home).await?;
+        Ok(session)
+    }
 
-        let sts = session.sts(&home);
-        let who = session
+    /// STS GetCallerIdentity: the account and principal of the session's credentials.
+    pub async fn who_am_i(&self, home: &str) -> Result<Identity, SessionError> {
+        let sts = self.sts(home);
+        let who = self
             .limiter
             .call("sts:GetCallerIdentity", sts.get_caller_identity().send())
             .await
@@ -149,13 +189,11 @@ impl Session {
                 message: e.message,
             })?;
         let arn = who.arn().unwrap_or_default().to_string();
-        session.identity = Identity {
+        Ok(Identity {
             account_id: who.account().unwrap_or_default().to_string(),
             partition: arn.split(':').nth(1).unwrap_or("aws").to_string(),
             principal_arn: arn,
-        };
-        session.regions = session.list_regions(&home, opts.regions.as_deref()).await?;
-        Ok(session)
+        })
     }
 
     client!(sts, aws_sdk_sts);
@@ -164,6 +202,7 @@ impl Session {
     client!(cloudwatch, aws_sdk_cloudwatch);
     client!(budgets_in, aws_sdk_budgets);
     client!(iam_in, aws_sdk_iam);
+    client!(organizations_in, aws_sdk_organizations);
 
     /// The region of the partition's global endpoints (IAM, Budgets, billing metrics).
     pub fn global_region(&self) -> &'static str {

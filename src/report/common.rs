@@ -435,6 +435,29 @@ pub fn scope_phrase(findings: &[&Finding]) -> String {
     }
 }
 
+/// One line of the accounts overview of a report that holds several accounts.
+pub struct AccountLine<'a> {
+    pub id: &'a str,
+    pub summary: hiyari_checks::Summary,
+    /// Why the account could not be audited, when it could not.
+    pub error: Option<&'a hiyari_checks::CollectError>,
+}
+
+/// Per account of `report`, its counts by status and its error, in report order.
+pub fn accounts_overview(report: &Report) -> Vec<AccountLine<'_>> {
+    report
+        .accounts
+        .iter()
+        .map(|a| AccountLine {
+            id: &a.id,
+            summary: hiyari_checks::Summary::of(
+                report.findings.iter().filter(|f| f.account == a.id),
+            ),
+            error: a.error.as_ref(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -98,6 +98,17 @@ fn header(out: &mut String, report: &Report, acc: &ReportAccount, ctx: &ReportCo
         "Account",
         format!("{} (partition {})", code(&acc.id), code(&acc.partition)),
     );
+    if let Some(e) = &acc.error {
+        fact(
+            "Could not audit",
+            format!(
+                "{} failed with {}: {}",
+                code(&e.api),
+                code(&e.code),
+                esc(&e.message)
+            ),
+        );
+    }
     fact("Audited as", code(&acc.principal));
     fact(
         "Date",
@@ -295,11 +306,39 @@ pub fn render(report: &Report, ctx: &ReportContext) -> String {
     if report.accounts.is_empty() {
         out.push_str("<p>No account was audited.</p>\n");
     }
+    if report.accounts.len() > 1 {
+        let _ = writeln!(
+            out,
+            "<section class=\"accounts\"><h2>Accounts ({})</h2>\n<table>\n<thead><tr><th>Account</th><th>Fail</th><th>Error</th><th>Muted</th><th>Pass</th><th>Note</th></tr></thead>\n<tbody>",
+            report.accounts.len()
+        );
+        for a in common::accounts_overview(report) {
+            let s = a.summary;
+            let note = match a.error {
+                Some(e) => format!(
+                    "could not audit: {} failed with {}",
+                    code(&e.api),
+                    code(&e.code)
+                ),
+                None => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{note}</td></tr>",
+                code(a.id),
+                s.fail,
+                s.error,
+                s.muted,
+                s.pass,
+            );
+        }
+        out.push_str("</tbody>\n</table>\n</section>\n");
+    }
     for acc in &report.accounts {
         let _ = writeln!(
             out,
-            "<section class=\"account\" data-account=\"{}\">",
-            esc(&acc.id)
+            "<section class=\"account\" id=\"account-{id}\" data-account=\"{id}\">",
+            id = esc(&acc.id)
         );
         header(&mut out, report, acc, ctx);
         let findings: Vec<&Finding> = report

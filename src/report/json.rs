@@ -33,6 +33,17 @@ struct AccountV1<'a> {
     partition: &'a str,
     principal: &'a str,
     regions: RegionsV1<'a>,
+    /// Only for an account that could not be audited at all (an organization scan
+    /// could not assume its role): what failed. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<AccountErrorV1<'a>>,
+}
+
+#[derive(Serialize)]
+struct AccountErrorV1<'a> {
+    api: &'a str,
+    code: &'a str,
+    message: &'a str,
 }
 
 #[derive(Serialize)]
@@ -133,6 +144,11 @@ pub fn render(report: &Report) -> String {
                         })
                         .collect(),
                 },
+                error: a.error.as_ref().map(|e| AccountErrorV1 {
+                    api: &e.api,
+                    code: &e.code,
+                    message: &e.message,
+                }),
             })
             .collect(),
         summary: SummaryV1 {

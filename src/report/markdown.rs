@@ -29,6 +29,15 @@ fn header(out: &mut String, report: &Report, acc: &ReportAccount, ctx: &ReportCo
         code(&acc.partition)
     );
     let _ = writeln!(out, "- **Audited as:** {}", code(&acc.principal));
+    if let Some(e) = &acc.error {
+        let _ = writeln!(
+            out,
+            "- **Could not audit:** {} failed with {}: {}",
+            code(&e.api),
+            code(&e.code),
+            md(&e.message)
+        );
+    }
     let _ = writeln!(
         out,
         "- **Date:** {} to {}",
@@ -202,6 +211,33 @@ pub fn render(report: &Report, ctx: &ReportContext) -> String {
     );
     if report.accounts.is_empty() {
         out.push_str("No account was audited.\n");
+    }
+    if report.accounts.len() > 1 {
+        let _ = writeln!(out, "## Accounts ({})\n", report.accounts.len());
+        out.push_str(
+            "| Account | Fail | Error | Muted | Pass | Note |\n|---|---:|---:|---:|---:|---|\n",
+        );
+        for a in common::accounts_overview(report) {
+            let s = a.summary;
+            let note = match a.error {
+                Some(e) => format!(
+                    "could not audit: {} failed with {}",
+                    code(&e.api),
+                    code(&e.code)
+                ),
+                None => String::new(),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {note} |",
+                code(a.id),
+                s.fail,
+                s.error,
+                s.muted,
+                s.pass
+            );
+        }
+        out.push('\n');
     }
     for acc in &report.accounts {
         header(&mut out, report, acc, ctx);

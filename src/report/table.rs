@@ -1,5 +1,6 @@
 //! The default, human-readable report: a header per account, a table per severity of
-//! what failed, could not be checked or was accepted, and a summary line.
+//! what failed, could not be checked or was accepted, and a summary line. Several
+//! accounts (an organization) get a section each, with the account's own counts.
 //!
 //! Everything that comes from the account (resource names, descriptions, messages) goes
 //! through [`super::sanitize_terminal`] first: an attacker who names a resource must not
@@ -7,7 +8,7 @@
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, Color, ContentArrangement, Table};
-use hiyari_checks::{Finding, Report, Severity, Status};
+use hiyari_checks::{Finding, Report, ReportAccount, Severity, Status};
 
 use super::sanitize_terminal as clean;
 
@@ -39,56 +40,57 @@ fn resource_text(f: &Finding) -> String {
     clean(&f.resource.id)
 }
 
-pub fn render(report: &Report, opts: &TableOptions) -> String {
-    let mut out = String::new();
-    out.push_str(&format!("hiyari {}\n", report.tool_version));
-    for a in &report.accounts {
+fn account_header(out: &mut String, a: &ReportAccount) {
+    out.push_str(&format!(
+        "Account {} as {}\n",
+        clean(&a.id),
+        clean(&a.principal)
+    ));
+    if let Some(e) = &a.error {
         out.push_str(&format!(
-            "Account {} as {}\n",
-            clean(&a.id),
-            clean(&a.principal)
+            "Could not audit this account: {} failed with {}: {}\n",
+            clean(&e.api),
+            clean(&e.code),
+            clean(&e.message)
         ));
-        let other_partition = a
-            .regions
-            .skipped
-            .iter()
-            .filter(|s| s.reason.contains("partition"))
-            .count();
-        let not_opted = a
-            .regions
-            .skipped
-            .iter()
-            .filter(|s| s.reason.contains("not opted in"))
-            .count();
-        out.push_str(&format!(
-            "Regions: {} scanned, {} skipped ({} not opted in, {} in other partitions, {} not selected)\n",
-            a.regions.scanned.len(),
-            a.regions.skipped.len(),
-            not_opted,
-            other_partition,
-            a.regions.skipped.len() - not_opted - other_partition,
-        ));
-        if let Some(allowed) = &a.allowed_regions {
-            let list = if allowed.regions.is_empty() {
-                "none".to_string()
-            } else {
-                allowed.regions.join(", ")
-            };
-            out.push_str(&format!(
-                "Allowed regions for compute: {} (from {})\n",
-                clean(&list),
-                allowed.source
-            ));
-        }
+        return;
     }
-    out.push('\n');
-
-    let multi_account = report.accounts.len() > 1;
-    let shown: Vec<&Finding> = report
-        .findings
+    let other_partition = a
+        .regions
+        .skipped
         .iter()
-        .filter(|f| opts.show_pass || f.status != Status::Pass)
-        .collect();
+        .filter(|s| s.reason.contains("partition"))
+        .count();
+    let not_opted = a
+        .regions
+        .skipped
+        .iter()
+        .filter(|s| s.reason.contains("not opted in"))
+        .count();
+    out.push_str(&format!(
+        "Regions: {} scanned, {} skipped ({} not opted in, {} in other partitions, {} not selected)\n",
+        a.regions.scanned.len(),
+        a.regions.skipped.len(),
+        not_opted,
+        other_partition,
+        a.regions.skipped.len() - not_opted - other_partition,
+    ));
+    if let Some(allowed) = &a.allowed_regions {
+        let list = if allowed.regions.is_empty() {
+            "none".to_string()
+        } else {
+            allowed.regions.join(", ")
+        };
+        out.push_str(&format!(
+            "Allowed regions for compute: {} (from {})\n",
+            clean(&list),
+            allowed.source
+        ));
+    }
+}
+
+/// One table per severity of `shown`.
+fn tables(out: &mut String, shown: &[&Finding], opts: &TableOptions) {
     for sev in Severity::ALL {
         let rows: Vec<&&Finding> = shown.iter().filter(|f| f.severity == sev).collect();
         if rows.is_empty() {
@@ -101,12 +103,7 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
         if opts.color {
             t.enforce_styling();
         }
-        let mut header = vec!["Status", "Check"];
-        if multi_account {
-            header.push("Account");
-        }
-        header.extend(["Region", "Resource", "Message"]);
-        t.set_header(header);
+        t.set_header(["Status", "Check", "Region", "Resource", "Message"]);
         for f in rows {
             let mut status = status_cell(f.status, opts.color);
             if f.baseline == Some(hiyari_checks::Baseline::New) {
@@ -115,25 +112,69 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
                     status = status.fg(Color::Yellow);
                 }
             }
-            let mut row = vec![status, Cell::new(&f.check)];
-            if multi_account {
-                row.push(Cell::new(clean(&f.account)));
-            }
             let mut message = clean(&f.message);
             if let Some(reason) = &f.mute_reason {
                 message.push_str(&format!(" [accepted: {}]", clean(reason)));
             }
-            row.extend([
+            t.add_row(vec![
+                status,
+                Cell::new(&f.check),
                 Cell::new(f.region.as_deref().map(clean).unwrap_or_else(|| "-".into())),
                 Cell::new(resource_text(f)),
                 Cell::new(message),
             ]);
-            t.add_row(row);
         }
         out.push_str(&t.to_string());
         out.push_str("\n\n");
     }
-    if shown.is_empty() {
+}
+
+/// The table report: one account's header then its tables by severity; with several
+/// accounts, one such section per account, then the totals.
+pub fn render(report: &Report, opts: &TableOptions) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("hiyari {}\n", report.tool_version));
+    let visible = |f: &&Finding| opts.show_pass || f.status != Status::Pass;
+    let mut any_shown = false;
+    if report.accounts.len() > 1 {
+        let failed = report.accounts.iter().filter(|a| a.error.is_some()).count();
+        out.push_str(&format!(
+            "{} accounts{}\n",
+            report.accounts.len(),
+            if failed > 0 {
+                format!(", {failed} of them could not be audited")
+            } else {
+                String::new()
+            }
+        ));
+        for a in &report.accounts {
+            out.push_str("\n== ");
+            account_header(&mut out, a);
+            let mine: Vec<&Finding> = report
+                .findings
+                .iter()
+                .filter(|f| f.account == a.id)
+                .collect();
+            let c =
+                hiyari_checks::Summary::of(&mine.iter().map(|f| (*f).clone()).collect::<Vec<_>>());
+            out.push_str(&format!(
+                "Account summary: {} fail, {} error, {} muted, {} pass\n\n",
+                c.fail, c.error, c.muted, c.pass
+            ));
+            let shown: Vec<&Finding> = mine.into_iter().filter(visible).collect();
+            any_shown |= !shown.is_empty();
+            tables(&mut out, &shown, opts);
+        }
+    } else {
+        for a in &report.accounts {
+            account_header(&mut out, a);
+        }
+        out.push('\n');
+        let shown: Vec<&Finding> = report.findings.iter().filter(visible).collect();
+        any_shown = !shown.is_empty();
+        tables(&mut out, &shown, opts);
+    }
+    if !any_shown {
         out.push_str("Nothing failed and nothing was in error.\n\n");
     }
     let s = &report.summary;

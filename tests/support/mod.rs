@@ -182,6 +182,42 @@ impl Moto {
         ));
     }
 
+    /// [`Moto::set_root`] in another account of the emulator.
+    pub fn set_root_in(&mut self, account: &str, mfa: bool, access_keys: bool) {
+        self.command(&format!(
+            r#"{{"op":"set_root","account":"{account}","mfa":{mfa},"access_keys":{access_keys}}}"#
+        ));
+    }
+
+    /// SDK configuration for building scenarios in `account` (another account of an
+    /// organization): the credentials of STS AssumeRole into its
+    /// OrganizationAccountAccessRole, as an administrator would get them.
+    pub async fn sdk_in(&self, account: &str, region: &str) -> SdkConfig {
+        let sts = aws_sdk_sts::Client::new(&self.sdk(region).await);
+        let out = sts
+            .assume_role()
+            .role_arn(format!(
+                "arn:aws:iam::{account}:role/OrganizationAccountAccessRole"
+            ))
+            .role_session_name("scenario")
+            .send()
+            .await
+            .expect("assume role");
+        let c = out.credentials().expect("credentials");
+        aws_config::defaults(BehaviorVersion::latest())
+            .region(Region::new(region.to_string()))
+            .endpoint_url(&self.endpoint)
+            .credentials_provider(Credentials::new(
+                c.access_key_id(),
+                c.secret_access_key(),
+                Some(c.session_token().to_string()),
+                None,
+                "scenario",
+            ))
+            .load()
+            .await
+    }
+
     /// IAM state the AWS API cannot set: backdates the creation (last rotation) of every
     /// access key of `user` by `days`.
     pub fn age_access_keys(&mut self, user: &str, days: u32) {

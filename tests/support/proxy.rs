@@ -71,6 +71,8 @@ pub struct Match {
     /// The action, e.g. `DescribeSnapshots`.
     pub action: Option<String>,
     pub region: Option<String>,
+    /// Text the request body must contain (URL-encoded as sent, e.g. a `RoleArn`).
+    pub body_contains: Option<String>,
 }
 
 impl Match {
@@ -96,10 +98,22 @@ impl Match {
         }
     }
 
-    fn matches(&self, c: &Call) -> bool {
+    /// The calls of `action` whose body contains `text`.
+    pub fn body(service: &str, action: &str, text: &str) -> Self {
+        Match {
+            body_contains: Some(text.into()),
+            ..Match::action(service, action)
+        }
+    }
+
+    fn matches(&self, c: &Call, body: &[u8]) -> bool {
         self.service.as_ref().is_none_or(|s| *s == c.service)
             && self.action.as_ref().is_none_or(|a| *a == c.action)
             && self.region.as_ref().is_none_or(|r| *r == c.region)
+            && self
+                .body_contains
+                .as_ref()
+                .is_none_or(|t| String::from_utf8_lossy(body).contains(t.as_str()))
     }
 }
 
@@ -694,7 +708,7 @@ fn decide(st: &State, req: &mut Message) -> Outcome {
         };
         return Outcome::Answer(error_response(protocol, 403, code, message, &request_id));
     }
-    if faults.deny.iter().any(|m| m.matches(&call)) {
+    if faults.deny.iter().any(|m| m.matches(&call, &req.body)) {
         note("deny");
         let (code, default_message) = match protocol {
             Protocol::Ec2 => (
@@ -719,7 +733,7 @@ fn decide(st: &State, req: &mut Message) -> Outcome {
         let message = faults.deny_message.clone().unwrap_or(default_message);
         return Outcome::Answer(error_response(protocol, 403, code, &message, &request_id));
     }
-    if faults.stall.iter().any(|m| m.matches(&call)) {
+    if faults.stall.iter().any(|m| m.matches(&call, &req.body)) {
         note("stall");
         return Outcome::Stall(faults.stall_limit);
     }

@@ -53,6 +53,7 @@ pub fn account(regions: &[&str]) -> AccountInventory {
             .iter()
             .map(|r| (r.to_string(), empty_region()))
             .collect::<BTreeMap<_, _>>(),
+        failure: None,
     }
 }
 

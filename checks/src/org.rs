@@ -1,0 +1,177 @@
+//! Organizations: which accounts one worker audits (`--shard I/N`), and combining the
+//! reports of several workers into one (`hiyari merge`).
+
+use std::collections::BTreeMap;
+
+use crate::evaluate::{sort_findings, Report, Summary};
+
+/// `--shard I/N`: worker `I` of `N` (1-based) audits the accounts whose id hashes to it.
+///
+/// The subset depends only on each account id, never on the order or length of the
+/// account list a worker saw: `N` workers that each list the organization cover every
+/// account exactly once, and an account stays on its shard as others come and go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1-based.
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    /// Parses `I/N` with `1 <= I <= N`.
+    pub fn parse(s: &str) -> Result<Shard, String> {
+        let bad = || format!("--shard takes I/N with 1 <= I <= N (e.g. 2/8), not `{s}`");
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: u32 = i.trim().parse().map_err(|_| bad())?;
+        let count: u32 = n.trim().parse().map_err(|_| bad())?;
+        if count == 0 || index == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+
+    /// Whether this shard audits `account_id`.
+    pub fn contains(&self, account_id: &str) -> bool {
+        (fnv1a(account_id.trim().as_bytes()) % u64::from(self.count)) as u32 == self.index - 1
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+/// 64-bit FNV-1a: fixed by its definition, so shards never move between hiyari versions
+/// or platforms (unlike the standard library's hasher).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// One report made of several: every account and finding, sorted the report's way.
+///
+/// `names` labels each report for the warnings (its file). An account present in more
+/// than one report is flagged in the warnings; its findings are kept once per finding
+/// id (the first report that holds it wins), so nothing is counted twice.
+pub fn merge(reports: Vec<Report>, names: &[String]) -> Report {
+    let mut accounts = Vec::new();
+    let mut seen_account: BTreeMap<String, usize> = BTreeMap::new();
+    let mut findings = Vec::new();
+    let mut seen_finding = std::collections::BTreeSet::new();
+    let mut warnings = Vec::new();
+    let mut started: Option<String> = None;
+    let mut finished: Option<String> = None;
+    let mut version = String::new();
+    for (i, r) in reports.into_iter().enumerate() {
+        let name = names
+            .get(i)
+            .cloned()
+            .unwrap_or_else(|| format!("#{}", i + 1));
+        if version.is_empty() {
+            version = r.tool_version.clone();
+        }
+        if !r.started_at.is_empty() && started.as_ref().is_none_or(|s| r.started_at < *s) {
+            started = Some(r.started_at.clone());
+        }
+        if finished.as_ref().is_none_or(|f| r.finished_at > *f) {
+            finished = Some(r.finished_at.clone());
+        }
+        for a in r.accounts {
+            match seen_account.get(&a.id) {
+                Some(first) => warnings.push(format!(
+                    "account {} appears in both {} and {}: were two shards or runs given the same account? Its findings are kept once per finding id, from {}",
+                    a.id,
+                    names.get(*first).map(String::as_str).unwrap_or("?"),
+                    name,
+                    names.get(*first).map(String::as_str).unwrap_or("?"),
+                )),
+                None => {
+                    seen_account.insert(a.id.clone(), i);
+                    accounts.push(a);
+                }
+            }
+        }
+        for f in r.findings {
+            if seen_finding.insert(f.id.clone()) {
+                findings.push(f);
+            }
+        }
+        warnings.extend(r.warnings.into_iter().map(|w| format!("{name}: {w}")));
+    }
+    accounts.sort_by(|a, b| a.id.cmp(&b.id));
+    sort_findings(&mut findings);
+    Report {
+        tool_version: version,
+        started_at: started.unwrap_or_default(),
+        finished_at: finished.unwrap_or_default(),
+        accounts,
+        summary: Summary::of(&findings),
+        findings,
+        warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_and_refuses() {
+        assert_eq!(Shard::parse("2/8"), Ok(Shard { index: 2, count: 8 }));
+        for bad in ["0/3", "4/3", "1/0", "3", "a/b", "-1/3", ""] {
+            assert!(Shard::parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(Shard::parse("1/1").unwrap().to_string(), "1/1");
+    }
+
+    #[test]
+    fn fnv_is_the_published_function() {
+        // Test vectors of FNV-1a 64 (Fowler, Noll, Vo).
+        assert_eq!(fnv1a(b""), 0xcbf29ce484222325);
+        assert_eq!(fnv1a(b"a"), 0xaf63dc4c8601ec8c);
+        assert_eq!(fnv1a(b"foobar"), 0x85944171f73967e8);
+    }
+
+    proptest! {
+        #[test]
+        fn shards_cover_every_account_exactly_once(
+            ids in proptest::collection::btree_set("[0-9]{12}", 0..60),
+            n in 1u32..12,
+        ) {
+            for id in &ids {
+                let owners = (1..=n)
+                    .filter(|i| Shard { index: *i, count: n }.contains(id))
+                    .count();
+                prop_assert_eq!(owners, 1);
+            }
+        }
+    }
+
+    #[test]
+    fn shards_spread_accounts() {
+        let n = 4;
+        let mut per = [0usize; 4];
+        for k in 0..1000u64 {
+            let id = format!("{:012}", 100_000_000_000 + k * 7919);
+            let s = (1..=n)
+                .find(|i| {
+                    Shard {
+                        index: *i,
+                        count: n,
+                    }
+                    .contains(&id)
+                })
+                .unwrap();
+            per[(s - 1) as usize] += 1;
+        }
+        for c in per {
+            assert!((150..350).contains(&c), "{per:?}");
+        }
+    }
+}
