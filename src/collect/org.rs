@@ -166,12 +166,14 @@ pub fn session_failure(e: SessionError) -> CollectError {
     }
 }
 
-/// STS AssumeRole into `role_arn`: an SDK configuration with that role's credentials.
+/// STS AssumeRole into `role_arn`: an SDK configuration with that role's credentials,
+/// and who they are (AssumeRole's answer names the assumed-role ARN, so no
+/// GetCallerIdentity round trip is needed).
 async fn assume(
     base: &Session,
     role_arn: &str,
     external_id: Option<&str>,
-) -> Result<aws_config::SdkConfig, CollectError> {
+) -> Result<(aws_config::SdkConfig, Identity), CollectError> {
     let home = base
         .home_region
         .clone()
@@ -195,6 +197,15 @@ async fn assume(
             "AssumeRole answered without credentials",
         )
     })?;
+    let arn = out
+        .assumed_role_user()
+        .map(|u| u.arn().to_string())
+        .unwrap_or_default();
+    let identity = Identity {
+        account_id: arn.split(':').nth(4).unwrap_or_default().to_string(),
+        partition: arn.split(':').nth(1).unwrap_or("aws").to_string(),
+        principal_arn: arn,
+    };
     let expiry = std::time::SystemTime::try_from(*c.expiration()).ok();
     let creds = Credentials::new(
         c.access_key_id(),
@@ -203,11 +214,12 @@ async fn assume(
         expiry,
         "hiyari-assume-role",
     );
-    Ok(base
+    let sdk = base
         .sdk
         .to_builder()
         .credentials_provider(SharedCredentialsProvider::new(creds))
-        .build())
+        .build();
+    Ok((sdk, identity))
 }
 
 /// Audits one target: into the account, then every region at once. Any failure on the
@@ -244,28 +256,28 @@ async fn audit_target(
             },
         ));
     }
-    let sdk = match &target.role_arn {
-        None => base.sdk.clone(),
+    let (sdk, who) = match &target.role_arn {
+        None => (base.sdk.clone(), base.identity.clone()),
         Some(arn) => match assume(&base, arn, external_id.as_deref()).await {
-            Ok(sdk) => sdk,
+            Ok(got) => got,
             Err(e) => return failed(e),
         },
     };
-    let session = match Session::open(sdk, &opts, base.limiter.clone(), base.requests.clone()).await
-    {
-        Ok(s) => s,
-        Err(e) => return failed(session_failure(e)),
-    };
-    if session.identity.account_id != target.account_id {
+    if who.account_id != target.account_id {
         return failed(CollectError::new(
-            "sts:GetCallerIdentity",
+            "sts:AssumeRole",
             "WrongAccount",
             format!(
-                "the credentials for account {} belong to account {}",
-                target.account_id, session.identity.account_id
+                "the credentials for account {} belong to account `{}` ({})",
+                target.account_id, who.account_id, who.principal_arn
             ),
         ));
     }
+    let limiter = base.limiter.clone();
+    let session = match Session::known(sdk, who, &opts, limiter, base.requests.clone()).await {
+        Ok(s) => s,
+        Err(e) => return failed(session_failure(e)),
+    };
     collect_account(Arc::new(session), needs, progress).await
 }
 

@@ -150,6 +150,30 @@ impl Session {
         Ok(session)
     }
 
+    /// A session whose identity is already known (from AssumeRole's answer, or the
+    /// session it shares credentials with): only the regions are listed.
+    pub async fn known(
+        sdk: SdkConfig,
+        identity: Identity,
+        opts: &SessionOptions,
+        limiter: Limiter,
+        requests: RequestCounter,
+    ) -> Result<Session, SessionError> {
+        let Some(home) = sdk.region().map(|r| r.to_string()) else {
+            return Err(SessionError::NoRegion);
+        };
+        let mut session = Session {
+            sdk,
+            identity,
+            home_region: Some(home.clone()),
+            regions: Regions::default(),
+            limiter,
+            requests,
+        };
+        session.regions = session.list_regions(&home, opts.regions.as_deref()).await?;
+        Ok(session)
+    }
+
     /// A session that knows who it is (STS GetCallerIdentity) but has listed no
     /// regions: the starting point of an organization scan.
     pub async fn identify(
