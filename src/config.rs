@@ -73,6 +73,17 @@ struct StaleKeys {
     max_unused_days: Option<u32>,
 }
 
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SesHealth {
+    enabled: Option<bool>,
+    severity: Option<Severity>,
+    /// A Reputation.BounceRate at or over this percentage fails (default 5).
+    bounce_rate_percent: Option<Spanned<f64>>,
+    /// A Reputation.ComplaintRate at or over this percentage fails (default 0.1).
+    complaint_rate_percent: Option<Spanned<f64>>,
+}
+
 /// `[checks.<id>]`: one typed table per check id; an unknown id is an error naming the
 /// known ones. A unit test keeps these ids equal to the registry's.
 #[derive(Debug, Default, Deserialize)]
@@ -102,6 +113,18 @@ struct ChecksTable {
     stale_access_keys: Option<StaleKeys>,
     #[serde(rename = "compromised-key-quarantine")]
     compromised_key_quarantine: Option<Common>,
+    #[serde(rename = "cloudtrail-multi-region")]
+    cloudtrail_multi_region: Option<Common>,
+    #[serde(rename = "guardduty-high-findings")]
+    guardduty_high_findings: Option<Common>,
+    #[serde(rename = "s3-account-public-access-block")]
+    s3_account_public_access_block: Option<Common>,
+    #[serde(rename = "snapshot-block-public-access")]
+    snapshot_block_public_access: Option<Common>,
+    #[serde(rename = "ami-block-public-access")]
+    ami_block_public_access: Option<Common>,
+    #[serde(rename = "ses-sending-health")]
+    ses_sending_health: Option<SesHealth>,
 }
 
 impl ChecksTable {
@@ -125,6 +148,26 @@ impl ChecksTable {
             "compromised-key-quarantine",
             &self.compromised_key_quarantine,
         );
+        add("cloudtrail-multi-region", &self.cloudtrail_multi_region);
+        add("guardduty-high-findings", &self.guardduty_high_findings);
+        add(
+            "s3-account-public-access-block",
+            &self.s3_account_public_access_block,
+        );
+        add(
+            "snapshot-block-public-access",
+            &self.snapshot_block_public_access,
+        );
+        add("ami-block-public-access", &self.ami_block_public_access);
+        if let Some(c) = &self.ses_sending_health {
+            v.push((
+                "ses-sending-health",
+                Common {
+                    enabled: c.enabled,
+                    severity: c.severity,
+                },
+            ));
+        }
         if let Some(sg) = &self.sg_unrestricted_egress {
             v.push((
                 "sg-unrestricted-egress",
@@ -242,6 +285,38 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         cfg.params.stale_keys_max_unused_days = c
             .max_unused_days
             .unwrap_or(defaults.stale_keys_max_unused_days);
+    }
+    if let Some(c) = &raw.checks.ses_sending_health {
+        for (value, default, name, into) in [
+            (
+                &c.bounce_rate_percent,
+                defaults.ses_bounce_rate_percent,
+                "bounce_rate_percent",
+                &mut cfg.params.ses_bounce_rate_percent,
+            ),
+            (
+                &c.complaint_rate_percent,
+                defaults.ses_complaint_rate_percent,
+                "complaint_rate_percent",
+                &mut cfg.params.ses_complaint_rate_percent,
+            ),
+        ] {
+            *into = match value {
+                None => default,
+                Some(v) => {
+                    let p = *v.get_ref();
+                    if !(p > 0.0 && p <= 100.0) {
+                        return Err(at(
+                            path,
+                            text,
+                            v.span().start,
+                            format!("`{name}` is a percentage: more than 0, at most 100 (got {p})"),
+                        ));
+                    }
+                    p
+                }
+            };
+        }
     }
     for entry in raw.accept {
         cfg.accept.push(accept_rule(path, text, entry, None)?);
@@ -409,6 +484,10 @@ pub fn starter(allowed: &[String], note: &str) -> String {
 # max_age_days = 90        # an active key not rotated for longer fails
 # max_unused_days = 90     # an active key unused for longer fails
 
+# [checks.ses-sending-health]
+# bounce_rate_percent = 5.0      # an SES bounce rate at or over this fails
+# complaint_rate_percent = 0.1   # an SES complaint rate at or over this fails
+
 # Accepted risks: a matching fail is reported as `muted` with the reason and does not
 # fail CI. An entry past `expires` stops applying; an entry that matches nothing is
 # reported, so these do not rot.
@@ -454,6 +533,9 @@ max_age_days = 7
 
 [checks.stale-access-keys]
 max_unused_days = 45
+
+[checks.ses-sending-health]
+bounce_rate_percent = 2.5
 "#)
         .unwrap();
         assert_eq!(
@@ -467,6 +549,8 @@ max_unused_days = 45
         assert_eq!(c.params.root_recent_use_max_age_days, 7);
         assert_eq!(c.params.stale_keys_max_age_days, 90, "the default");
         assert_eq!(c.params.stale_keys_max_unused_days, 45);
+        assert_eq!(c.params.ses_bounce_rate_percent, 2.5);
+        assert_eq!(c.params.ses_complaint_rate_percent, 0.1, "the default");
         assert_eq!(c.accept.len(), 1);
         assert_eq!(
             c.accept[0].origin, "hiyari.toml:12",
@@ -515,6 +599,12 @@ max_unused_days = 45
 
         let e = err("[[accept]]\ncheck = \"root-mfa\"\nreason = \"  \"\n");
         assert!(e.contains("non-empty `reason`"), "{e}");
+
+        let e = err("[checks.ses-sending-health]\ncomplaint_rate_percent = 0\n");
+        assert!(e.starts_with("hiyari.toml:2:26: "), "{e}");
+        assert!(e.contains("percentage"), "{e}");
+        let e = err("[checks.ses-sending-health]\nbounce_rate_percent = \"5%\"\n");
+        assert!(e.starts_with("hiyari.toml:2:"), "{e}");
 
         let e = err("allowed_regions = \"us-east-1\"\n");
         assert!(e.starts_with("hiyari.toml:1:19: "), "{e}");

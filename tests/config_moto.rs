@@ -218,7 +218,7 @@ fn action(req: &serde_json::Value) -> String {
     } else if let Some(a) = body.split('&').find_map(|kv| kv.strip_prefix("Action=")) {
         a.to_string()
     } else {
-        // REST APIs (GuardDuty): method and path.
+        // REST APIs (GuardDuty, S3 Control, SES v2): method and path.
         let url = req["url"].as_str().unwrap();
         let path = url
             .split("://")
@@ -233,6 +233,12 @@ fn action(req: &serde_json::Value) -> String {
         ) {
             ("GET", ["detector"]) => "ListDetectors".into(),
             ("GET", ["detector", _]) => "GetDetector".into(),
+            ("POST", ["detector", _, "findings"]) => "ListFindings".into(),
+            ("POST", ["detector", _, "findings", "get"]) => "GetFindings".into(),
+            ("GET", ["v20180820", "configuration", "publicAccessBlock"]) => {
+                "GetAccountPublicAccessBlock".into()
+            }
+            ("GET", ["v2", "email", "account"]) => "GetAccount".into(),
             other => panic!("unmapped REST request {other:?}"),
         }
     };
@@ -282,7 +288,11 @@ fn a_full_audit_is_read_only_and_the_policy_covers_exactly_its_calls() {
 
     // moto routes no handler for the CloudWatch client's RPC v2 CBOR requests, so its
     // recorder cannot see DescribeAlarms; the billing-alarm finding shows the call was
-    // made (and failed), which is the one action the recorder misses.
+    // made (and failed). The same holds for the REST routes moto lacks (GuardDuty
+    // ListFindings, SES v2 GetAccount): their error findings name the call. GetFindings
+    // follows a ListFindings that returned ids, and GetMetricData (SES reputation) a
+    // GetAccount that shows SES in use, neither of which moto can answer: those two are
+    // exercised by the collectors' tests with mocked responses (src/collect/).
     let r = report(&out);
     let billing = r["findings"]
         .as_array()
@@ -294,8 +304,30 @@ fn a_full_audit_is_read_only_and_the_policy_covers_exactly_its_calls() {
         .as_str()
         .unwrap()
         .contains("cloudwatch:DescribeAlarms"));
+    let findings = r["findings"].as_array().unwrap();
+    let errors_name = |check: &str, api: &str| {
+        findings
+            .iter()
+            .any(|f| f["check"] == check && f["status"] == "error" && f["evidence"]["api"] == api)
+    };
+    assert!(errors_name(
+        "guardduty-high-findings",
+        "guardduty:ListFindings"
+    ));
+    assert!(errors_name("ses-sending-health", "ses:GetAccount"));
     let mut seen = invoked.clone();
-    seen.insert("cloudwatch:DescribeAlarms".into());
+    for a in [
+        "cloudwatch:DescribeAlarms",
+        "guardduty:ListFindings",
+        "ses:GetAccount",
+        "guardduty:GetFindings",
+        "cloudwatch:GetMetricData",
+    ] {
+        seen.insert(a.into());
+    }
+    for a in ["guardduty:GetFindings", "cloudwatch:GetMetricData"] {
+        assert!(!invoked.contains(a), "{a} was recorded: update this test");
+    }
     let unused: Vec<_> = granted.difference(&seen).collect();
     assert!(unused.is_empty(), "granted but never called: {unused:?}");
 }

@@ -60,17 +60,37 @@ fn example_inventory_replays_the_leaked_root_key_incident() {
     assert!(compute >= 21, "{compute}");
     assert_eq!(count("unused-region-compute", "*"), compute);
     assert_eq!(count("public-ami", "*") + count("public-snapshot", "*"), 0);
+    // Recorded from moto, which has no trail and no S3 Block Public Access: both fail.
+    assert_eq!(count("cloudtrail-multi-region", "-"), 1);
+    assert_eq!(count("s3-account-public-access-block", "-"), 1);
     // moto cannot serve CloudWatch to the Rust SDK: billing-alarm is an error, not a pass.
     // moto's credential report has no <root_account> row, so root-recent-use cannot
-    // read root use: an error naming the report, not a pass (README, Known limits).
+    // read root use: an error naming the report, not a pass. Nor does moto serve EC2's
+    // block-public-access states or SES v2 GetAccount: errors in every region (README,
+    // Known limits). No region has a GuardDuty detector, so there are no findings to
+    // read: guardduty-high-findings passes everywhere.
     let errors = with_status(&r, "error");
-    assert_eq!(
-        errors,
-        vec![
-            triple("billing-alarm", "-", ACCOUNT),
-            triple("root-recent-use", "-", ACCOUNT),
-        ]
-    );
+    let regions: Vec<String> =
+        serde_json::from_value(r["accounts"][0]["regions"]["scanned"].clone()).unwrap();
+    let mut expected = vec![
+        triple("billing-alarm", "-", ACCOUNT),
+        triple("root-recent-use", "-", ACCOUNT),
+    ];
+    for region in &regions {
+        for check in [
+            "ami-block-public-access",
+            "ses-sending-health",
+            "snapshot-block-public-access",
+        ] {
+            expected.push(triple(check, region, region));
+        }
+    }
+    expected.sort();
+    assert_eq!(errors, expected);
+    let passes = with_status(&r, "pass");
+    for region in &regions {
+        assert!(passes.contains(&triple("guardduty-high-findings", region, region)));
+    }
     let root_use = r["findings"]
         .as_array()
         .unwrap()

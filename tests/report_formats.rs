@@ -1035,6 +1035,8 @@ fn inventory_json() -> String {
                 ..IamInventory::default()
             },
             billing: BillingInventory::default(),
+            cloudtrail: CloudTrailInventory::default(),
+            s3: S3Inventory::default(),
             regional: BTreeMap::from([("ap-northeast-1".to_string(), RegionInventory::default())]),
             failure: None,
         }],

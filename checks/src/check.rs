@@ -41,10 +41,17 @@ pub enum Source {
     SecurityGroups,
     NetworkInterfaces,
     QuarantinePolicies,
+    CloudTrailTrails,
+    GuardDutyFindings,
+    AccountPublicAccessBlock,
+    SnapshotBlockPublicAccess,
+    ImageBlockPublicAccess,
+    SesAccount,
+    SesReputation,
 }
 
 impl Source {
-    pub const ALL: [Source; 13] = [
+    pub const ALL: [Source; 20] = [
         Source::AccountSummary,
         Source::CredentialReport,
         Source::Budgets,
@@ -58,6 +65,13 @@ impl Source {
         Source::SecurityGroups,
         Source::NetworkInterfaces,
         Source::QuarantinePolicies,
+        Source::CloudTrailTrails,
+        Source::GuardDutyFindings,
+        Source::AccountPublicAccessBlock,
+        Source::SnapshotBlockPublicAccess,
+        Source::ImageBlockPublicAccess,
+        Source::SesAccount,
+        Source::SesReputation,
     ];
 
     /// The IAM actions the collector of this source calls: exactly these, no more.
@@ -78,17 +92,31 @@ impl Source {
             Source::SecurityGroups => &["ec2:DescribeSecurityGroups"],
             Source::NetworkInterfaces => &["ec2:DescribeNetworkInterfaces"],
             Source::QuarantinePolicies => &["iam:ListEntitiesForPolicy"],
+            Source::CloudTrailTrails => &[
+                "cloudtrail:DescribeTrails",
+                "cloudtrail:GetEventSelectors",
+                "cloudtrail:GetTrailStatus",
+            ],
+            Source::GuardDutyFindings => &["guardduty:GetFindings", "guardduty:ListFindings"],
+            Source::AccountPublicAccessBlock => &["s3:GetAccountPublicAccessBlock"],
+            Source::SnapshotBlockPublicAccess => &["ec2:GetSnapshotBlockPublicAccessState"],
+            Source::ImageBlockPublicAccess => &["ec2:GetImageBlockPublicAccessState"],
+            Source::SesAccount => &["ses:GetAccount"],
+            Source::SesReputation => &["cloudwatch:GetMetricData"],
         }
     }
 
     /// The API calls, as `service:Operation`, that this source makes (for `explain`).
-    /// Budgets is the one service whose IAM action differs from its operations.
+    /// Budgets, S3 Control and SES v2 are the services whose IAM actions differ from
+    /// their operations.
     pub fn api_calls(self) -> &'static [&'static str] {
         match self {
             Source::Budgets => &[
                 "budgets:DescribeBudgets",
                 "budgets:DescribeNotificationsForBudget",
             ],
+            Source::AccountPublicAccessBlock => &["s3control:GetPublicAccessBlock"],
+            Source::SesAccount => &["sesv2:GetAccount"],
             other => other.iam_actions(),
         }
     }
@@ -102,6 +130,8 @@ impl Source {
                 | Source::QuarantinePolicies
                 | Source::Budgets
                 | Source::BillingAlarms
+                | Source::CloudTrailTrails
+                | Source::AccountPublicAccessBlock
         )
     }
 }

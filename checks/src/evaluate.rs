@@ -32,7 +32,7 @@ pub struct EvalOptions {
 }
 
 /// Parameters of individual checks.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct CheckParams {
     /// sg-unrestricted-egress: also fail groups attached to no network interface.
     pub sg_include_unused: bool,
@@ -42,6 +42,10 @@ pub struct CheckParams {
     pub stale_keys_max_age_days: u32,
     /// stale-access-keys: an active key unused for more than this many days fails.
     pub stale_keys_max_unused_days: u32,
+    /// ses-sending-health: a Reputation.BounceRate at or over this percentage fails.
+    pub ses_bounce_rate_percent: f64,
+    /// ses-sending-health: a Reputation.ComplaintRate at or over this percentage fails.
+    pub ses_complaint_rate_percent: f64,
 }
 
 impl Default for CheckParams {
@@ -51,6 +55,8 @@ impl Default for CheckParams {
             root_recent_use_max_age_days: 30,
             stale_keys_max_age_days: 90,
             stale_keys_max_unused_days: 90,
+            ses_bounce_rate_percent: 5.0,
+            ses_complaint_rate_percent: 0.1,
         }
     }
 }

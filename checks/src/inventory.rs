@@ -131,6 +131,10 @@ pub struct AccountInventory {
     pub iam: IamInventory,
     #[serde(default)]
     pub billing: BillingInventory,
+    #[serde(default)]
+    pub cloudtrail: CloudTrailInventory,
+    #[serde(default)]
+    pub s3: S3Inventory,
     /// Per scanned region.
     #[serde(default)]
     pub regional: BTreeMap<String, RegionInventory>,
@@ -150,6 +154,8 @@ impl AccountInventory {
             regions: Regions::default(),
             iam: IamInventory::default(),
             billing: BillingInventory::default(),
+            cloudtrail: CloudTrailInventory::default(),
+            s3: S3Inventory::default(),
             regional: BTreeMap::new(),
             failure: Some(failure),
         }
@@ -228,6 +234,116 @@ pub struct MetricAlarm {
     pub metrics: Vec<(String, String)>,
 }
 
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct CloudTrailInventory {
+    /// What DescribeTrails (includeShadowTrails) lists in the home region: the region's
+    /// own trails and every multi-region or organization trail that covers it. Status and
+    /// event selectors are read for the multi-region trails, in each one's home region.
+    #[serde(default)]
+    pub trails: Collected<Vec<Trail>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trail {
+    pub name: String,
+    pub arn: Option<String>,
+    pub home_region: Option<String>,
+    pub multi_region: bool,
+    pub organization_trail: bool,
+    /// GetTrailStatus `IsLogging` (read for multi-region trails only).
+    #[serde(default)]
+    pub is_logging: Collected<bool>,
+    /// What GetEventSelectors says about management events (multi-region trails only).
+    #[serde(default)]
+    pub management_events: Collected<ManagementEvents>,
+}
+
+/// Which management events a trail records, from its basic or advanced event selectors.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ManagementEvents {
+    pub read: bool,
+    pub write: bool,
+    /// `basic`, `advanced`, or `none` (no selector at all: the trail records nothing).
+    pub selectors: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct S3Inventory {
+    /// The account-level S3 Block Public Access settings (S3 Control
+    /// GetPublicAccessBlock). `None`: the account has none configured (the API answers
+    /// NoSuchPublicAccessBlockConfiguration).
+    #[serde(default)]
+    pub account_public_access_block: Collected<Option<PublicAccessBlock>>,
+}
+
+/// The four S3 Block Public Access settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicAccessBlock {
+    pub block_public_acls: bool,
+    pub ignore_public_acls: bool,
+    pub block_public_policy: bool,
+    pub restrict_public_buckets: bool,
+}
+
+/// An unarchived GuardDuty finding (ListFindings, then GetFindings).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GuardDutyFinding {
+    pub detector_id: String,
+    pub id: String,
+    pub arn: Option<String>,
+    /// e.g. `UnauthorizedAccess:IAMUser/RootCredentialUsage`.
+    pub finding_type: String,
+    pub severity: f64,
+    pub title: Option<String>,
+    /// The affected resource's type (`Instance`, `AccessKey`, `S3Bucket`, ...).
+    pub resource_type: Option<String>,
+    /// The affected resource: an instance id, a user name, a bucket name, ...
+    pub resource_id: Option<String>,
+    /// How many times GuardDuty saw the activity.
+    pub count: Option<i64>,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+}
+
+/// SES v2 GetAccount, reduced to what ses-sending-health reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SesAccount {
+    /// `false`: SES is not offered in this region (nothing else is set).
+    pub offered: bool,
+    /// `HEALTHY`, `PROBATION` or `SHUTDOWN`.
+    pub enforcement_status: Option<String>,
+    pub sending_enabled: Option<bool>,
+    pub production_access_enabled: Option<bool>,
+    pub max_24_hour_send: Option<f64>,
+    pub sent_last_24_hours: Option<f64>,
+}
+
+impl SesAccount {
+    /// SES is in use in the region: the account has production access, sent mail in
+    /// the last 24 hours, or is under enforcement (probation or shutdown, which only
+    /// sending earns).
+    pub fn in_use(&self) -> bool {
+        self.offered
+            && (self.production_access_enabled == Some(true)
+                || self.sent_last_24_hours.is_some_and(|n| n > 0.0)
+                || self
+                    .enforcement_status
+                    .as_deref()
+                    .is_some_and(|s| s != "HEALTHY"))
+    }
+}
+
+/// The latest SES reputation metrics (CloudWatch AWS/SES), as ratios (0.05 is 5%).
+/// `None`: no datapoint in the window read (SES publishes them once there is enough
+/// sending to compute them).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct SesReputation {
+    pub bounce_rate: Option<f64>,
+    pub complaint_rate: Option<f64>,
+    /// The window read, in hours back from the scan.
+    pub window_hours: u32,
+}
+
 /// Everything collected in one region.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct RegionInventory {
@@ -251,6 +367,21 @@ pub struct RegionInventory {
     /// Network interfaces, reduced to the security groups each carries.
     #[serde(default)]
     pub network_interfaces: Collected<Vec<NetworkInterface>>,
+    /// Unarchived GuardDuty findings of severity 7 or more, of every detector.
+    #[serde(default)]
+    pub guardduty_findings: Collected<Vec<GuardDutyFinding>>,
+    /// EC2 GetSnapshotBlockPublicAccessState: `block-all-sharing`, `block-new-sharing`
+    /// or `unblocked`.
+    #[serde(default)]
+    pub snapshot_block_public_access: Collected<String>,
+    /// EC2 GetImageBlockPublicAccessState: `block-new-sharing` or `unblocked`.
+    #[serde(default)]
+    pub image_block_public_access: Collected<String>,
+    #[serde(default)]
+    pub ses_account: Collected<SesAccount>,
+    /// Read only where SES is in use ([`SesAccount::in_use`]).
+    #[serde(default)]
+    pub ses_reputation: Collected<SesReputation>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

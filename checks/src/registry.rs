@@ -18,6 +18,12 @@ static CHECKS: &[&dyn Check] = &[
     &root_recent_use::RootRecentUse,
     &stale_access_keys::StaleAccessKeys,
     &compromised_key_quarantine::CompromisedKeyQuarantine,
+    &cloudtrail_multi_region::CloudTrailMultiRegion,
+    &guardduty_high_findings::GuardDutyHighFindings,
+    &s3_account_public_access_block::S3AccountPublicAccessBlock,
+    &snapshot_block_public_access::SnapshotBlockPublicAccess,
+    &ami_block_public_access::AmiBlockPublicAccess,
+    &ses_sending_health::SesSendingHealth,
 ];
 
 /// Every check, in registry order.
@@ -52,6 +58,12 @@ mod tests {
                 "root-recent-use",
                 "stale-access-keys",
                 "compromised-key-quarantine",
+                "cloudtrail-multi-region",
+                "guardduty-high-findings",
+                "s3-account-public-access-block",
+                "snapshot-block-public-access",
+                "ami-block-public-access",
+                "ses-sending-health",
             ]
         );
     }
@@ -61,7 +73,8 @@ mod tests {
         for c in all_checks() {
             let m = c.meta();
             assert!(
-                m.id.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                m.id.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "{}",
                 m.id
             );

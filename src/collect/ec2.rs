@@ -307,3 +307,88 @@ pub async fn network_interfaces(
     .await?;
     Ok(v)
 }
+
+/// EBS snapshot block public access: `block-all-sharing`, `block-new-sharing` or
+/// `unblocked`.
+pub async fn snapshot_block_public_access(s: &Session, ec2: &Ec2) -> Result<String, CollectError> {
+    let api = "ec2:GetSnapshotBlockPublicAccessState";
+    let out = s
+        .limiter
+        .call(api, ec2.get_snapshot_block_public_access_state().send())
+        .await?;
+    out.state()
+        .map(|st| st.as_str().to_string())
+        .ok_or_else(|| CollectError::new(api, "IncompleteAnswer", "the answer has no state"))
+}
+
+/// Block public access for AMIs: `block-new-sharing` or `unblocked`.
+pub async fn image_block_public_access(s: &Session, ec2: &Ec2) -> Result<String, CollectError> {
+    let api = "ec2:GetImageBlockPublicAccessState";
+    let out = s
+        .limiter
+        .call(api, ec2.get_image_block_public_access_state().send())
+        .await?;
+    out.image_block_public_access_state()
+        .map(str::to_string)
+        .ok_or_else(|| CollectError::new(api, "IncompleteAnswer", "the answer has no state"))
+}
+
+#[cfg(test)]
+mod bpa_tests {
+    use super::*;
+    use crate::collect::testing::{mock_session, ok_xml, xml_error};
+    use aws_smithy_mocks::{mock, RuleMode};
+
+    #[tokio::test]
+    async fn reads_both_block_public_access_states() {
+        let snap = mock!(aws_sdk_ec2::Client::get_snapshot_block_public_access_state)
+            .then_http_response(|| {
+                ok_xml(
+                    r#"<?xml version="1.0" encoding="UTF-8"?>
+<GetSnapshotBlockPublicAccessStateResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>3f1b7d0e-1111-4000-8000-000000000000</requestId><state>unblocked</state><managedBy>account</managedBy></GetSnapshotBlockPublicAccessStateResponse>"#,
+                )
+            });
+        let image = mock!(aws_sdk_ec2::Client::get_image_block_public_access_state)
+            .then_http_response(|| {
+                ok_xml(
+                    r#"<?xml version="1.0" encoding="UTF-8"?>
+<GetImageBlockPublicAccessStateResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>3f1b7d0e-2222-4000-8000-000000000000</requestId><imageBlockPublicAccessState>block-new-sharing</imageBlockPublicAccessState><managedBy>account</managedBy></GetImageBlockPublicAccessStateResponse>"#,
+                )
+            });
+        let (s, seen) = mock_session(RuleMode::MatchAny, &[&snap, &image], "us-east-1");
+        let ec2 = s.ec2("sa-east-1");
+        assert_eq!(
+            snapshot_block_public_access(&s, &ec2).await.unwrap(),
+            "unblocked"
+        );
+        assert_eq!(
+            image_block_public_access(&s, &ec2).await.unwrap(),
+            "block-new-sharing"
+        );
+        assert_eq!(seen.regions(), ["sa-east-1", "sa-east-1"]);
+    }
+
+    #[tokio::test]
+    async fn a_denied_call_names_the_action() {
+        let snap = mock!(aws_sdk_ec2::Client::get_snapshot_block_public_access_state)
+            .then_http_response(|| {
+                xml_error(
+                    403,
+                    "UnauthorizedOperation",
+                    "You are not authorized to perform this operation.",
+                    true,
+                )
+            });
+        let (s, _) = mock_session(RuleMode::MatchAny, &[&snap], "us-east-1");
+        let e = snapshot_block_public_access(&s, &s.ec2("us-east-1"))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.api.as_str(), e.code.as_str()),
+            (
+                "ec2:GetSnapshotBlockPublicAccessState",
+                "UnauthorizedOperation"
+            )
+        );
+    }
+}

@@ -7,12 +7,17 @@
 //! never stops the rest of the scan.
 
 pub mod billing;
+pub mod cloudtrail;
 pub mod ec2;
 pub mod guardduty;
 pub mod iam;
 pub mod org;
 pub mod quarantine;
+pub mod s3control;
+pub mod ses;
 pub mod session;
+#[cfg(test)]
+pub mod testing;
 
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -23,7 +28,10 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
-use hiyari_checks::inventory::{AccountInventory, BillingInventory, IamInventory, RegionInventory};
+use hiyari_checks::inventory::{
+    AccountInventory, BillingInventory, CloudTrailInventory, IamInventory, RegionInventory,
+    S3Inventory,
+};
 use hiyari_checks::{CollectError, Collected, Source};
 use indicatif::ProgressBar;
 use tokio::sync::Semaphore;
@@ -191,7 +199,7 @@ pub async fn collect_account(
         let progress = progress.clone();
         tokio::spawn(async move {
             let iam = s.iam();
-            let (summary, report, budgets, alarms, quarantine) = tokio::join!(
+            let (summary, report, budgets, alarms, quarantine, trails, pab) = tokio::join!(
                 maybe(
                     needs.has(Source::AccountSummary),
                     iam::account_summary(&s, &iam)
@@ -209,6 +217,11 @@ pub async fn collect_account(
                     needs.has(Source::QuarantinePolicies),
                     quarantine::quarantine_policies(&s, &iam)
                 ),
+                maybe(needs.has(Source::CloudTrailTrails), cloudtrail::trails(&s)),
+                maybe(
+                    needs.has(Source::AccountPublicAccessBlock),
+                    s3control::account_public_access_block(&s)
+                ),
             );
             progress.inc(1);
             (
@@ -220,6 +233,10 @@ pub async fn collect_account(
                 BillingInventory {
                     budgets,
                     billing_alarms: alarms,
+                },
+                CloudTrailInventory { trails },
+                S3Inventory {
+                    account_public_access_block: pab,
                 },
             )
         })
@@ -239,7 +256,7 @@ pub async fn collect_account(
         }
     }
 
-    let (iam, billing) = account_task.await.unwrap_or_else(|e| {
+    let (iam, billing, cloudtrail, s3) = account_task.await.unwrap_or_else(|e| {
         let err = CollectError::new("hiyari", "InternalError", e.to_string());
         (
             IamInventory {
@@ -249,7 +266,13 @@ pub async fn collect_account(
             },
             BillingInventory {
                 budgets: Collected::Error(err.clone()),
-                billing_alarms: Collected::Error(err),
+                billing_alarms: Collected::Error(err.clone()),
+            },
+            CloudTrailInventory {
+                trails: Collected::Error(err.clone()),
+            },
+            S3Inventory {
+                account_public_access_block: Collected::Error(err),
             },
         )
     });
@@ -267,6 +290,8 @@ pub async fn collect_account(
         regions: session.regions.clone(),
         iam,
         billing,
+        cloudtrail,
+        s3,
         regional,
         failure: None,
     }
@@ -276,8 +301,44 @@ pub async fn collect_account(
 async fn collect_region(s: &Session, region: &str, needs: &Needs) -> RegionInventory {
     let ec2c = s.ec2(region);
     let gd = s.guardduty(region);
+    // GuardDuty findings are read per detector, so after the detectors; SES reputation
+    // only where GetAccount shows SES in use.
+    let guardduty = async {
+        let wants_findings = needs.has(Source::GuardDutyFindings);
+        let detectors = maybe(
+            needs.has(Source::GuardDutyDetectors) || wants_findings,
+            guardduty::detectors(s, &gd),
+        )
+        .await;
+        let findings = match (&detectors, wants_findings) {
+            (Collected::Ok(d), true) if d.is_empty() => Collected::Ok(vec![]),
+            (Collected::Ok(d), true) => {
+                let ids: Vec<String> = d.iter().map(|d| d.id.clone()).collect();
+                Collected::from_result(guardduty::high_findings(s, &gd, &ids).await)
+            }
+            _ => Collected::NotCollected,
+        };
+        (detectors, findings)
+    };
+    let ses = async {
+        let account = maybe(
+            needs.has(Source::SesAccount),
+            ses::account(s, &s.sesv2(region), region),
+        )
+        .await;
+        let reputation = match &account {
+            Collected::Ok(a) if a.in_use() && needs.has(Source::SesReputation) => {
+                Collected::from_result(ses::reputation(s, &s.cloudwatch(region)).await)
+            }
+            _ => Collected::NotCollected,
+        };
+        (account, reputation)
+    };
     let (
-        guardduty_detectors,
+        (guardduty_detectors, guardduty_findings),
+        (ses_account, ses_reputation),
+        snapshot_block_public_access,
+        image_block_public_access,
         images,
         public_snapshots,
         instances,
@@ -286,9 +347,15 @@ async fn collect_region(s: &Session, region: &str, needs: &Needs) -> RegionInven
         security_groups,
         network_interfaces,
     ) = tokio::join!(
+        guardduty,
+        ses,
         maybe(
-            needs.has(Source::GuardDutyDetectors),
-            guardduty::detectors(s, &gd)
+            needs.has(Source::SnapshotBlockPublicAccess),
+            ec2::snapshot_block_public_access(s, &ec2c)
+        ),
+        maybe(
+            needs.has(Source::ImageBlockPublicAccess),
+            ec2::image_block_public_access(s, &ec2c)
         ),
         maybe(needs.has(Source::Images), ec2::images(s, &ec2c)),
         maybe(
@@ -319,6 +386,11 @@ async fn collect_region(s: &Session, region: &str, needs: &Needs) -> RegionInven
         spot_fleets,
         security_groups,
         network_interfaces,
+        guardduty_findings,
+        snapshot_block_public_access,
+        image_block_public_access,
+        ses_account,
+        ses_reputation,
     }
 }
 

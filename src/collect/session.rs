@@ -10,8 +10,10 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_smithy_runtime_api::box_error::BoxError;
-use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextRef;
-use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeTransmitInterceptorContextMut, BeforeTransmitInterceptorContextRef,
+};
+use aws_smithy_runtime_api::client::interceptors::{Intercept, SharedInterceptor};
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use hiyari_checks::inventory::{Identity, Regions, SkippedRegion};
@@ -85,18 +87,75 @@ pub struct Session {
     pub regions: Regions,
     pub limiter: Limiter,
     pub requests: RequestCounter,
+    /// More interceptors for every client (the tests' mocked responses).
+    pub extra_interceptors: Vec<SharedInterceptor>,
 }
 
 macro_rules! client {
     ($name:ident, $krate:ident) => {
         pub fn $name(&self, region: &str) -> $krate::Client {
-            let conf = $krate::config::Builder::from(&self.sdk)
-                .region(Region::new(region.to_string()))
-                .interceptor(self.requests.clone())
-                .build();
-            $krate::Client::from_conf(conf)
+            $krate::Client::from_conf(client!(@conf self, region, $krate).build())
         }
     };
+    (@conf $self:ident, $region:ident, $krate:ident) => {{
+        let mut b = $krate::config::Builder::from(&$self.sdk)
+            .region(Region::new($region.to_string()))
+            .interceptor($self.requests.clone());
+        for i in &$self.extra_interceptors {
+            b.push_interceptor(i.clone());
+        }
+        b
+    }};
+}
+
+/// S3 Control puts the account id in front of the endpoint's host
+/// (`123456789012.s3-control.us-east-1.amazonaws.com`). With an endpoint override
+/// (`--endpoint-url`, an emulator or a proxy) that host does not exist: this puts the
+/// override's own host back, before the request is signed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DropAccountHostPrefix {
+    /// The override's `host[:port]`.
+    pub authority: String,
+}
+
+impl DropAccountHostPrefix {
+    /// For an endpoint override URL; `None` when it has no host.
+    pub fn for_endpoint(url: &str) -> Option<Self> {
+        let rest = url.split_once("://").map_or(url, |(_, r)| r);
+        let authority = rest.split(['/', '?']).next().unwrap_or("");
+        (!authority.is_empty()).then(|| Self {
+            authority: authority.to_string(),
+        })
+    }
+
+    /// The URI with `PREFIX.` dropped from a host that ends with the override's.
+    pub fn rewrite(&self, uri: &str) -> Option<String> {
+        let (scheme, rest) = uri.split_once("://")?;
+        let end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (host, tail) = rest.split_at(end);
+        let prefix = host.strip_suffix(&self.authority)?.strip_suffix('.')?;
+        (!prefix.is_empty() && !prefix.contains('.'))
+            .then(|| format!("{scheme}://{}{tail}", self.authority))
+    }
+}
+
+impl Intercept for DropAccountHostPrefix {
+    fn name(&self) -> &'static str {
+        "hiyari::DropAccountHostPrefix"
+    }
+
+    fn modify_before_signing(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _runtime_components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let req = context.request_mut();
+        if let Some(uri) = self.rewrite(req.uri()) {
+            req.set_uri(uri)?;
+        }
+        Ok(())
+    }
 }
 
 /// The SDK configuration of the command line's credentials: profile, region, endpoint,
@@ -169,6 +228,7 @@ impl Session {
             regions: Regions::default(),
             limiter,
             requests,
+            extra_interceptors: Vec::new(),
         };
         session.regions = session.list_regions(&home, opts.regions.as_deref()).await?;
         Ok(session)
@@ -196,6 +256,7 @@ impl Session {
             regions: Regions::default(),
             limiter,
             requests,
+            extra_interceptors: Vec::new(),
         };
         session.identity = session.who_am_i(&home).await?;
         Ok(session)
@@ -227,6 +288,23 @@ impl Session {
     client!(budgets_in, aws_sdk_budgets);
     client!(iam_in, aws_sdk_iam);
     client!(organizations_in, aws_sdk_organizations);
+    client!(cloudtrail, aws_sdk_cloudtrail);
+    client!(sesv2, aws_sdk_sesv2);
+
+    /// S3 Control (account-wide, in the partition's global region). With an endpoint
+    /// override the account id is kept out of the host ([`DropAccountHostPrefix`]).
+    pub fn s3control(&self) -> aws_sdk_s3control::Client {
+        let region = self.global_region();
+        let mut b = client!(@conf self, region, aws_sdk_s3control);
+        if let Some(fix) = self
+            .sdk
+            .endpoint_url()
+            .and_then(DropAccountHostPrefix::for_endpoint)
+        {
+            b = b.interceptor(fix);
+        }
+        aws_sdk_s3control::Client::from_conf(b.build())
+    }
 
     /// The region of the partition's global endpoints (IAM, Budgets, billing metrics).
     pub fn global_region(&self) -> &'static str {
@@ -407,6 +485,31 @@ mod tests {
         assert!(err.to_string().contains("unknown region `mars-1`"), "{err}");
         let err = plan_regions(&all(), "aws", Some(&["me-south-1".to_string()])).unwrap_err();
         assert!(err.to_string().contains("not enabled"), "{err}");
+    }
+
+    #[test]
+    fn the_account_prefix_is_dropped_only_from_the_override_host() {
+        let fix = DropAccountHostPrefix::for_endpoint("http://127.0.0.1:5000").unwrap();
+        assert_eq!(fix.authority, "127.0.0.1:5000");
+        assert_eq!(
+            fix.rewrite(
+                "http://123456789012.127.0.0.1:5000/v20180820/configuration/publicAccessBlock"
+            )
+            .as_deref(),
+            Some("http://127.0.0.1:5000/v20180820/configuration/publicAccessBlock")
+        );
+        assert_eq!(fix.rewrite("http://127.0.0.1:5000/v20180820/x"), None);
+        assert_eq!(
+            fix.rewrite("https://123456789012.s3-control.us-east-1.amazonaws.com/"),
+            None
+        );
+        let fix = DropAccountHostPrefix::for_endpoint("https://proxy.example.com/").unwrap();
+        assert_eq!(
+            fix.rewrite("https://123456789012.proxy.example.com/v20180820/x?a=b")
+                .as_deref(),
+            Some("https://proxy.example.com/v20180820/x?a=b")
+        );
+        assert_eq!(DropAccountHostPrefix::for_endpoint("http://"), None);
     }
 
     #[test]

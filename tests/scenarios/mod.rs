@@ -1,5 +1,6 @@
 //! Scenarios built through the AWS API against moto_server: a breached account
-//! replaying INC-2015-LEAKED-ROOT-KEY, and a clean account where every check passes.
+//! replaying INC-2015-LEAKED-ROOT-KEY, and a clean account where every check that moto
+//! can serve passes.
 #![allow(dead_code)]
 
 use aws_sdk_ec2::types::{
@@ -261,7 +262,8 @@ pub async fn enabled_regions(moto: &Moto) -> Vec<String> {
 /// A clean account: root MFA and no root key, every console user with MFA, a budget
 /// with a notification, GuardDuty on in every region, the one instance in the home
 /// region behind a security group that only allows HTTPS to the VPC, and images and
-/// snapshots shared with one named account only.
+/// snapshots shared with one named account only; a logging multi-region trail and all
+/// four S3 Block Public Access settings on for the account.
 pub async fn clean(moto: &mut Moto, home: &str) {
     moto.set_root(true, false);
     let iam = aws_sdk_iam::Client::new(&moto.sdk("us-east-1").await);
@@ -347,6 +349,108 @@ pub async fn clean(moto: &mut Moto, home: &str) {
         .await
         .unwrap();
     run_instances(moto, home, 1, InstanceType::T3Micro, Some(&sg)).await;
+
+    account_trail(moto, home).await;
+    account_public_access_block(moto, [true; 4]).await;
+}
+
+/// Creates an S3 bucket with S3 CreateBucket (a plain `PUT /BUCKET`, which moto takes
+/// unsigned: the tests have no S3 client).
+pub fn create_bucket(moto: &Moto, name: &str) {
+    use std::io::{Read, Write};
+    let authority = moto.endpoint.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(authority).unwrap();
+    write!(
+        conn,
+        "PUT /{name} HTTP/1.1\r\nHost: {authority}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "CreateBucket: {answer}");
+}
+
+/// A multi-region trail with its home in `home`, logging, recording read and write
+/// management events.
+pub async fn account_trail(moto: &Moto, home: &str) -> String {
+    use aws_sdk_cloudtrail::types::{EventSelector, ReadWriteType};
+    create_bucket(moto, "account-trail-logs");
+    let ct = aws_sdk_cloudtrail::Client::new(&moto.sdk(home).await);
+    let arn = ct
+        .create_trail()
+        .name("account-trail")
+        .s3_bucket_name("account-trail-logs")
+        .is_multi_region_trail(true)
+        .send()
+        .await
+        .unwrap()
+        .trail_arn()
+        .unwrap()
+        .to_string();
+    ct.put_event_selectors()
+        .trail_name("account-trail")
+        .event_selectors(
+            EventSelector::builder()
+                .read_write_type(ReadWriteType::All)
+                .include_management_events(true)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    ct.start_logging()
+        .name("account-trail")
+        .send()
+        .await
+        .unwrap();
+    arn
+}
+
+/// S3 Control puts the account id in front of the endpoint's host; against moto the
+/// host must stay the endpoint's.
+#[derive(Debug)]
+struct DropAccountHostPrefix;
+
+impl aws_smithy_runtime_api::client::interceptors::Intercept for DropAccountHostPrefix {
+    fn name(&self) -> &'static str {
+        "tests::DropAccountHostPrefix"
+    }
+
+    fn modify_before_signing(
+        &self,
+        context: &mut aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut<'_>,
+        _runtime_components: &aws_smithy_runtime_api::client::runtime_components::RuntimeComponents,
+        _cfg: &mut aws_smithy_types::config_bag::ConfigBag,
+    ) -> Result<(), aws_smithy_runtime_api::box_error::BoxError> {
+        let req = context.request_mut();
+        let uri = req.uri().replacen(&format!("://{ACCOUNT}."), "://", 1);
+        req.set_uri(uri)?;
+        Ok(())
+    }
+}
+
+/// The account's S3 Block Public Access settings, through S3 Control
+/// PutPublicAccessBlock: BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy,
+/// RestrictPublicBuckets.
+pub async fn account_public_access_block(moto: &Moto, on: [bool; 4]) {
+    use aws_sdk_s3control::types::PublicAccessBlockConfiguration;
+    let conf = aws_sdk_s3control::config::Builder::from(&moto.sdk("us-east-1").await)
+        .interceptor(DropAccountHostPrefix)
+        .build();
+    aws_sdk_s3control::Client::from_conf(conf)
+        .put_public_access_block()
+        .account_id(ACCOUNT)
+        .public_access_block_configuration(
+            PublicAccessBlockConfiguration::builder()
+                .block_public_acls(on[0])
+                .ignore_public_acls(on[1])
+                .block_public_policy(on[2])
+                .restrict_public_buckets(on[3])
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
 }
 
 /// Text an attacker who controls an account can write into names, tags and

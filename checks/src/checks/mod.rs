@@ -1,16 +1,22 @@
 //! One file per check. Each declares its metadata (`META`) next to its logic; the
 //! registry (`crate::registry`) is the one list of them.
 
+pub mod ami_block_public_access;
 pub mod billing_alarm;
+pub mod cloudtrail_multi_region;
 pub mod compromised_key_quarantine;
 pub mod guardduty_enabled;
+pub mod guardduty_high_findings;
 pub mod iam_user_console_mfa;
 pub mod public_ami;
 pub mod public_snapshot;
 pub mod root_access_keys;
 pub mod root_mfa;
 pub mod root_recent_use;
+pub mod s3_account_public_access_block;
+pub mod ses_sending_health;
 pub mod sg_unrestricted_egress;
+pub mod snapshot_block_public_access;
 pub mod stale_access_keys;
 pub mod unused_region_compute;
 

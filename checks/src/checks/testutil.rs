@@ -21,6 +21,18 @@ pub fn empty_region() -> RegionInventory {
         spot_fleets: Collected::Ok(vec![]),
         security_groups: Collected::Ok(vec![]),
         network_interfaces: Collected::Ok(vec![]),
+        guardduty_findings: Collected::Ok(vec![]),
+        snapshot_block_public_access: Collected::Ok("block-all-sharing".into()),
+        image_block_public_access: Collected::Ok("block-new-sharing".into()),
+        ses_account: Collected::Ok(SesAccount {
+            offered: true,
+            enforcement_status: Some("HEALTHY".into()),
+            sending_enabled: Some(true),
+            production_access_enabled: Some(false),
+            max_24_hour_send: Some(200.0),
+            sent_last_24_hours: Some(0.0),
+        }),
+        ses_reputation: Collected::NotCollected,
     }
 }
 
@@ -48,6 +60,12 @@ pub fn account(regions: &[&str]) -> AccountInventory {
         billing: BillingInventory {
             budgets: Collected::Ok(vec![]),
             billing_alarms: Collected::Ok(vec![]),
+        },
+        cloudtrail: CloudTrailInventory {
+            trails: Collected::Ok(vec![]),
+        },
+        s3: S3Inventory {
+            account_public_access_block: Collected::Ok(None),
         },
         regional: regions
             .iter()

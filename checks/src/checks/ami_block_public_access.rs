@@ -1,0 +1,101 @@
+//! ami-block-public-access: block public access for AMIs is off in a region.
+//!
+//! ## What it does
+//! In every scanned region, EC2 GetImageBlockPublicAccessState: `unblocked` fails;
+//! `block-new-sharing` passes.
+//!
+//! ## Why is this bad
+//! With the block off, one `modify-image-attribute --launch-permission Add=[{Group=all}]`
+//! lets every AWS account launch the image and read its disks
+//! (INC-PUBLIC-IMAGES-AND-NOTICES).
+
+use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::checks::{incidents, per_region};
+use crate::evaluate::EvalOptions;
+use crate::evidence;
+use crate::finding::{Finding, FindingBuilder, Resource, Severity};
+use crate::inventory::AccountInventory;
+
+pub struct AmiBlockPublicAccess;
+
+const API: &str = "ec2:GetImageBlockPublicAccessState";
+
+pub static META: CheckMeta = CheckMeta {
+    id: "ami-block-public-access",
+    title: "Block public access for AMIs is on in every region",
+    severity: Severity::Medium,
+    scope: Scope::Region,
+    incidents: &[incidents::PUBLIC_IMAGES],
+    sources: &[Source::ImageBlockPublicAccess],
+    description: "In every scanned region, reads EC2 GetImageBlockPublicAccessState. Fails \
+        when the state is unblocked; passes on block-new-sharing (no AMI can be made public \
+        from now on; AMIs already public stay public, and public-ami reports them).",
+    rationale: "INC-PUBLIC-IMAGES-AND-NOTICES: anyone can launch a public AMI in their own \
+        account and read everything on its disks, and AWS sends its 'account compromised' \
+        notice for it. public-ami finds the images that are public today; this setting is \
+        what stops the next one, shared by a build pipeline or a console click, in any \
+        region.",
+    remediation: "In every region: `aws ec2 enable-image-block-public-access \
+        --image-block-public-access-state block-new-sharing --region REGION`, or EC2 console \
+        > Settings (Data protection and security) > Block public access for AMIs. In an \
+        organization, a declarative policy can set it for every account.",
+};
+
+impl Check for AmiBlockPublicAccess {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
+        let b = FindingBuilder::new(
+            &META,
+            &account.identity.account_id,
+            &account.identity.partition,
+        );
+        per_region(account, &b, API, |region, inv| {
+            let resource = Resource::region(region);
+            match inv.image_block_public_access.get(API) {
+                Err(e) => vec![b.error(Some(region), resource, &e)],
+                Ok(state) if state == "unblocked" => vec![b.fail(
+                    Some(region),
+                    resource,
+                    format!("Block public access for AMIs is off (unblocked) in {region}: an AMI can be made public"),
+                    evidence! { "state" => state },
+                )],
+                Ok(state) => vec![b.pass(
+                    Some(region),
+                    resource,
+                    format!("Block public access for AMIs is {state} in {region}"),
+                    evidence! { "state" => state },
+                )],
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use crate::finding::Status;
+    use crate::inventory::Collected;
+
+    #[test]
+    fn unblocked_fails_blocked_passes_unread_is_an_error() {
+        let mut acc = account(&["us-east-1", "sa-east-1", "ap-south-1"]);
+        region(&mut acc, "sa-east-1").image_block_public_access = Collected::Ok("unblocked".into());
+        region(&mut acc, "ap-south-1").image_block_public_access = Collected::Error(
+            crate::inventory::CollectError::new(API, "InvalidAction", "not supported"),
+        );
+        let f = run(&AmiBlockPublicAccess, &acc);
+        assert_eq!(
+            outcome(&f),
+            vec![
+                o(Status::Fail, Some("sa-east-1"), "sa-east-1"),
+                o(Status::Error, Some("ap-south-1"), "ap-south-1"),
+                o(Status::Pass, Some("us-east-1"), "us-east-1"),
+            ]
+        );
+        assert_errors_named(&f, API, "InvalidAction");
+    }
+}

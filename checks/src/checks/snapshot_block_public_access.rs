@@ -1,0 +1,106 @@
+//! snapshot-block-public-access: EBS snapshot block public access is off in a region.
+//!
+//! ## What it does
+//! In every scanned region, EC2 GetSnapshotBlockPublicAccessState: `unblocked` fails;
+//! `block-all-sharing` and `block-new-sharing` pass.
+//!
+//! ## Why is this bad
+//! With the block off, one wrong `modify-snapshot-attribute` makes a disk readable by
+//! every AWS account (INC-PUBLIC-IMAGES-AND-NOTICES).
+
+use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::checks::{incidents, per_region};
+use crate::evaluate::EvalOptions;
+use crate::evidence;
+use crate::finding::{Finding, FindingBuilder, Resource, Severity};
+use crate::inventory::AccountInventory;
+
+pub struct SnapshotBlockPublicAccess;
+
+const API: &str = "ec2:GetSnapshotBlockPublicAccessState";
+
+pub static META: CheckMeta = CheckMeta {
+    id: "snapshot-block-public-access",
+    title: "EBS snapshot block public access is on in every region",
+    severity: Severity::Medium,
+    scope: Scope::Region,
+    incidents: &[incidents::PUBLIC_IMAGES],
+    sources: &[Source::SnapshotBlockPublicAccess],
+    description: "In every scanned region, reads EC2 GetSnapshotBlockPublicAccessState. \
+        Fails when the state is unblocked; passes on block-all-sharing (no snapshot of the \
+        region can be public) and block-new-sharing (snapshots already public stay public, \
+        and public-snapshot reports them).",
+    rationale: "INC-PUBLIC-IMAGES-AND-NOTICES: a public EBS snapshot lets any AWS account \
+        create a volume from it and read the whole disk, and AWS sends its 'account \
+        compromised' notice for it. public-snapshot finds the snapshots that are public \
+        today; this setting is what stops the next one, made public by a script or a \
+        console click, in a region nobody looks at.",
+    remediation: "In every region: `aws ec2 enable-snapshot-block-public-access --state \
+        block-all-sharing --region REGION` (or block-new-sharing while public snapshots are \
+        being reviewed), or EC2 console > Settings (Data protection and security) > Block \
+        public access for EBS snapshots. In an organization, a declarative policy can set it \
+        for every account.",
+};
+
+impl Check for SnapshotBlockPublicAccess {
+    fn meta(&self) -> &'static CheckMeta {
+        &META
+    }
+
+    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
+        let b = FindingBuilder::new(
+            &META,
+            &account.identity.account_id,
+            &account.identity.partition,
+        );
+        per_region(account, &b, API, |region, inv| {
+            let resource = Resource::region(region);
+            match inv.snapshot_block_public_access.get(API) {
+                Err(e) => vec![b.error(Some(region), resource, &e)],
+                Ok(state) if state == "unblocked" => vec![b.fail(
+                    Some(region),
+                    resource,
+                    format!("EBS snapshot block public access is off (unblocked) in {region}: a snapshot can be made public"),
+                    evidence! { "state" => state },
+                )],
+                Ok(state) => vec![b.pass(
+                    Some(region),
+                    resource,
+                    format!("EBS snapshot block public access is {state} in {region}"),
+                    evidence! { "state" => state },
+                )],
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::*;
+    use crate::finding::Status;
+    use crate::inventory::Collected;
+
+    #[test]
+    fn unblocked_fails_blocked_passes_unread_is_an_error() {
+        let mut acc = account(&["us-east-1", "sa-east-1", "eu-west-1", "ap-south-1"]);
+        region(&mut acc, "sa-east-1").snapshot_block_public_access =
+            Collected::Ok("unblocked".into());
+        region(&mut acc, "eu-west-1").snapshot_block_public_access =
+            Collected::Ok("block-new-sharing".into());
+        region(&mut acc, "ap-south-1").snapshot_block_public_access = Collected::Error(denied(API));
+        let f = run(&SnapshotBlockPublicAccess, &acc);
+        assert_eq!(
+            outcome(&f),
+            vec![
+                o(Status::Fail, Some("sa-east-1"), "sa-east-1"),
+                o(Status::Error, Some("ap-south-1"), "ap-south-1"),
+                o(Status::Pass, Some("eu-west-1"), "eu-west-1"),
+                o(Status::Pass, Some("us-east-1"), "us-east-1"),
+            ]
+        );
+        assert_errors_named(&f, API, "AccessDenied");
+        let fail = f.iter().find(|f| f.status == Status::Fail).unwrap();
+        assert_eq!(fail.evidence["state"], "unblocked");
+    }
+}
