@@ -19,6 +19,7 @@ pub async fn account_summary(
     const API: &str = "iam:GetAccountSummary";
     let out = s
         .limiter
+        .chain()
         .call(API, iam.get_account_summary().send())
         .await?;
     let map = out.summary_map().cloned().unwrap_or_default();
@@ -48,6 +49,7 @@ pub async fn credential_report(
     loop {
         let out = s
             .limiter
+            .chain()
             .call(
                 "iam:GenerateCredentialReport",
                 iam.generate_credential_report().send(),
@@ -72,6 +74,7 @@ pub async fn credential_report(
     }
     let out = s
         .limiter
+        .chain()
         .call(API, iam.get_credential_report().send())
         .await?;
     let content = out
