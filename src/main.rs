@@ -31,6 +31,8 @@ fn main() -> ExitCode {
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Headroom for the SDK's large request futures (unoptimised builds especially).
+        .thread_stack_size(8 << 20)
         .build()
     {
         Ok(rt) => rt,

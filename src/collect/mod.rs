@@ -205,16 +205,20 @@ impl Needs {
     }
 }
 
-/// Runs `fut` only when `needed`.
-async fn maybe<T>(
+/// Runs `fut` only when `needed`, on the heap.
+fn maybe<'a, T: 'a>(
     needed: bool,
-    fut: impl std::future::Future<Output = Result<T, CollectError>>,
-) -> Collected<T> {
-    if needed {
-        Collected::from_result(fut.await)
-    } else {
-        Collected::NotCollected
-    }
+    fut: impl std::future::Future<Output = Result<T, CollectError>> + Send + 'a,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Collected<T>> + Send + 'a>> {
+    // Boxed: the collectors' futures are large (the SDK's request futures inside), and
+    // a join of a dozen of them held inline overflowed a worker thread's stack.
+    Box::pin(async move {
+        if needed {
+            Collected::from_result(fut.await)
+        } else {
+            Collected::NotCollected
+        }
+    })
 }
 
 /// Collects one account: the account-wide sources and every scanned region, all at once.
