@@ -276,6 +276,14 @@ fn load_inventory(path: &Path) -> Result<Inventory> {
     Ok(inv)
 }
 
+/// Whether output written to `path` (`None` or `-`: stdout) gets colour: only on a
+/// terminal, and never with NO_COLOR.
+fn color_for(path: Option<&Path>) -> bool {
+    path.is_none_or(|p| p == Path::new("-"))
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 fn write_out(path: Option<&Path>, text: &str) -> Result<()> {
     match path {
         Some(p) if p != Path::new("-") => {
@@ -382,10 +390,7 @@ async fn audit(args: AuditArgs) -> Result<u8> {
     };
     // One scan, every requested format.
     for (format, path) in &outputs {
-        let to_stdout = path.as_deref().is_none_or(|p| p == Path::new("-"));
-        let color = to_stdout
-            && std::io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+        let color = color_for(path.as_deref());
         let text = report::render(
             &report,
             *format,
@@ -605,11 +610,7 @@ fn merge_reports(args: MergeArgs) -> Result<u8> {
         names.push(path.display().to_string());
     }
     let report = hiyari_checks::org::merge(reports, &names);
-    let to_stdout = args.output.as_deref().is_none_or(|p| p == Path::new("-"));
-    let color = to_stdout
-        && args.format == Format::Table
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = color_for(args.output.as_deref());
     let text = report::render(
         &report,
         args.format,

@@ -324,7 +324,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     for (id, acc) in raw.accounts {
         let span = id.span();
         let id = id.into_inner();
-        if !(id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())) {
+        if !crate::collect::org::is_account_id(&id) {
             return Err(at(
                 path,
                 text,

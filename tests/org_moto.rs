@@ -9,6 +9,7 @@
 //! cannot be assumed is made by the test proxy, which answers that one AssumeRole with
 //! AWS's AccessDenied.
 
+mod scenarios;
 mod support;
 
 use std::collections::BTreeSet;
@@ -110,7 +111,7 @@ async fn build(moto: &mut Moto) -> Org {
         .unwrap();
 
     let ec2 = aws_sdk_ec2::Client::new(&moto.sdk_in(&o.miner, "sa-east-1").await);
-    let ami = support_ami(&ec2).await;
+    let ami = scenarios::some_ami(&ec2).await;
     ec2.run_instances()
         .image_id(ami)
         .min_count(2)
@@ -120,11 +121,6 @@ async fn build(moto: &mut Moto) -> Org {
         .await
         .expect("run instances");
     o
-}
-
-async fn support_ami(ec2: &aws_sdk_ec2::Client) -> String {
-    let out = ec2.describe_images().owners("amazon").send().await.unwrap();
-    out.images()[0].image_id().unwrap().to_string()
 }
 
 /// A proxy in front of moto that refuses AssumeRole into `locked`'s role.

@@ -21,6 +21,20 @@ pub async fn some_ami(ec2: &aws_sdk_ec2::Client) -> String {
     out.images()[0].image_id().unwrap().to_string()
 }
 
+/// The id of the default VPC of the client's region.
+pub async fn default_vpc(ec2: &aws_sdk_ec2::Client) -> String {
+    ec2.describe_vpcs()
+        .send()
+        .await
+        .unwrap()
+        .vpcs()
+        .iter()
+        .find(|v| v.is_default() == Some(true))
+        .and_then(|v| v.vpc_id())
+        .unwrap()
+        .to_string()
+}
+
 /// Runs `n` instances in `region`; returns their ids.
 pub async fn run_instances(
     moto: &Moto,
@@ -302,17 +316,7 @@ pub async fn clean(moto: &mut Moto, home: &str) {
     }
 
     let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(home).await);
-    let vpc = ec2
-        .describe_vpcs()
-        .send()
-        .await
-        .unwrap()
-        .vpcs()
-        .iter()
-        .find(|v| v.is_default() == Some(true))
-        .and_then(|v| v.vpc_id())
-        .unwrap()
-        .to_string();
+    let vpc = default_vpc(&ec2).await;
     let sg = ec2
         .create_security_group()
         .group_name("web-https-only")
@@ -526,17 +530,7 @@ pub async fn hostile(moto: &mut Moto, home: &str, away: &str) -> Hostile {
     create_budget_with_notification(moto, &budget).await;
 
     let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(home).await);
-    let vpc = ec2
-        .describe_vpcs()
-        .send()
-        .await
-        .unwrap()
-        .vpcs()
-        .iter()
-        .find(|v| v.is_default() == Some(true))
-        .and_then(|v| v.vpc_id())
-        .unwrap()
-        .to_string();
+    let vpc = default_vpc(&ec2).await;
     let mut groups = Vec::new();
     for text in hostile_text::for_ec2() {
         let id = ec2
@@ -707,17 +701,7 @@ pub async fn scale(moto: &mut Moto, spec: &Scale) -> Vec<(String, String, String
 
     for (n, region) in spec.regions.iter().enumerate() {
         let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(region).await);
-        let vpc = ec2
-            .describe_vpcs()
-            .send()
-            .await
-            .unwrap()
-            .vpcs()
-            .iter()
-            .find(|v| v.is_default() == Some(true))
-            .and_then(|v| v.vpc_id())
-            .unwrap()
-            .to_string();
+        let vpc = default_vpc(&ec2).await;
         let groups: Vec<String> = stream::iter(0..spec.groups_per_region)
             .map(|i| {
                 let ec2 = ec2.clone();

@@ -177,9 +177,7 @@ impl Moto {
 
     /// Root-user state the AWS API cannot set: MFA and access keys.
     pub fn set_root(&mut self, mfa: bool, access_keys: bool) {
-        self.command(&format!(
-            r#"{{"op":"set_root","account":"{ACCOUNT}","mfa":{mfa},"access_keys":{access_keys}}}"#
-        ));
+        self.set_root_in(ACCOUNT, mfa, access_keys);
     }
 
     /// [`Moto::set_root`] in another account of the emulator.

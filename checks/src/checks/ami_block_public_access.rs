@@ -10,10 +10,9 @@
 //! (INC-PUBLIC-IMAGES-AND-NOTICES).
 
 use crate::check::{Check, CheckMeta, Scope, Source};
-use crate::checks::{incidents, per_region};
+use crate::checks::{block_public_access_per_region, incidents};
 use crate::evaluate::EvalOptions;
-use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Resource, Severity};
+use crate::finding::{Finding, Severity};
 use crate::inventory::AccountInventory;
 
 pub struct AmiBlockPublicAccess;
@@ -47,29 +46,14 @@ impl Check for AmiBlockPublicAccess {
     }
 
     fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
+        block_public_access_per_region(
+            account,
             &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
-        per_region(account, &b, API, |region, inv| {
-            let resource = Resource::region(region);
-            match inv.image_block_public_access.get(API) {
-                Err(e) => vec![b.error(Some(region), resource, &e)],
-                Ok(state) if state == "unblocked" => vec![b.fail(
-                    Some(region),
-                    resource,
-                    format!("Block public access for AMIs is off (unblocked) in {region}: an AMI can be made public"),
-                    evidence! { "state" => state },
-                )],
-                Ok(state) => vec![b.pass(
-                    Some(region),
-                    resource,
-                    format!("Block public access for AMIs is {state} in {region}"),
-                    evidence! { "state" => state },
-                )],
-            }
-        })
+            API,
+            |inv| &inv.image_block_public_access,
+            "Block public access for AMIs",
+            "an AMI",
+        )
     }
 }
 

@@ -38,6 +38,42 @@ pub mod incidents {
     pub const SECURITY_JAWS: &str = "INC-2017-SECURITY-JAWS";
 }
 
+/// The regional EC2 block-public-access settings (AMIs, EBS snapshots): per scanned
+/// region, `unblocked` fails, any other state passes, and a state that could not be read
+/// is an error. `setting` names the setting in messages, `what` the thing it protects.
+pub(crate) fn block_public_access_per_region(
+    account: &AccountInventory,
+    meta: &'static crate::check::CheckMeta,
+    api: &str,
+    state_of: impl Fn(&crate::inventory::RegionInventory) -> &crate::inventory::Collected<String>,
+    setting: &str,
+    what: &str,
+) -> Vec<Finding> {
+    let b = FindingBuilder::new(
+        meta,
+        &account.identity.account_id,
+        &account.identity.partition,
+    );
+    per_region(account, &b, api, |region, inv| {
+        let resource = crate::finding::Resource::region(region);
+        match state_of(inv).get(api) {
+            Err(e) => vec![b.error(Some(region), resource, &e)],
+            Ok(state) if state == "unblocked" => vec![b.fail(
+                Some(region),
+                resource,
+                format!("{setting} is off (unblocked) in {region}: {what} can be made public"),
+                crate::evidence! { "state" => state },
+            )],
+            Ok(state) => vec![b.pass(
+                Some(region),
+                resource,
+                format!("{setting} is {state} in {region}"),
+                crate::evidence! { "state" => state },
+            )],
+        }
+    })
+}
+
 /// Runs `f` once per scanned region with that region's inventory. A scanned region with
 /// no inventory at all becomes an error finding, never a silent skip.
 pub(crate) fn per_region(

@@ -9,10 +9,9 @@
 //! every AWS account (INC-PUBLIC-IMAGES-AND-NOTICES).
 
 use crate::check::{Check, CheckMeta, Scope, Source};
-use crate::checks::{incidents, per_region};
+use crate::checks::{block_public_access_per_region, incidents};
 use crate::evaluate::EvalOptions;
-use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Resource, Severity};
+use crate::finding::{Finding, Severity};
 use crate::inventory::AccountInventory;
 
 pub struct SnapshotBlockPublicAccess;
@@ -48,29 +47,14 @@ impl Check for SnapshotBlockPublicAccess {
     }
 
     fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
+        block_public_access_per_region(
+            account,
             &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
-        per_region(account, &b, API, |region, inv| {
-            let resource = Resource::region(region);
-            match inv.snapshot_block_public_access.get(API) {
-                Err(e) => vec![b.error(Some(region), resource, &e)],
-                Ok(state) if state == "unblocked" => vec![b.fail(
-                    Some(region),
-                    resource,
-                    format!("EBS snapshot block public access is off (unblocked) in {region}: a snapshot can be made public"),
-                    evidence! { "state" => state },
-                )],
-                Ok(state) => vec![b.pass(
-                    Some(region),
-                    resource,
-                    format!("EBS snapshot block public access is {state} in {region}"),
-                    evidence! { "state" => state },
-                )],
-            }
-        })
+            API,
+            |inv| &inv.snapshot_block_public_access,
+            "EBS snapshot block public access",
+            "a snapshot",
+        )
     }
 }
 
