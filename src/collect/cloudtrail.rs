@@ -128,9 +128,9 @@ pub fn management_events(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::collect::testing::mock;
     use crate::collect::testing::{mock_session, ok_json};
     use aws_sdk_cloudtrail::types::AdvancedFieldSelector;
-    use aws_smithy_mocks::{mock, RuleMode};
 
     fn field(name: &str, eq: &[&str], ne: &[&str]) -> AdvancedFieldSelector {
         let mut b = AdvancedFieldSelector::builder().field(name);
@@ -214,11 +214,7 @@ mod tests {
                     r#"{"TrailARN":"arn:aws:cloudtrail:eu-west-1:123456789012:trail/org","AdvancedEventSelectors":[{"Name":"Management events selector","FieldSelectors":[{"Field":"eventCategory","Equals":["Management"]}]}]}"#,
                 )
             });
-        let (s, seen) = mock_session(
-            RuleMode::MatchAny,
-            &[&describe, &status, &selectors],
-            "ap-northeast-1",
-        );
+        let (s, seen) = mock_session(&[&describe, &status, &selectors], "ap-northeast-1");
         let trails = trails(&s).await.unwrap();
         assert_eq!(trails.len(), 2);
         let org = &trails[0];
@@ -254,11 +250,7 @@ mod tests {
         });
         let selectors = mock!(aws_sdk_cloudtrail::Client::get_event_selectors)
             .then_http_response(|| ok_json(r#"{"EventSelectors":[]}"#));
-        let (s, _) = mock_session(
-            RuleMode::MatchAny,
-            &[&describe, &status, &selectors],
-            "us-east-1",
-        );
+        let (s, _) = mock_session(&[&describe, &status, &selectors], "us-east-1");
         let trails = trails(&s).await.unwrap();
         let e = trails[0].is_logging.get("x").unwrap_err();
         assert_eq!(

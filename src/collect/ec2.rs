@@ -336,8 +336,8 @@ pub async fn image_block_public_access(s: &Session, ec2: &Ec2) -> Result<String,
 #[cfg(test)]
 mod bpa_tests {
     use super::*;
+    use crate::collect::testing::mock;
     use crate::collect::testing::{mock_session, ok_xml, xml_error};
-    use aws_smithy_mocks::{mock, RuleMode};
 
     #[tokio::test]
     async fn reads_both_block_public_access_states() {
@@ -355,7 +355,7 @@ mod bpa_tests {
 <GetImageBlockPublicAccessStateResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>3f1b7d0e-2222-4000-8000-000000000000</requestId><imageBlockPublicAccessState>block-new-sharing</imageBlockPublicAccessState><managedBy>account</managedBy></GetImageBlockPublicAccessStateResponse>"#,
                 )
             });
-        let (s, seen) = mock_session(RuleMode::MatchAny, &[&snap, &image], "us-east-1");
+        let (s, seen) = mock_session(&[&snap, &image], "us-east-1");
         let ec2 = s.ec2("sa-east-1");
         assert_eq!(
             snapshot_block_public_access(&s, &ec2).await.unwrap(),
@@ -379,7 +379,7 @@ mod bpa_tests {
                     true,
                 )
             });
-        let (s, _) = mock_session(RuleMode::MatchAny, &[&snap], "us-east-1");
+        let (s, _) = mock_session(&[&snap], "us-east-1");
         let e = snapshot_block_public_access(&s, &s.ec2("us-east-1"))
             .await
             .unwrap_err();

@@ -145,8 +145,8 @@ fn finding(detector: &str, f: &aws_sdk_guardduty::types::Finding) -> GuardDutyFi
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::collect::testing::mock;
     use crate::collect::testing::{json_error, mock_session, ok_json};
-    use aws_smithy_mocks::{mock, RuleMode};
 
     /// A GetFindings answer as GuardDuty's REST JSON API sends it (abridged).
     fn get_findings_body(ids: &[String]) -> String {
@@ -211,10 +211,8 @@ mod tests {
             .build();
         let get = mock!(aws_sdk_guardduty::Client::get_findings)
             .match_requests(|r| r.finding_ids().len() <= GET_FINDINGS_BATCH)
-            .then_compute_response(|r| {
-                aws_smithy_mocks::MockResponse::Http(ok_json(&get_findings_body(r.finding_ids())))
-            });
-        let (s, _) = mock_session(RuleMode::MatchAny, &[&list, &get], "us-east-1");
+            .then_compute_http_response(|r| ok_json(&get_findings_body(r.finding_ids())));
+        let (s, _) = mock_session(&[&list, &get], "us-east-1");
         let gd = s.guardduty("us-east-1");
         let found = high_findings(&s, &gd, &["d1".to_string()]).await.unwrap();
         assert_eq!(found.len(), 120);
@@ -249,7 +247,7 @@ mod tests {
             });
         let get = mock!(aws_sdk_guardduty::Client::get_findings)
             .then_http_response(|| ok_json(r#"{"findings":[]}"#));
-        let (s, _) = mock_session(RuleMode::MatchAny, &[&list, &denied, &get], "us-east-1");
+        let (s, _) = mock_session(&[&list, &denied, &get], "us-east-1");
         let gd = s.guardduty("us-east-1");
         assert_eq!(
             high_findings(&s, &gd, &["quiet".to_string()])

@@ -47,8 +47,8 @@ pub async fn account_public_access_block(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::collect::testing::mock;
     use crate::collect::testing::{mock_session, ok_xml, xml_error};
-    use aws_smithy_mocks::{mock, RuleMode};
 
     async fn with(
         resp: fn() -> aws_smithy_runtime_api::client::orchestrator::HttpResponse,
@@ -56,7 +56,7 @@ mod tests {
         let rule = mock!(aws_sdk_s3control::Client::get_public_access_block)
             .match_requests(|r| r.account_id() == Some("123456789012"))
             .then_http_response(resp);
-        let (s, seen) = mock_session(RuleMode::MatchAny, &[&rule], "ap-northeast-1");
+        let (s, seen) = mock_session(&[&rule], "ap-northeast-1");
         let got = account_public_access_block(&s).await;
         assert_eq!(rule.num_calls(), 1);
         // Account-wide: S3 Control in the partition's global region.

@@ -156,10 +156,10 @@ pub async fn reputation(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::collect::testing::mock;
     use crate::collect::testing::{json_error, mock_session, ok_json};
     use aws_sdk_cloudwatch::operation::get_metric_data::GetMetricDataOutput;
     use aws_sdk_cloudwatch::types::MetricDataResult;
-    use aws_smithy_mocks::{mock, RuleMode};
 
     #[tokio::test]
     async fn reads_the_account_as_ses_v2_sends_it() {
@@ -168,7 +168,7 @@ mod tests {
                 r#"{"DedicatedIpAutoWarmupEnabled":false,"Details":{"MailType":"TRANSACTIONAL","ReviewDetails":{"CaseId":"1234567890","Status":"GRANTED"},"WebsiteURL":"https://example.com"},"EnforcementStatus":"PROBATION","ProductionAccessEnabled":true,"SendQuota":{"Max24HourSend":50000.0,"MaxSendRate":14.0,"SentLast24Hours":1234.0},"SendingEnabled":true,"SuppressionAttributes":{"SuppressedReasons":["BOUNCE","COMPLAINT"]}}"#,
             )
         });
-        let (s, seen) = mock_session(RuleMode::MatchAny, &[&get], "us-east-1");
+        let (s, seen) = mock_session(&[&get], "us-east-1");
         let a = account(&s, &s.sesv2("eu-west-1"), "eu-west-1")
             .await
             .unwrap();
@@ -196,7 +196,7 @@ mod tests {
                 "User is not authorized to perform: ses:GetAccount",
             )
         });
-        let (s, _) = mock_session(RuleMode::MatchAny, &[&get], "us-east-1");
+        let (s, _) = mock_session(&[&get], "us-east-1");
         for region in ["us-east-1", "ap-east-1"] {
             let e = account(&s, &s.sesv2(region), region).await.unwrap_err();
             assert_eq!(
@@ -269,7 +269,7 @@ mod tests {
                     .metric_data_results(MetricDataResult::builder().id("complaint").build())
                     .build()
             });
-        let (s, _) = mock_session(RuleMode::MatchAny, &[&rule], "us-east-1");
+        let (s, _) = mock_session(&[&rule], "us-east-1");
         let rep = reputation(&s, &s.cloudwatch("us-east-1")).await.unwrap();
         assert_eq!(rep.bounce_rate, Some(0.062), "the newest value");
         assert_eq!(rep.complaint_rate, None, "no datapoint");

@@ -7,8 +7,8 @@
 //! In-process properties run hundreds of cases; the ones through the real binary (which
 //! also evaluates and renders every format) run fewer, each being a process.
 
-mod support;
 
+use crate::support;
 use std::process::Output;
 
 use hiyari_checks::credential_report;
@@ -16,7 +16,7 @@ use hiyari_checks::{all_checks, evaluate, EvalOptions, Inventory, Status};
 use proptest::prelude::*;
 use serde_json::Value;
 
-const EXAMPLE: &str = include_str!("../examples/inc-2015-leaked-root-key.inventory.json");
+const EXAMPLE: &str = include_str!("../../examples/inc-2015-leaked-root-key.inventory.json");
 
 /// Any JSON value, nested a few levels.
 fn any_json() -> impl Strategy<Value = Value> {

@@ -1,9 +1,8 @@
 //! The real hiyari binary against a real AWS API emulator (moto_server): scenarios are
 //! built through the AWS API, and the exact findings and exit codes are asserted.
 
-mod scenarios;
-mod support;
 
+use crate::{scenarios, support};
 use std::collections::BTreeSet;
 
 use support::*;

@@ -1,9 +1,8 @@
 //! Baselines and diffs against moto: an account audited, changed through the AWS API
 //! (a new public snapshot, root MFA fixed, a region no longer scanned), audited again.
 
-mod scenarios;
-mod support;
 
+use crate::{scenarios, support};
 use support::*;
 
 const HOME: &str = "ap-northeast-1";

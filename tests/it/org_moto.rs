@@ -9,9 +9,8 @@
 //! cannot be assumed is made by the test proxy, which answers that one AssumeRole with
 //! AWS's AccessDenied.
 
-mod scenarios;
-mod support;
 
+use crate::{scenarios, support};
 use std::collections::BTreeSet;
 use std::process::Output;
 

@@ -1,9 +1,8 @@
 //! The files under examples/ stay true: the incident inventory replays the incident,
 //! and the shipped IAM policy is exactly what `hiyari policy` generates.
 
-mod scenarios;
-mod support;
 
+use crate::{scenarios, support};
 use std::path::PathBuf;
 
 use support::*;

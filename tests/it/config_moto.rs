@@ -1,9 +1,8 @@
 //! Configuration against moto: accepted risks gate CI without hiding findings,
 //! `hiyari init` proposes allowed regions, and a full audit is provably read-only.
 
-mod scenarios;
-mod support;
 
+use crate::{scenarios, support};
 use std::collections::BTreeSet;
 
 use base64::Engine as _;

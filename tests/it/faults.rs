@@ -1,11 +1,10 @@
 //! Faults, partial permissions, stalls, bad credentials and hostile data: the real
 //! hiyari binary against moto_server through the fault-injecting proxy
-//! (tests/support/proxy.rs). hiyari must keep working, and never turn data it could not
+//! (tests/it/support/proxy.rs). hiyari must keep working, and never turn data it could not
 //! see into a pass.
 
-mod scenarios;
-mod support;
 
+use crate::{scenarios, support};
 use std::time::Duration;
 
 use support::proxy::{Faults, Match, Proxy};

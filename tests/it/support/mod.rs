@@ -17,7 +17,7 @@ use aws_credential_types::Credentials;
 
 pub const MOTO_REQUIREMENT: &str = "moto[server]==5.2.5";
 /// Independent implementations the report formats are checked against
-/// (tests/report_formats.rs), pinned: a JSON Schema validator (with its format
+/// (tests/it/report_formats.rs), pinned: a JSON Schema validator (with its format
 /// checkers) for SARIF, the OCSF models for OCSF, a JUnit XML reader for JUnit.
 pub const VALIDATOR_REQUIREMENTS: [&str; 3] = [
     "jsonschema[format-nongpl]==4.26.0",
@@ -124,7 +124,7 @@ impl Moto {
     pub fn start() -> Moto {
         let recording = recording_path();
         let mut child = Command::new(python())
-            .arg(root().join("tests/support/moto_launcher.py"))
+            .arg(root().join("tests/it/support/moto_launcher.py"))
             .env("MOTO_ALLOW_NONEXISTENT_REGION", "false")
             .env("MOTO_RECORDER_FILEPATH", &recording)
             // AWS-managed policies (AWSCompromisedKeyQuarantine*) exist only with this.

@@ -18,32 +18,8 @@
 //! `hiyari_checks` and on each other); one more test runs the real binary to check that
 //! `--output FORMAT=PATH` writes several formats from one scan.
 
-#[allow(dead_code)]
-#[path = "../src/report/asff.rs"]
-mod asff;
-#[allow(dead_code)]
-#[path = "../src/report/common.rs"]
-mod common;
-#[allow(dead_code)]
-#[path = "../src/report/csv.rs"]
-mod csv;
-#[allow(dead_code)]
-#[path = "../src/report/html.rs"]
-mod html;
-#[allow(dead_code)]
-#[path = "../src/report/junit.rs"]
-mod junit;
-#[allow(dead_code)]
-#[path = "../src/report/markdown.rs"]
-mod markdown;
-#[allow(dead_code)]
-#[path = "../src/report/ocsf.rs"]
-mod ocsf;
-#[allow(dead_code)]
-#[path = "../src/report/sarif.rs"]
-mod sarif;
-mod support;
 
+use crate::{asff, common, csv, html, junit, markdown, ocsf, sarif, support};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -393,7 +369,7 @@ fn sarif_is_valid_against_the_official_schema_and_fits_github() {
     let text = sarif::render(&r, &context());
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "hiyari.sarif", &text);
-    let schema = root().join("../shared/schemas/sarif-schema-2.1.0.json");
+    let schema = root().join("tests/fixtures/sarif-schema-2.1.0.json");
     assert!(
         schema.exists(),
         "the SARIF schema is expected at {}",
@@ -1161,7 +1137,7 @@ fn sarif_with_a_baseline_marks_results_and_stays_schema_valid() {
     let text = sarif::render(&r, &context());
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "baseline.sarif", &text);
-    let schema = root().join("../shared/schemas/sarif-schema-2.1.0.json");
+    let schema = root().join("tests/fixtures/sarif-schema-2.1.0.json");
     let v = python(
         SARIF_VALIDATE,
         &[schema.to_str().unwrap(), path.to_str().unwrap()],

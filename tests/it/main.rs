@@ -1,0 +1,43 @@
+//! The integration tests, one binary: the real `hiyari` binary against moto_server (an
+//! emulator of the AWS APIs started by the harness), and every report format checked by
+//! an independent consumer. One binary instead of one per area, since each links the
+//! whole AWS SDK.
+
+mod scenarios;
+mod support;
+
+mod audit_moto;
+mod config_moto;
+mod diff_moto;
+mod examples;
+mod faults;
+mod org_moto;
+mod parsers;
+mod report_formats;
+
+// The renderers, compiled in from `src/report/` as they are (they depend only on
+// `hiyari_checks` and on each other), for tests/it/report_formats.rs.
+#[allow(dead_code)]
+#[path = "../../src/report/asff.rs"]
+mod asff;
+#[allow(dead_code)]
+#[path = "../../src/report/common.rs"]
+mod common;
+#[allow(dead_code)]
+#[path = "../../src/report/csv.rs"]
+mod csv;
+#[allow(dead_code)]
+#[path = "../../src/report/html.rs"]
+mod html;
+#[allow(dead_code)]
+#[path = "../../src/report/junit.rs"]
+mod junit;
+#[allow(dead_code)]
+#[path = "../../src/report/markdown.rs"]
+mod markdown;
+#[allow(dead_code)]
+#[path = "../../src/report/ocsf.rs"]
+mod ocsf;
+#[allow(dead_code)]
+#[path = "../../src/report/sarif.rs"]
+mod sarif;
