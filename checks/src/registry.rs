@@ -113,4 +113,38 @@ mod tests {
             }
         }
     }
+
+    /// docs/incidents.md tells each incident and lists the checks that answer it: the
+    /// list must be exactly the checks whose metadata cites that incident.
+    #[test]
+    fn the_incidents_page_lists_the_checks_that_cite_each_incident() {
+        use std::collections::{BTreeMap, BTreeSet};
+        let page = include_str!("../../docs/incidents.md");
+        let mut listed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for section in page.split("\n## ").skip(1) {
+            let tag = section.split(':').next().unwrap().trim().to_string();
+            let checks = section
+                .split("Checks:")
+                .nth(1)
+                .unwrap_or_else(|| panic!("the section on {tag} lists no checks"));
+            let ids = checks
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect();
+            listed.insert(tag, ids);
+        }
+        let mut cited: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for c in all_checks() {
+            let m = c.meta();
+            for tag in m.incidents {
+                cited
+                    .entry(tag.to_string())
+                    .or_default()
+                    .insert(m.id.to_string());
+            }
+        }
+        assert_eq!(listed, cited, "docs/incidents.md is out of date");
+    }
 }

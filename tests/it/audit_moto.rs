@@ -1,7 +1,6 @@
 //! The real hiyari binary against a real AWS API emulator (moto_server): scenarios are
 //! built through the AWS API, and the exact findings and exit codes are asserted.
 
-
 use crate::{scenarios, support};
 use std::collections::BTreeSet;
 

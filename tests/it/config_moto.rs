@@ -1,7 +1,6 @@
 //! Configuration against moto: accepted risks gate CI without hiding findings,
 //! `hiyari init` proposes allowed regions, and a full audit is provably read-only.
 
-
 use crate::{scenarios, support};
 use std::collections::BTreeSet;
 

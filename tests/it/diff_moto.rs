@@ -1,7 +1,6 @@
 //! Baselines and diffs against moto: an account audited, changed through the AWS API
 //! (a new public snapshot, root MFA fixed, a region no longer scanned), audited again.
 
-
 use crate::{scenarios, support};
 use support::*;
 

@@ -1,7 +1,6 @@
 //! The files under examples/ stay true: the incident inventory replays the incident,
 //! and the shipped IAM policy is exactly what `hiyari policy` generates.
 
-
 use crate::{scenarios, support};
 use std::path::PathBuf;
 
@@ -14,7 +13,7 @@ fn path(p: &str) -> PathBuf {
 }
 
 /// Rewrites the example inventory from a fresh moto scenario:
-/// `cargo test --test examples -- --ignored regenerate_example_inventory`.
+/// `cargo test --test it -- --ignored regenerate_example_inventory`.
 #[test]
 #[ignore = "rewrites examples/; run by hand when the inventory model changes"]
 fn regenerate_example_inventory() {

@@ -7,6 +7,7 @@ mod scenarios;
 mod support;
 
 mod audit_moto;
+mod build;
 mod config_moto;
 mod diff_moto;
 mod examples;

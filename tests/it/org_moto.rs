@@ -9,7 +9,6 @@
 //! cannot be assumed is made by the test proxy, which answers that one AssumeRole with
 //! AWS's AccessDenied.
 
-
 use crate::{scenarios, support};
 use std::collections::BTreeSet;
 use std::process::Output;

@@ -7,7 +7,6 @@
 //! In-process properties run hundreds of cases; the ones through the real binary (which
 //! also evaluates and renders every format) run fewer, each being a process.
 
-
 use crate::support;
 use std::process::Output;
 

@@ -18,7 +18,6 @@
 //! `hiyari_checks` and on each other); one more test runs the real binary to check that
 //! `--output FORMAT=PATH` writes several formats from one scan.
 
-
 use crate::{asff, common, csv, html, junit, markdown, ocsf, sarif, support};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

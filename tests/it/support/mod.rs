@@ -1,7 +1,7 @@
 //! Test support: a real moto_server per test, the real hiyari binary, and AWS SDK
 //! clients to build scenarios through the AWS API itself.
 //!
-//! moto (PyPI `moto[server]`, pinned below) is installed into `.venv/` at the project
+//! moto (PyPI `moto[server]`, pinned in tests/requirements.txt) is installed into `.venv/` at the project
 //! root when missing; `HIYARI_TEST_PYTHON` names another interpreter that has it.
 #![allow(dead_code)]
 
@@ -15,15 +15,8 @@ use std::sync::Mutex;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 
-pub const MOTO_REQUIREMENT: &str = "moto[server]==5.2.5";
-/// Independent implementations the report formats are checked against
-/// (tests/it/report_formats.rs), pinned: a JSON Schema validator (with its format
-/// checkers) for SARIF, the OCSF models for OCSF, a JUnit XML reader for JUnit.
-pub const VALIDATOR_REQUIREMENTS: [&str; 3] = [
-    "jsonschema[format-nongpl]==4.26.0",
-    "py-ocsf-models==0.10.0",
-    "junitparser==5.0.3",
-];
+/// The pinned Python packages of the tests (moto_server and the report validators).
+pub const REQUIREMENTS: &str = include_str!("../../requirements.txt");
 pub const ACCOUNT: &str = "123456789012";
 
 static INSTALL: Mutex<()> = Mutex::new(());
@@ -32,34 +25,9 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn has_moto(python: &Path) -> bool {
-    Command::new(python)
-        .args([
-            "-c",
-            "import moto, moto.server; assert moto.__version__ == '5.2.5', moto.__version__",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-fn has_validators(python: &Path) -> bool {
-    Command::new(python)
-        .args([
-            "-c",
-            "from importlib.metadata import version as v\n\
-             assert (v('jsonschema'), v('py-ocsf-models'), v('junitparser')) == ('4.26.0', '0.10.0', '5.0.3')\n\
-             import jsonschema, py_ocsf_models, junitparser, rfc3339_validator, rfc3986_validator",
-        ])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
 /// A Python with moto and the report validators installed: `HIYARI_TEST_PYTHON`, or
-/// `.venv/` (made when missing).
+/// `.venv/`, made when missing or installed from another requirements file. scripts/test
+/// does the same before the tests start; this covers a bare `cargo test`.
 pub fn python() -> PathBuf {
     if let Some(p) = std::env::var_os("HIYARI_TEST_PYTHON") {
         return PathBuf::from(p);
@@ -67,9 +35,16 @@ pub fn python() -> PathBuf {
     let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
     let venv = root().join(".venv");
     let py = venv.join("bin").join("python");
-    if py.exists() && has_moto(&py) && has_validators(&py) {
+    // The same stamp scripts/test writes: the requirements this venv was installed from.
+    let stamp = venv.join(".hiyari-requirements.txt");
+    if py.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == REQUIREMENTS) {
         return py;
     }
+    eprintln!(
+        "installing moto[server] and the report validators (tests/requirements.txt) into {} \
+         (about 330 MB, once; scripts/test does this up front)",
+        venv.display()
+    );
     let ok = Command::new("python3")
         .args(["-m", "venv"])
         .arg(&venv)
@@ -78,25 +53,13 @@ pub fn python() -> PathBuf {
         .success();
     assert!(ok, "python3 -m venv {} failed", venv.display());
     let ok = Command::new(&py)
-        .args(["-m", "pip", "install", "--quiet", MOTO_REQUIREMENT])
-        .args(VALIDATOR_REQUIREMENTS)
+        .args(["-m", "pip", "install", "--quiet", "-r"])
+        .arg(root().join("tests/requirements.txt"))
         .status()
         .expect("pip")
         .success();
-    assert!(
-        ok,
-        "pip install {MOTO_REQUIREMENT} {VALIDATOR_REQUIREMENTS:?} failed"
-    );
-    assert!(
-        has_moto(&py),
-        "moto is still not importable from {}",
-        py.display()
-    );
-    assert!(
-        has_validators(&py),
-        "the report validators are still not importable from {}",
-        py.display()
-    );
+    assert!(ok, "pip install -r tests/requirements.txt failed");
+    std::fs::write(&stamp, REQUIREMENTS).expect("write the venv's requirements stamp");
     py
 }
 
