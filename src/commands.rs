@@ -504,7 +504,11 @@ fn explain(id: &str) -> Result<u8> {
         .collect();
     println!("{} — {}", m.id, m.title);
     println!("Severity: {}    Scope: {}", m.severity, m.scope.as_str());
-    println!("Incidents: {}", m.incidents.join(", "));
+    println!(
+        "Incidents: {} (the stories: {}/blob/main/docs/incidents.md)",
+        m.incidents.join(", "),
+        env!("CARGO_PKG_REPOSITORY")
+    );
     println!("\nWhy it matters\n  {}", m.rationale);
     println!("\nWhat is checked\n  {}", m.description);
     println!("\nAPI calls\n  {}", calls.join(", "));
