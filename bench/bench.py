@@ -5,14 +5,14 @@ What it does, in order:
   1. Starts moto_server (moto[server]==5.2.5, the version the tests pin) in this
      process on a free loopback port, and bench/latency_proxy.py in front of it in a
      process of its own: every request is held --latency-ms (default 40 ms) and counted
-     by (region, service, action), exactly as tests/support/proxy.rs identifies them.
+     by (region, service, action), exactly as tests/it/support/proxy.rs identifies them.
   2. Seeds a scenario through the AWS API with boto3 (straight to moto, no latency),
-     and sets the root user's state in-process as tests/support/moto_launcher.py does:
-       small  the breached incident account of tests/scenarios leaked_root_key +
+     and sets the root user's state in-process as tests/it/support/moto_launcher.py does:
+       small  the breached incident account of tests/it/scenarios leaked_root_key +
               public_images: a root key, no root MFA, a console user without MFA, no
               budget, no GuardDuty, 20 c4.8xlarge and an open spot request in sa-east-1,
               a public AMI and a public snapshot in ap-northeast-1 (the home region);
-       large  tests/scenarios `scale` at the full scale of tests/faults.rs: 2,100
+       large  tests/it/scenarios `scale` at the full scale of tests/it/faults.rs: 2,100
               instances (1,100 of them one per reservation, so DescribeInstances has two
               pages), 5,000 snapshots (400 public), 500 security groups in 4 regions,
               1,000 IAM users (300 console users without MFA).
@@ -314,7 +314,7 @@ class Proxy:
 
 
 # ---------------------------------------------------------------------------------
-# Scenarios, through the AWS API (boto3), mirroring tests/scenarios/mod.rs
+# Scenarios, through the AWS API (boto3), mirroring tests/it/scenarios/mod.rs
 
 
 def client(moto, service, region):
@@ -343,7 +343,7 @@ def enabled_regions(moto):
 
 
 def scenario_small(moto):
-    """leaked_root_key + public_images(HOME), as tests/audit_moto.rs builds them."""
+    """leaked_root_key + public_images(HOME), as tests/it/audit_moto.rs builds them."""
     moto.set_root(mfa=False, access_keys=True)
     iam = client(moto, "iam", "us-east-1")
     iam.create_user(UserName="blog-author")
@@ -381,7 +381,7 @@ def scenario_small(moto):
 
 
 def scenario_large(moto, spec, parallel=8):
-    """tests/scenarios `scale`."""
+    """tests/it/scenarios `scale`."""
     moto.set_root(mfa=True, access_keys=False)
     iam = client(moto, "iam", "us-east-1")
 

@@ -13,7 +13,7 @@ keep-alive connection. Optionally `--connect-latency-ms` is added once per new c
 connection (a TCP handshake); it is 0 by default.
 
 Requests are identified exactly as the Rust fault proxy of the integration tests
-(`tests/support/proxy.rs`, `identify` and `rest_action`) does:
+(`tests/it/support/proxy.rs`, `identify` and `rest_action`) does:
   * region and service: the SigV4 credential scope in the `Authorization` header;
   * action: `X-Amz-Target` (awsJson, after the last dot), else the operation of a
     Smithy RPC v2 CBOR path (`.../operation/<Op>`), else `Action=` in the form body

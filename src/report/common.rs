@@ -9,7 +9,7 @@
 //!
 //! The format modules (`ocsf`, `sarif`, `junit`, `asff`, `csv`, `markdown`, `html` and
 //! this one) depend only on `hiyari_checks` and on each other, never on the rest of the
-//! binary, so that `tests/report_formats.rs` compiles them in as they are and renders a
+//! binary, so that `tests/it/report_formats.rs` compiles them in as they are and renders a
 //! fixed report with them.
 
 use std::collections::BTreeMap;
