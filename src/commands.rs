@@ -352,7 +352,15 @@ async fn audit(args: AuditArgs) -> Result<u8> {
         severity: config.severity.clone(),
         accept: config.accept.clone(),
         today: None,
-        now: None,
+        // A saved inventory is judged as of when it was collected (ages of keys, of root
+        // use): the same file gives the same findings whenever it is evaluated.
+        now: args.inventory.as_ref().and_then(|_| {
+            time::OffsetDateTime::parse(
+                &inventory.collected_at,
+                &time::format_description::well_known::Rfc3339,
+            )
+            .ok()
+        }),
     };
     for acc in inventory.accounts.iter().filter(|a| a.failure.is_none()) {
         let allowed = config

@@ -815,3 +815,109 @@ pub async fn scale(moto: &mut Moto, spec: &Scale) -> Vec<(String, String, String
     fails.sort();
     fails
 }
+
+/// AWS's answers, in each service's own wire format, to the calls moto 5.2.5 does not
+/// serve (or serves unlike AWS), for an account in AWS's default state: the caller is a
+/// person signed in through IAM Identity Center; SES is in its sandbox and sends nothing;
+/// EBS snapshots' and AMIs' block public access are off (`unblocked`, the default of an
+/// account of that age); CloudWatch has no alarm. For the proxy's `answer`.
+pub fn as_on_aws() -> Vec<(crate::support::proxy::Match, crate::support::proxy::Canned)> {
+    use crate::support::proxy::{Canned, Match};
+    let xml = "text/xml;charset=UTF-8";
+    let ec2 = |op: &str, element: &str| {
+        Canned::ok(
+            xml,
+            format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{op}Response xmlns=\"http://ec2.amazonaws.com/doc/2016-11-15/\"><requestId>8e1f3c2a-0000-4000-8000-000000000001</requestId><{element}>unblocked</{element}><managedBy>account</managedBy></{op}Response>"
+            ),
+        )
+    };
+    vec![
+        (
+            Match::action("sts", "GetCallerIdentity"),
+            Canned::ok(
+                xml,
+                format!(
+                    "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>{PRINCIPAL}</Arn><UserId>AROAQXYZEXAMPLE5J4KHT:taro</UserId><Account>{ACCOUNT}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>0b9d4c1e-0000-4000-8000-000000000002</RequestId></ResponseMetadata></GetCallerIdentityResponse>"
+                ),
+            ),
+        ),
+        (
+            Match::action("ses", "GetAccount"),
+            Canned::ok(
+                "application/json",
+                r#"{"DedicatedIpAutoWarmupEnabled":false,"EnforcementStatus":"HEALTHY","ProductionAccessEnabled":false,"SendQuota":{"Max24HourSend":200.0,"MaxSendRate":1.0,"SentLast24Hours":0.0},"SendingEnabled":true,"SuppressionAttributes":{"SuppressedReasons":[]}}"#,
+            ),
+        ),
+        (
+            Match::action("ec2", "GetSnapshotBlockPublicAccessState"),
+            ec2("GetSnapshotBlockPublicAccessState", "state"),
+        ),
+        (
+            Match::action("ec2", "GetImageBlockPublicAccessState"),
+            ec2(
+                "GetImageBlockPublicAccessState",
+                "imageBlockPublicAccessState",
+            ),
+        ),
+        (
+            // Smithy RPC v2 CBOR: the body is an empty CBOR map (0xA0), DescribeAlarms
+            // with no alarm.
+            Match::action("monitoring", "DescribeAlarms"),
+            Canned::ok("application/cbor", vec![0xA0u8]).header("smithy-protocol", "rpc-v2-cbor"),
+        ),
+    ]
+}
+
+/// The principal of [`as_on_aws`]: a person's IAM Identity Center session.
+pub const PRINCIPAL: &str =
+    "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_SecurityAudit_5c2f7e8a9b1d3f46/taro";
+
+/// moto's credential report with the `<root_account>` row AWS always puts first (moto
+/// has none), for the account of [`leaked_root_key`]: no MFA, access key 1 active since
+/// 2015 and used a day before the report, from sa-east-1, by EC2; the console password
+/// last used three days before. For the proxy's `rewrite` of GetCredentialReport.
+pub fn with_root_row_of_leaked_key(body: &[u8]) -> Vec<u8> {
+    use base64::Engine as _;
+    let xml = String::from_utf8_lossy(body).into_owned();
+    let (Some(start), Some(end)) = (xml.find("<Content>"), xml.find("</Content>")) else {
+        return body.to_vec();
+    };
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let csv = String::from_utf8(b64.decode(xml[start + 9..end].trim()).unwrap()).unwrap();
+    let mut lines = csv.lines();
+    let header = lines.next().unwrap();
+    let day = |days_ago: i64| {
+        (time::OffsetDateTime::now_utc() - time::Duration::days(days_ago))
+            .replace_nanosecond(0)
+            .unwrap()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap()
+            .replace('Z', "+00:00")
+    };
+    let root: Vec<String> = header
+        .split(',')
+        .map(|column| match column {
+            "user" => "<root_account>".into(),
+            "arn" => format!("arn:aws:iam::{ACCOUNT}:root"),
+            "user_creation_time" => "2014-09-01T03:12:45+00:00".into(),
+            "password_enabled" | "password_last_changed" | "password_next_rotation" => {
+                "not_supported".into()
+            }
+            "password_last_used" => day(3),
+            "mfa_active" | "access_key_2_active" | "cert_1_active" | "cert_2_active" => {
+                "false".into()
+            }
+            "access_key_1_active" => "true".into(),
+            "access_key_1_last_rotated" => "2015-02-10T08:30:00+00:00".into(),
+            "access_key_1_last_used_date" => day(1),
+            "access_key_1_last_used_region" => "sa-east-1".into(),
+            "access_key_1_last_used_service" => "ec2".into(),
+            _ => "N/A".into(),
+        })
+        .collect();
+    let mut out = vec![header.to_string(), root.join(",")];
+    out.extend(lines.map(str::to_string));
+    let content = b64.encode(out.join("\n") + "\n");
+    format!("{}<Content>{content}{}", &xml[..start], &xml[end..]).into_bytes()
+}

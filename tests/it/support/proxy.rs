@@ -10,7 +10,9 @@
 //! `UnauthorizedOperation`, `AccessDeniedException`, each in its protocol's shape) for
 //! the matching calls; a stall (no answer until the proxy is dropped) for the matching
 //! calls; with probability `transient_rate`, one of the transient faults; added latency;
-//! and otherwise the request goes to moto and its answer back to the client.
+//! a canned answer (`answer`: AWS's answer to a call moto does not serve); and otherwise
+//! the request goes to moto and its answer, possibly rewritten (`rewrite`), back to the
+//! client.
 //!
 //! The transient fault a request gets is decided by a hash of the seed, the request
 //! (region, service, method, path, body) and how many times that same request was seen
@@ -141,6 +143,39 @@ pub struct Faults {
     /// Rewrites `MaxResults=N` in query-protocol requests to this page size, so that
     /// moto pages its answers (it honours MaxResults for DescribeInstances).
     pub page_size: Option<u32>,
+    /// Calls answered by the proxy itself, never sent to moto.
+    pub answer: Vec<(Match, Canned)>,
+    /// Calls whose answer from moto has its body rewritten.
+    pub rewrite: Vec<(Match, Rewrite)>,
+}
+
+/// A rewrite of moto's answer body.
+pub type Rewrite = fn(&[u8]) -> Vec<u8>;
+
+/// An answer given in place of moto's: a status, a content type, more headers and the
+/// body, in the service's own protocol.
+#[derive(Debug, Clone)]
+pub struct Canned {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Canned {
+    pub fn ok(content_type: &str, body: impl Into<Vec<u8>>) -> Self {
+        Canned {
+            status: 200,
+            content_type: content_type.into(),
+            headers: vec![],
+            body: body.into(),
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
 }
 
 impl Default for Faults {
@@ -157,6 +192,8 @@ impl Default for Faults {
             stall_limit: Duration::from_secs(600),
             reject_credentials: None,
             page_size: None,
+            answer: Vec::new(),
+            rewrite: Vec::new(),
         }
     }
 }
@@ -545,6 +582,7 @@ fn rest_action(service: &str, method: &str, path: &str) -> String {
         ("guardduty", "POST", ["detector", _, "findings", "statistics"]) => {
             "GetFindingsStatistics".into()
         }
+        ("ses", "GET", ["v2", "email", "account"]) => "GetAccount".into(),
         _ => format!("{method} /{}", segs.first().unwrap_or(&"")),
     }
 }
@@ -792,8 +830,37 @@ fn decide(st: &State, req: &mut Message) -> Outcome {
             req.body = rewritten.join("&").into_bytes();
         }
     }
+    if let Some((_, c)) = faults
+        .answer
+        .iter()
+        .find(|(m, _)| m.matches(&call, &req.body))
+    {
+        note("canned");
+        let reason = if c.status == 200 { "OK" } else { "Error" };
+        let mut headers = vec![
+            ("Content-Type".to_string(), c.content_type.clone()),
+            ("x-amzn-RequestId".to_string(), request_id.clone()),
+        ];
+        headers.extend(c.headers.iter().cloned());
+        return Outcome::Answer(Message {
+            start: format!("HTTP/1.1 {} {reason}", c.status),
+            headers,
+            body: c.body.clone(),
+        });
+    }
+    let rewrite = faults
+        .rewrite
+        .iter()
+        .find(|(m, _)| m.matches(&call, &req.body))
+        .map(|(_, f)| *f);
     match forward(st.upstream, req) {
-        Ok(resp) => Outcome::Answer(resp),
+        Ok(mut resp) => {
+            if let Some(f) = rewrite {
+                note("rewrite");
+                resp.body = f(&resp.body);
+            }
+            Outcome::Answer(resp)
+        }
         Err(e) => Outcome::Answer(error_response(
             protocol,
             502,
