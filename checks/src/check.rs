@@ -154,7 +154,7 @@ pub struct CheckMeta {
     pub title: &'static str,
     pub severity: Severity,
     pub scope: Scope,
-    /// Incident tags from INCIDENTS.md that this check answers.
+    /// Incident tags (docs/incidents.md) that this check answers.
     pub incidents: &'static [&'static str],
     pub sources: &'static [Source],
     /// What is checked, exactly (for `hiyari explain`).

@@ -29,7 +29,7 @@ use crate::credential_report::CredentialReportRow;
 use crate::finding::{Finding, FindingBuilder};
 use crate::inventory::{AccountInventory, AccountSummary, CollectError};
 
-/// Incident tags (INCIDENTS.md).
+/// Incident tags: each is a story in docs/incidents.md.
 pub mod incidents {
     pub const LEAKED_ROOT_KEY: &str = "INC-2015-LEAKED-ROOT-KEY";
     pub const ROOT_KEY_IN_SCRIPT: &str = "INC-2024-ROOT-KEY-IN-SCRIPT";
