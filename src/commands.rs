@@ -284,6 +284,18 @@ fn color_for(path: Option<&Path>) -> bool {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// The width a table written to `path` (`None` or `-`: stdout) fits: the terminal's
+/// when stdout is one, else `COLUMNS`, else 120.
+fn width_for(path: Option<&Path>) -> usize {
+    let to_stdout = path.is_none_or(|p| p == Path::new("-"));
+    if to_stdout && std::io::stdout().is_terminal() {
+        if let Some(w) = comfy_table::Table::new().width() {
+            return usize::from(w).max(report::table::MIN_WIDTH);
+        }
+    }
+    report::table::fixed_width(std::env::var("COLUMNS").ok().as_deref())
+}
+
 fn write_out(path: Option<&Path>, text: &str) -> Result<()> {
     match path {
         Some(p) if p != Path::new("-") => {
@@ -397,6 +409,7 @@ async fn audit(args: AuditArgs) -> Result<u8> {
             &RenderOptions {
                 color,
                 show_pass: args.show_pass,
+                width: width_for(path.as_deref()),
                 context: context.clone(),
             },
         );
@@ -621,6 +634,7 @@ fn merge_reports(args: MergeArgs) -> Result<u8> {
         &RenderOptions {
             color,
             show_pass: args.show_pass,
+            width: width_for(args.output.as_deref()),
             context: ReportContext::default(),
         },
     );

@@ -37,6 +37,9 @@ mod junit;
 #[path = "../../src/report/markdown.rs"]
 mod markdown;
 #[allow(dead_code)]
+#[path = "../../src/report/table.rs"]
+mod table;
+#[allow(dead_code)]
 #[path = "../../src/report/ocsf.rs"]
 mod ocsf;
 #[allow(dead_code)]
