@@ -350,7 +350,29 @@ async fn audit(args: AuditArgs) -> Result<u8> {
     let outputs = output_plan(&args)?;
     let started_at = now();
     let inventory = match &args.inventory {
-        Some(path) => load_inventory(path)?,
+        Some(path) => {
+            let mut inv = load_inventory(path)?;
+            if let Some(region) = &args.aws.region {
+                let homes: Vec<&str> = inv
+                    .accounts
+                    .iter()
+                    .filter_map(|a| a.home_region.as_deref())
+                    .collect();
+                bail!(
+                    "--region {region} cannot apply to a saved inventory: its home region was recorded when it was collected ({}). Leave --region out; --allowed-regions says where compute is expected, --regions narrows the regions evaluated",
+                    if homes.is_empty() {
+                        "none".to_string()
+                    } else {
+                        homes.join(", ")
+                    }
+                );
+            }
+            if let Some(regions) = &args.aws.regions {
+                inv.select_regions(regions)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            }
+            inv
+        }
         None => scan(&args.aws, &args.targets, &checks).await?,
     };
     let allowed_regions = args

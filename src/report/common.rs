@@ -466,7 +466,9 @@ pub fn scope_phrase(findings: &[&Finding]) -> String {
 
 /// A check's passes split the way the reports show them: those that verified
 /// something, then, per reason, those that had nothing to inspect (in reason order).
-pub fn split_passes<'a>(passes: &[&'a Finding]) -> (Vec<&'a Finding>, Vec<(&'a str, Vec<&'a Finding>)>) {
+pub fn split_passes<'a>(
+    passes: &[&'a Finding],
+) -> (Vec<&'a Finding>, Vec<(&'a str, Vec<&'a Finding>)>) {
     let mut verified = Vec::new();
     let mut nothing: BTreeMap<&'a str, Vec<&'a Finding>> = BTreeMap::new();
     for f in passes {
@@ -497,7 +499,9 @@ pub fn passes_phrase(passes: &[&Finding]) -> String {
 /// per reason with its regions, so a long list reads "not opted in: af-south-1, …"
 /// instead of repeating the reason after each region. The reason is reworded without
 /// nested brackets ([`plain_reason`]).
-pub fn skipped_by_reason(skipped: &[hiyari_checks::inventory::SkippedRegion]) -> Vec<(String, Vec<&str>)> {
+pub fn skipped_by_reason(
+    skipped: &[hiyari_checks::inventory::SkippedRegion],
+) -> Vec<(String, Vec<&str>)> {
     let mut out: Vec<(String, Vec<&str>)> = Vec::new();
     for s in skipped {
         let reason = plain_reason(&s.reason);

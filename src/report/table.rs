@@ -170,7 +170,11 @@ struct Layout {
 fn layout(rows: &[&Row], width: usize) -> Layout {
     let width = width.max(MIN_WIDTH);
     let col = |f: &dyn Fn(&Row) -> usize, header: &str| {
-        rows.iter().map(|r| f(r)).chain([width_of(header)]).max().unwrap_or(0)
+        rows.iter()
+            .map(|r| f(r))
+            .chain([width_of(header)])
+            .max()
+            .unwrap_or(0)
     };
     let status = col(&|r| width_of(&r.status.text), "STATUS");
     let check = col(&|r| width_of(&r.check), "CHECK");
@@ -196,9 +200,7 @@ fn write_rows(out: &mut String, rows: &[Row], l: &Layout, color: bool) {
             padded
         }
     };
-    let lead = |r: &Row| {
-        [status(&r.status.text, r.status.sgr), pad(&r.check, l.check)].join(GAP)
-    };
+    let lead = |r: &Row| [status(&r.status.text, r.status.sgr), pad(&r.check, l.check)].join(GAP);
     match l.message {
         Some(mw) => {
             let header = [
@@ -226,7 +228,11 @@ fn write_rows(out: &mut String, rows: &[Row], l: &Layout, color: bool) {
             // does not fit), the message under them, indented past the status.
             let indent = l.status + GAP.len();
             let inner = l.width.saturating_sub(indent);
-            let header = [pad("STATUS", l.status), pad("CHECK", l.check), "WHERE".into()];
+            let header = [
+                pad("STATUS", l.status),
+                pad("CHECK", l.check),
+                "WHERE".into(),
+            ];
             let _ = writeln!(out, "{}", header.join(GAP));
             let _ = writeln!(out, "{}MESSAGE", " ".repeat(indent));
             for r in rows {

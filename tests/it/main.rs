@@ -37,11 +37,11 @@ mod junit;
 #[path = "../../src/report/markdown.rs"]
 mod markdown;
 #[allow(dead_code)]
-#[path = "../../src/report/table.rs"]
-mod table;
-#[allow(dead_code)]
 #[path = "../../src/report/ocsf.rs"]
 mod ocsf;
 #[allow(dead_code)]
 #[path = "../../src/report/sarif.rs"]
 mod sarif;
+#[allow(dead_code)]
+#[path = "../../src/report/table.rs"]
+mod table;

@@ -401,7 +401,10 @@ fn table_fits_80_and_120_columns() {
                 line.chars().count()
             );
         }
-        assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
         // Every check id is whole on some line; every non-pass finding has its row.
         for f in &r.findings {
             assert!(
@@ -435,7 +438,11 @@ fn table_fits_80_and_120_columns() {
             width: 120,
         },
     );
-    let passes = r.findings.iter().filter(|f| f.status == Status::Pass).count();
+    let passes = r
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Pass)
+        .count();
     let rows = all
         .lines()
         .filter(|l| matches!(l.split_whitespace().next(), Some("pass" | "n/a")))
