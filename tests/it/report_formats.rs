@@ -423,8 +423,9 @@ fn table_fits_80_and_120_columns() {
         assert_eq!(rows("FAIL"), count(Status::Fail), "{text}");
         assert_eq!(rows("ERROR"), count(Status::Error), "{text}");
         assert_eq!(rows("MUTED"), count(Status::Muted), "{text}");
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(
-            text.contains("nothing to check in 2 regions: GuardDuty is off"),
+            flat.contains("guardduty-high-findings verified in ap-northeast-1; nothing to check in 2 regions: GuardDuty is off"),
             "{text}"
         );
         insta::assert_snapshot!(format!("table_{width}"), text);
@@ -1062,6 +1063,11 @@ fn html_checklist_renders_in_headless_chromium() {
                 "could-not-check"
             } else if !of(Status::Muted).is_empty() {
                 "accepted"
+            } else if of(Status::Pass)
+                .iter()
+                .all(|f| f.evidence.contains_key("nothing_to_inspect"))
+            {
+                "nothing-to-check"
             } else {
                 "done"
             };
@@ -1080,7 +1086,13 @@ fn html_checklist_renders_in_headless_chromium() {
         .collect();
     assert_eq!(
         states,
-        BTreeSet::from(["accepted", "could-not-check", "done", "not-done"]),
+        BTreeSet::from([
+            "accepted",
+            "could-not-check",
+            "done",
+            "not-done",
+            "nothing-to-check"
+        ]),
         "the fixture covers every state"
     );
 }
