@@ -53,11 +53,15 @@ fn run(proxy: &Proxy, args: &[&str]) -> Measured {
     m
 }
 
-/// The JSON report with the values of `started_at` and `finished_at` blanked, byte for
-/// byte otherwise.
+/// The JSON report with the values of `started_at`, `finished_at` and `collected_at`
+/// blanked, byte for byte otherwise.
 fn without_times(stdout: &[u8]) -> String {
     let mut s = String::from_utf8(stdout.to_vec()).expect("UTF-8 report");
-    for key in ["\"started_at\": \"", "\"finished_at\": \""] {
+    for key in [
+        "\"started_at\": \"",
+        "\"finished_at\": \"",
+        "\"collected_at\": \"",
+    ] {
         let mut from = 0;
         while let Some(i) = s[from..].find(key) {
             let start = from + i + key.len();
