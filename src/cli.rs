@@ -75,6 +75,7 @@ pub struct AwsArgs {
 
     /// The home region: where the first calls go, and the region where compute is
     /// expected when --allowed-regions is not given. Default: AWS_REGION or the profile's.
+    /// Refused with --inventory, which recorded its home region when it was collected.
     #[arg(long)]
     pub region: Option<String>,
 
@@ -83,7 +84,9 @@ pub struct AwsArgs {
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
 
-    /// Scan only these regions (comma-separated). Default: every enabled region.
+    /// Scan only these regions (comma-separated). Default: every enabled region. With
+    /// --inventory, evaluate only these of the regions the inventory holds (a region it
+    /// does not hold is an error); the others are reported as not selected.
     #[arg(long, value_delimiter = ',', value_name = "REGION,...")]
     pub regions: Option<Vec<String>>,
 
@@ -205,7 +208,8 @@ pub struct AuditArgs {
     pub allowed_regions: Option<Vec<String>>,
 
     /// Evaluate a saved inventory (from `hiyari collect`) instead of scanning: no AWS
-    /// calls are made.
+    /// calls are made. Reports give the time the inventory was collected and,
+    /// separately, the time of the evaluation. --regions narrows it; --region is refused.
     #[arg(long, value_name = "FILE")]
     pub inventory: Option<PathBuf>,
 

@@ -284,6 +284,18 @@ fn color_for(path: Option<&Path>) -> bool {
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// The width a table written to `path` (`None` or `-`: stdout) fits: the terminal's
+/// when stdout is one, else `COLUMNS`, else 120.
+fn width_for(path: Option<&Path>) -> usize {
+    let to_stdout = path.is_none_or(|p| p == Path::new("-"));
+    if to_stdout && std::io::stdout().is_terminal() {
+        if let Some(w) = comfy_table::Table::new().width() {
+            return usize::from(w).max(report::table::MIN_WIDTH);
+        }
+    }
+    report::table::fixed_width(std::env::var("COLUMNS").ok().as_deref())
+}
+
 fn write_out(path: Option<&Path>, text: &str) -> Result<()> {
     match path {
         Some(p) if p != Path::new("-") => {
@@ -338,7 +350,29 @@ async fn audit(args: AuditArgs) -> Result<u8> {
     let outputs = output_plan(&args)?;
     let started_at = now();
     let inventory = match &args.inventory {
-        Some(path) => load_inventory(path)?,
+        Some(path) => {
+            let mut inv = load_inventory(path)?;
+            if let Some(region) = &args.aws.region {
+                let homes: Vec<&str> = inv
+                    .accounts
+                    .iter()
+                    .filter_map(|a| a.home_region.as_deref())
+                    .collect();
+                bail!(
+                    "--region {region} cannot apply to a saved inventory: its home region was recorded when it was collected ({}). Leave --region out; --allowed-regions says where compute is expected, --regions narrows the regions evaluated",
+                    if homes.is_empty() {
+                        "none".to_string()
+                    } else {
+                        homes.join(", ")
+                    }
+                );
+            }
+            if let Some(regions) = &args.aws.regions {
+                inv.select_regions(regions)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            }
+            inv
+        }
         None => scan(&args.aws, &args.targets, &checks).await?,
     };
     let allowed_regions = args
@@ -405,6 +439,7 @@ async fn audit(args: AuditArgs) -> Result<u8> {
             &RenderOptions {
                 color,
                 show_pass: args.show_pass,
+                width: width_for(path.as_deref()),
                 context: context.clone(),
             },
         );
@@ -629,6 +664,7 @@ fn merge_reports(args: MergeArgs) -> Result<u8> {
         &RenderOptions {
             color,
             show_pass: args.show_pass,
+            width: width_for(args.output.as_deref()),
             context: ReportContext::default(),
         },
     );

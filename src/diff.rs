@@ -47,6 +47,8 @@ struct FullReport {
     started_at: String,
     #[serde(default)]
     finished_at: String,
+    #[serde(default)]
+    collected_at: Option<String>,
     accounts: Vec<ReportAccount>,
     findings: Vec<Finding>,
 }
@@ -64,6 +66,7 @@ pub fn load_full(path: &Path) -> Result<Report> {
         tool_version: r.tool.version,
         started_at: r.started_at,
         finished_at: r.finished_at,
+        collected_at: r.collected_at,
         accounts: r.accounts,
         summary: Summary::of(&r.findings),
         findings: r.findings,

@@ -148,8 +148,13 @@ pub struct ReportAccount {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
     pub tool_version: String,
+    /// When the evaluation began and ended: for a scan, from before its first AWS call
+    /// to the end of the evaluation; with `--inventory`, the evaluation alone.
     pub started_at: String,
     pub finished_at: String,
+    /// When the AWS data was collected: the inventory's `collected_at` (the end of the
+    /// scan). `None` when unknown (a report read back from an older JSON report).
+    pub collected_at: Option<String>,
     pub accounts: Vec<ReportAccount>,
     pub summary: Summary,
     pub findings: Vec<Finding>,
@@ -242,6 +247,7 @@ pub fn evaluate(
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         started_at,
         finished_at,
+        collected_at: Some(inventory.collected_at.clone()).filter(|c| !c.is_empty()),
         accounts,
         summary: Summary::of(&findings),
         findings,

@@ -190,6 +190,17 @@ impl Finding {
         )
     }
 
+    /// Why a `pass` verified nothing: the check found nothing to inspect in its scope
+    /// (GuardDuty off, SES not in use). `None` for a pass that looked at something, and
+    /// for every other status. Read from the evidence key [`NOTHING_TO_INSPECT`], which
+    /// only the check sets.
+    pub fn nothing_to_inspect(&self) -> Option<&str> {
+        if self.status != Status::Pass {
+            return None;
+        }
+        self.evidence.get(NOTHING_TO_INSPECT)?.as_str()
+    }
+
     /// The API and error code of an `error` finding.
     pub fn error_source(&self) -> Option<(&str, &str)> {
         let api = self.evidence.get("api")?.as_str()?;
@@ -197,6 +208,11 @@ impl Finding {
         Some((api, code))
     }
 }
+
+/// The evidence key of a `pass` that had nothing to inspect: its value says why, in a
+/// few words ("GuardDuty is off"). It is part of the JSON contract, so a reader can tell
+/// "looked and found it absent" from "there was nothing to look at".
+pub const NOTHING_TO_INSPECT: &str = "nothing_to_inspect";
 
 /// The stable finding id: a hash of what the finding is about, never of its result, so
 /// the same resource keeps its id when it goes from fail to pass.
@@ -297,6 +313,22 @@ impl<'a> FindingBuilder<'a> {
         message: impl Into<String>,
         evidence: Map<String, Value>,
     ) -> Finding {
+        self.build(Status::Pass, region, resource, message.into(), evidence)
+    }
+
+    /// A `pass` that verified nothing, because the scope holds nothing to inspect
+    /// (the service is off or not in use there). `reason` says why in a few words and
+    /// goes into the evidence under [`NOTHING_TO_INSPECT`], so that reports can show
+    /// "nothing to check" instead of a verified pass; the decision is the check's.
+    pub fn nothing_to_inspect(
+        &self,
+        region: Option<&str>,
+        resource: Resource,
+        message: impl Into<String>,
+        reason: &str,
+        mut evidence: Map<String, Value>,
+    ) -> Finding {
+        evidence.insert(NOTHING_TO_INSPECT.into(), Value::from(reason));
         self.build(Status::Pass, region, resource, message.into(), evidence)
     }
 

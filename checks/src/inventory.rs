@@ -97,6 +97,50 @@ pub struct Inventory {
     pub accounts: Vec<AccountInventory>,
 }
 
+impl Inventory {
+    /// Narrows a saved inventory to `regions` (`audit --inventory --regions`), as a scan
+    /// with `--regions` would have: in every audited account, the scanned regions not
+    /// named move to `skipped` ("not selected (--regions)") and their data is dropped.
+    /// A named region that no audited account scanned is an error naming the regions
+    /// it holds, so a typo cannot silently leave a region out.
+    pub fn select_regions(&mut self, regions: &[String]) -> Result<(), String> {
+        let audited = || self.accounts.iter().filter(|a| a.failure.is_none());
+        for r in regions {
+            if !audited().any(|a| a.regions.scanned.contains(r)) {
+                let mut held: Vec<&str> = audited()
+                    .flat_map(|a| a.regions.scanned.iter().map(String::as_str))
+                    .collect();
+                held.sort_unstable();
+                held.dedup();
+                return Err(format!(
+                    "--regions names `{r}`, which the inventory does not hold (it has {})",
+                    if held.is_empty() {
+                        "no region".to_string()
+                    } else {
+                        held.join(", ")
+                    }
+                ));
+            }
+        }
+        for acc in self.accounts.iter_mut().filter(|a| a.failure.is_none()) {
+            let (keep, drop): (Vec<String>, Vec<String>) = acc
+                .regions
+                .scanned
+                .drain(..)
+                .partition(|r| regions.contains(r));
+            acc.regions.scanned = keep;
+            for r in drop {
+                acc.regional.remove(&r);
+                acc.regions.skipped.push(SkippedRegion {
+                    region: r,
+                    reason: "not selected (--regions)".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Who the scan ran as.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Identity {
@@ -472,4 +516,50 @@ pub struct NetworkInterface {
     pub id: String,
     pub group_ids: Vec<String>,
     pub description: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::testutil::account;
+
+    fn inventory() -> Inventory {
+        Inventory {
+            schema: INVENTORY_SCHEMA.into(),
+            tool_version: "0.1.0".into(),
+            collected_at: "2026-11-20T00:00:00Z".into(),
+            accounts: vec![account(&["ap-northeast-1", "sa-east-1", "us-east-1"])],
+        }
+    }
+
+    #[test]
+    fn select_regions_narrows_like_a_scan_with_regions() {
+        let mut inv = inventory();
+        assert!(inv.accounts[0].regional.contains_key("us-east-1"));
+        inv.select_regions(&["sa-east-1".into(), "ap-northeast-1".into()])
+            .unwrap();
+        let acc = &inv.accounts[0];
+        assert_eq!(acc.regions.scanned, ["ap-northeast-1", "sa-east-1"]);
+        assert_eq!(
+            acc.regions.skipped,
+            [SkippedRegion {
+                region: "us-east-1".into(),
+                reason: "not selected (--regions)".into()
+            }]
+        );
+        assert!(!acc.regional.contains_key("us-east-1"));
+    }
+
+    #[test]
+    fn select_regions_refuses_a_region_the_inventory_does_not_hold() {
+        let mut inv = inventory();
+        let before = inv.clone();
+        let err = inv.select_regions(&["eu-west-9".into()]).unwrap_err();
+        assert!(err.contains("`eu-west-9`"), "{err}");
+        assert!(
+            err.contains("ap-northeast-1, sa-east-1, us-east-1"),
+            "{err}"
+        );
+        assert_eq!(inv, before, "nothing changes on a refusal");
+    }
 }

@@ -66,6 +66,7 @@ pub fn merge(reports: Vec<Report>, names: &[String]) -> Report {
     let mut warnings = Vec::new();
     let mut started: Option<String> = None;
     let mut finished: Option<String> = None;
+    let mut collected: Option<String> = None;
     let mut version = String::new();
     for (i, r) in reports.into_iter().enumerate() {
         let name = names
@@ -77,6 +78,12 @@ pub fn merge(reports: Vec<Report>, names: &[String]) -> Report {
         }
         if !r.started_at.is_empty() && started.as_ref().is_none_or(|s| r.started_at < *s) {
             started = Some(r.started_at.clone());
+        }
+        // The oldest data decides how old the merged report's data may be.
+        if let Some(c) = r.collected_at.as_ref().filter(|c| !c.is_empty()) {
+            if collected.as_ref().is_none_or(|s| c < s) {
+                collected = Some(c.clone());
+            }
         }
         if finished.as_ref().is_none_or(|f| r.finished_at > *f) {
             finished = Some(r.finished_at.clone());
@@ -109,6 +116,7 @@ pub fn merge(reports: Vec<Report>, names: &[String]) -> Report {
         tool_version: version,
         started_at: started.unwrap_or_default(),
         finished_at: finished.unwrap_or_default(),
+        collected_at: collected,
         accounts,
         summary: Summary::of(&findings),
         findings,

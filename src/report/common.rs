@@ -42,6 +42,27 @@ impl ReportContext {
     }
 }
 
+/// Makes text safe for a terminal: control characters (escape sequences, carriage
+/// returns, newlines) and bidirectional overrides are shown as `\u{..}` escapes instead
+/// of acting on the screen, and very long values are cut.
+pub fn sanitize_terminal(s: &str) -> String {
+    const MAX: usize = 512;
+    let mut out = String::with_capacity(s.len().min(MAX + 16));
+    for (n, c) in s.chars().enumerate() {
+        if n == MAX {
+            out.push_str("…[cut]");
+            break;
+        }
+        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
+        if c.is_control() || bidi {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// The metadata of a check the registry knows.
 pub fn meta(check: &str) -> Option<&'static CheckMeta> {
     find_check(check).map(|c| c.meta())
@@ -290,6 +311,10 @@ pub enum ItemState {
     CouldNotCheck,
     /// Nothing fails or is in error; some fails are accepted by the configuration.
     Accepted,
+    /// Every result is a pass that had nothing to inspect (the service is off or not in
+    /// use): the check verified nothing. The check decides this, in the finding's
+    /// evidence ([`Finding::nothing_to_inspect`]); the checklist only shows it.
+    NothingToCheck,
     /// Every scope was checked and passes.
     Done,
 }
@@ -301,6 +326,7 @@ impl ItemState {
             ItemState::NotDone => "not done",
             ItemState::CouldNotCheck => "could not check",
             ItemState::Accepted => "accepted",
+            ItemState::NothingToCheck => "nothing to check",
             ItemState::Done => "done",
         }
     }
@@ -311,6 +337,7 @@ impl ItemState {
             ItemState::NotDone => "not-done",
             ItemState::CouldNotCheck => "could-not-check",
             ItemState::Accepted => "accepted",
+            ItemState::NothingToCheck => "nothing-to-check",
             ItemState::Done => "done",
         }
     }
@@ -401,6 +428,8 @@ pub fn checklist<'a>(report: &'a Report, account: &str) -> Vec<ChecklistItem<'a>
                 ItemState::CouldNotCheck
             } else if !muted.is_empty() {
                 ItemState::Accepted
+            } else if passes.iter().all(|f| f.nothing_to_inspect().is_some()) {
+                ItemState::NothingToCheck
             } else {
                 ItemState::Done
             };
@@ -432,6 +461,102 @@ pub fn scope_phrase(findings: &[&Finding]) -> String {
         (1, false) => format!("in {}", regions[0]),
         (n, false) => format!("in {n} regions"),
         (n, true) => format!("account-wide and in {n} region(s)"),
+    }
+}
+
+/// A check's passes split the way the reports show them: those that verified
+/// something, then, per reason, those that had nothing to inspect (in reason order).
+pub fn split_passes<'a>(
+    passes: &[&'a Finding],
+) -> (Vec<&'a Finding>, Vec<(&'a str, Vec<&'a Finding>)>) {
+    let mut verified = Vec::new();
+    let mut nothing: BTreeMap<&'a str, Vec<&'a Finding>> = BTreeMap::new();
+    for f in passes {
+        match f.nothing_to_inspect() {
+            Some(reason) => nothing.entry(reason).or_default().push(f),
+            None => verified.push(*f),
+        }
+    }
+    (verified, nothing.into_iter().collect())
+}
+
+/// What a check's passes amount to, in one phrase: where it verified, and where there
+/// was nothing to inspect and why ("verified in 2 regions; nothing to check in 18
+/// regions: GuardDuty is off").
+pub fn passes_phrase(passes: &[&Finding]) -> String {
+    let (verified, nothing) = split_passes(passes);
+    let mut parts = Vec::new();
+    if !verified.is_empty() {
+        parts.push(format!("verified {}", scope_phrase(&verified)));
+    }
+    for (reason, fs) in &nothing {
+        parts.push(format!("nothing to check {}: {reason}", scope_phrase(fs)));
+    }
+    parts.join("; ")
+}
+
+/// Skipped regions grouped by reason, in the order the reasons first appear: one entry
+/// per reason with its regions, so a long list reads "not opted in: af-south-1, …"
+/// instead of repeating the reason after each region. The reason is reworded without
+/// nested brackets ([`plain_reason`]).
+pub fn skipped_by_reason(
+    skipped: &[hiyari_checks::inventory::SkippedRegion],
+) -> Vec<(String, Vec<&str>)> {
+    let mut out: Vec<(String, Vec<&str>)> = Vec::new();
+    for s in skipped {
+        let reason = plain_reason(&s.reason);
+        match out.iter_mut().find(|(r, _)| *r == reason) {
+            Some((_, regions)) => regions.push(&s.region),
+            None => out.push((reason, vec![&s.region])),
+        }
+    }
+    out
+}
+
+/// A skip reason as one flat phrase: "not opted in (OptInStatus not-opted-in)" (as
+/// inventories record it) reads "not opted in, OptInStatus not-opted-in", and
+/// "not selected (--regions)" reads "not selected by --regions". Other reasons are
+/// kept as they are.
+pub fn plain_reason(reason: &str) -> String {
+    if let Some(status) = reason
+        .strip_prefix("not opted in (OptInStatus ")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        return format!("not opted in, OptInStatus {status}");
+    }
+    if let Some(flag) = reason
+        .strip_prefix("not selected (")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        return format!("not selected by {flag}");
+    }
+    reason.to_string()
+}
+
+/// Where an account's allowed regions came from, as a phrase that follows "from"
+/// without nested brackets: "home region (no --allowed-regions given)" reads "the home
+/// region, since no --allowed-regions was given".
+pub fn allowed_source_phrase(source: &str) -> String {
+    match source {
+        "home region (no --allowed-regions given)" => {
+            "the home region, since no --allowed-regions was given".to_string()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// When the data was collected and when it was evaluated, as the human formats say it.
+/// `collected` is `None` for reports that do not record it (older JSON reports).
+pub struct Timing<'a> {
+    pub collected: Option<&'a str>,
+    pub evaluated: (&'a str, &'a str),
+}
+
+/// The timing of a report.
+pub fn timing(report: &Report) -> Timing<'_> {
+    Timing {
+        collected: report.collected_at.as_deref().filter(|c| !c.is_empty()),
+        evaluated: (&report.started_at, &report.finished_at),
     }
 }
 

@@ -40,6 +40,7 @@ li.state-not-done { border-left-color: var(--bad); background: var(--bg-bad); }
 li.state-could-not-check { border-left-color: var(--warn); background: var(--bg-warn); }
 li.state-accepted { border-left-color: var(--acc); background: var(--bg-acc); }
 li.state-done { border-left-color: var(--ok); background: var(--bg-ok); }
+li.state-nothing-to-check { border-left-color: var(--line); background: #fff; border-left-style: dashed; }
 .item-head { display: flex; flex-wrap: wrap; gap: .2rem .6rem; align-items: baseline; }
 .box { font-size: 1.2rem; width: 1.3rem; }
 .state { font-weight: 700; text-transform: uppercase; font-size: .82rem; letter-spacing: .04em; }
@@ -54,7 +55,7 @@ li.state-done { border-left-color: var(--ok); background: var(--bg-ok); }
 table.resources { width: 100%; margin: .5rem 0; background: #fff; font-size: .92rem; }
 table.resources td { overflow-wrap: anywhere; }
 table.resources td.status, table.resources td.place, table.resources td.place code { white-space: nowrap; overflow-wrap: normal; }
-p.fix, p.incidents, p.verified, p.none { margin: .4rem 0 0; }
+p.fix, p.incidents, p.verified, p.nothing, p.none { margin: .4rem 0 0; }
 footer { margin-top: 2.5rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); padding-top: .5rem; }
 @media print {
   @page { margin: 14mm 12mm; }
@@ -73,6 +74,7 @@ fn mark(s: ItemState) -> &'static str {
         ItemState::Done | ItemState::Accepted => "\u{2611}",
         ItemState::NotDone => "\u{2610}",
         ItemState::CouldNotCheck => "\u{26A0}",
+        ItemState::NothingToCheck => "\u{2205}",
     }
 }
 
@@ -110,12 +112,16 @@ fn header(out: &mut String, report: &Report, acc: &ReportAccount, ctx: &ReportCo
         );
     }
     fact("Audited as", code(&acc.principal));
+    let t = common::timing(report);
+    if let Some(c) = t.collected {
+        fact("Data collected", format!("<time>{}</time>", esc(c)));
+    }
     fact(
-        "Date",
+        "Evaluated",
         format!(
             "<time>{}</time> to <time>{}</time>",
-            esc(&report.started_at),
-            esc(&report.finished_at)
+            esc(t.evaluated.0),
+            esc(t.evaluated.1)
         ),
     );
     fact("hiyari version", esc(&report.tool_version));
@@ -124,22 +130,31 @@ fn header(out: &mut String, report: &Report, acc: &ReportAccount, ctx: &ReportCo
         &format!("Regions scanned ({})", scanned.len()),
         list(&scanned),
     );
-    let skipped: Vec<String> = acc
-        .regions
-        .skipped
-        .iter()
-        .map(|s| format!("{} ({})", code(&s.region), esc(&s.reason)))
+    let skipped: Vec<String> = common::skipped_by_reason(&acc.regions.skipped)
+        .into_iter()
+        .map(|(reason, regions)| {
+            let regions: Vec<String> = regions.into_iter().map(code).collect();
+            format!("{}: {}", esc(&reason), regions.join(", "))
+        })
         .collect();
     fact(
-        &format!("Regions skipped ({})", skipped.len()),
-        list(&skipped),
+        &format!("Regions skipped ({})", acc.regions.skipped.len()),
+        if skipped.is_empty() {
+            "none".to_string()
+        } else {
+            skipped.join("<br>")
+        },
     );
     fact(
         "Allowed regions for compute",
         match &acc.allowed_regions {
             Some(a) => {
                 let regions: Vec<String> = a.regions.iter().map(|r| code(r)).collect();
-                format!("{} (from {})", list(&regions), esc(&a.source))
+                format!(
+                    "{}, from {}",
+                    list(&regions),
+                    esc(&common::allowed_source_phrase(&a.source))
+                )
             }
             None => "not recorded".to_string(),
         },
@@ -178,11 +193,12 @@ fn summary(out: &mut String, findings: &[&Finding], items: &[ChecklistItem<'_>])
     let n = |s: ItemState| items.iter().filter(|i| i.state == s).count();
     let _ = writeln!(
         out,
-        "<p class=\"tally\">Checks: <strong>{}</strong> done, <strong>{}</strong> not done, <strong>{}</strong> could not be checked, <strong>{}</strong> accepted (of {}).</p>",
+        "<p class=\"tally\">Checks: <strong>{}</strong> done, <strong>{}</strong> not done, <strong>{}</strong> could not be checked, <strong>{}</strong> accepted, <strong>{}</strong> with nothing to check (of {}).</p>",
         n(ItemState::Done),
         n(ItemState::NotDone),
         n(ItemState::CouldNotCheck),
         n(ItemState::Accepted),
+        n(ItemState::NothingToCheck),
         items.len()
     );
 }
@@ -256,12 +272,21 @@ fn item(out: &mut String, it: &ChecklistItem<'_>) {
             "<p class=\"none\">No result for this account: the check did not run here.</p>\n",
         );
     }
-    if !it.passes.is_empty() {
+    let (verified, nothing) = common::split_passes(&it.passes);
+    if !verified.is_empty() {
         let _ = writeln!(
             out,
             "<p class=\"verified\">Verified: {} passing result(s) {}.</p>",
-            it.passes.len(),
-            esc(&common::scope_phrase(&it.passes))
+            verified.len(),
+            esc(&common::scope_phrase(&verified))
+        );
+    }
+    for (reason, fs) in &nothing {
+        let _ = writeln!(
+            out,
+            "<p class=\"nothing\">Nothing to check {}: {}.</p>",
+            esc(&common::scope_phrase(fs)),
+            esc(reason)
         );
     }
     if !it.fails.is_empty() || !it.muted.is_empty() {
@@ -300,8 +325,9 @@ pub fn render(report: &Report, ctx: &ReportContext) -> String {
     out.push_str(
         "<p class=\"lede\">Every check hiyari ran, per AWS account: <strong>done</strong> (checked, and the failure mode is absent), \
          <strong>not done</strong> (it is present: fix the resources listed), <strong>could not check</strong> (hiyari could not \
-         read what it needs: the item names the API and error), or <strong>accepted</strong> (a failure the configuration \
-         accepts, with its reason).</p>\n</header>\n<main>\n",
+         read what it needs: the item names the API and error), <strong>accepted</strong> (a failure the configuration \
+         accepts, with its reason), or <strong>nothing to check</strong> (there was nothing to inspect, e.g. the service \
+         is off: the check verified nothing).</p>\n</header>\n<main>\n",
     );
     if report.accounts.is_empty() {
         out.push_str("<p>No account was audited.</p>\n");
@@ -354,13 +380,18 @@ pub fn render(report: &Report, ctx: &ReportContext) -> String {
         }
         out.push_str("</ol>\n</section>\n");
     }
+    let t = common::timing(report);
+    let collected = match t.collected {
+        Some(c) => format!("data collected at {}, ", esc(c)),
+        None => String::new(),
+    };
     let _ = writeln!(
         out,
-        "</main>\n<footer>Generated by hiyari {} (<code>{}</code>) from a scan between {} and {}.</footer>\n</body>\n</html>",
+        "</main>\n<footer>Generated by hiyari {} (<code>{}</code>): {collected}evaluated between {} and {}.</footer>\n</body>\n</html>",
         esc(&report.tool_version),
         esc(common::HOMEPAGE),
-        esc(&report.started_at),
-        esc(&report.finished_at)
+        esc(t.evaluated.0),
+        esc(t.evaluated.1)
     );
     out
 }

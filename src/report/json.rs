@@ -16,6 +16,10 @@ struct ReportV1<'a> {
     tool: Tool<'a>,
     started_at: &'a str,
     finished_at: &'a str,
+    /// When the AWS data was collected (an inventory's `collected_at`): additive, and
+    /// absent when the report does not know it (merged from older reports).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    collected_at: Option<&'a str>,
     accounts: Vec<AccountV1<'a>>,
     summary: SummaryV1,
     findings: Vec<FindingV1<'a>>,
@@ -125,6 +129,7 @@ pub fn render(report: &Report) -> String {
         },
         started_at: &report.started_at,
         finished_at: &report.finished_at,
+        collected_at: report.collected_at.as_deref(),
         accounts: report
             .accounts
             .iter()

@@ -38,11 +38,15 @@ fn header(out: &mut String, report: &Report, acc: &ReportAccount, ctx: &ReportCo
             md(&e.message)
         );
     }
+    let t = common::timing(report);
+    if let Some(c) = t.collected {
+        let _ = writeln!(out, "- **Data collected:** {}", md(c));
+    }
     let _ = writeln!(
         out,
-        "- **Date:** {} to {}",
-        md(&report.started_at),
-        md(&report.finished_at)
+        "- **Evaluated:** {} to {}",
+        md(t.evaluated.0),
+        md(t.evaluated.1)
     );
     let _ = writeln!(out, "- **hiyari version:** {}", md(&report.tool_version));
     let scanned: Vec<String> = acc.regions.scanned.iter().map(|r| code(r)).collect();
@@ -56,34 +60,32 @@ fn header(out: &mut String, report: &Report, acc: &ReportAccount, ctx: &ReportCo
             scanned.join(", ")
         }
     );
-    let skipped: Vec<String> = acc
-        .regions
-        .skipped
-        .iter()
-        .map(|s| format!("{} ({})", code(&s.region), md(&s.reason)))
-        .collect();
-    let _ = writeln!(
-        out,
-        "- **Regions skipped ({}):** {}",
-        skipped.len(),
-        if skipped.is_empty() {
-            "none".to_string()
-        } else {
-            skipped.join(", ")
+    let skipped = common::skipped_by_reason(&acc.regions.skipped);
+    if skipped.is_empty() {
+        let _ = writeln!(out, "- **Regions skipped (0):** none");
+    } else {
+        let _ = writeln!(
+            out,
+            "- **Regions skipped ({}):**",
+            acc.regions.skipped.len()
+        );
+        for (reason, regions) in &skipped {
+            let list: Vec<String> = regions.iter().map(|r| code(r)).collect();
+            let _ = writeln!(out, "  - {}: {}", md(reason), list.join(", "));
         }
-    );
+    }
     match &acc.allowed_regions {
         Some(a) => {
             let list: Vec<String> = a.regions.iter().map(|r| code(r)).collect();
             let _ = writeln!(
                 out,
-                "- **Allowed regions for compute:** {} (from {})",
+                "- **Allowed regions for compute:** {}, from {}",
                 if list.is_empty() {
                     "none".to_string()
                 } else {
                     list.join(", ")
                 },
-                md(&a.source)
+                md(&common::allowed_source_phrase(&a.source))
             );
         }
         None => {
@@ -121,11 +123,12 @@ fn summary(out: &mut String, findings: &[&Finding], items: &[ChecklistItem<'_>])
     let n = |s: ItemState| items.iter().filter(|i| i.state == s).count();
     let _ = writeln!(
         out,
-        "Checks: {} done, {} not done, {} could not be checked, {} accepted (of {}).\n",
+        "Checks: {} done, {} not done, {} could not be checked, {} accepted, {} with nothing to check (of {}).\n",
         n(ItemState::Done),
         n(ItemState::NotDone),
         n(ItemState::CouldNotCheck),
         n(ItemState::Accepted),
+        n(ItemState::NothingToCheck),
         items.len()
     );
 }
@@ -146,7 +149,7 @@ fn place(f: &Finding) -> String {
 fn item(out: &mut String, it: &ChecklistItem<'_>) {
     let mark = match it.state {
         ItemState::Done | ItemState::Accepted => "x",
-        ItemState::NotDone | ItemState::CouldNotCheck => " ",
+        ItemState::NotDone | ItemState::CouldNotCheck | ItemState::NothingToCheck => " ",
     };
     let severity = it.severity().map(|s| s.as_str()).unwrap_or("unknown");
     let _ = writeln!(
@@ -183,12 +186,21 @@ fn item(out: &mut String, it: &ChecklistItem<'_>) {
     if it.fails.is_empty() && it.errors.is_empty() && it.muted.is_empty() && it.passes.is_empty() {
         out.push_str("  - No result for this account: the check did not run here.\n");
     }
-    if !it.passes.is_empty() {
+    let (verified, nothing) = common::split_passes(&it.passes);
+    if !verified.is_empty() {
         let _ = writeln!(
             out,
             "  - Verified: {} passing result(s) {}",
-            it.passes.len(),
-            common::scope_phrase(&it.passes)
+            verified.len(),
+            common::scope_phrase(&verified)
+        );
+    }
+    for (reason, fs) in &nothing {
+        let _ = writeln!(
+            out,
+            "  - Nothing to check {}: {}",
+            common::scope_phrase(fs),
+            md(reason)
         );
     }
     if !it.fails.is_empty() || !it.muted.is_empty() {
@@ -207,7 +219,9 @@ pub fn render(report: &Report, ctx: &ReportContext) -> String {
         "Every check hiyari ran, per AWS account: **done** (checked, and the failure mode \
          is absent), **not done** (it is present: fix the resources listed), **could not \
          check** (hiyari could not read what it needs: the item names the API and error), \
-         or **accepted** (a failure the configuration accepts, with its reason).\n\n",
+         **accepted** (a failure the configuration accepts, with its reason), or **nothing \
+         to check** (there was nothing to inspect, e.g. the service is off: the check \
+         verified nothing).\n\n",
     );
     if report.accounts.is_empty() {
         out.push_str("No account was audited.\n");

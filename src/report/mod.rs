@@ -16,11 +16,15 @@ use hiyari_checks::Report;
 
 use crate::cli::Format;
 
+pub use common::sanitize_terminal;
+
 /// How the report will be shown.
 pub struct RenderOptions {
     /// ANSI colour (only on a terminal, never with NO_COLOR).
     pub color: bool,
     pub show_pass: bool,
+    /// The width the table fits, in columns.
+    pub width: usize,
     /// What the formats beyond table and JSON need that the report does not hold.
     pub context: common::ReportContext,
 }
@@ -33,6 +37,7 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
             &table::TableOptions {
                 color: opts.color,
                 show_pass: opts.show_pass,
+                width: opts.width,
             },
         ),
         Format::Ocsf => ocsf::render(report),
@@ -43,27 +48,6 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
         Format::Markdown => markdown::render(report, &opts.context),
         Format::Html => html::render(report, &opts.context),
     }
-}
-
-/// Makes text safe for a terminal: control characters (escape sequences, carriage
-/// returns, newlines) and bidirectional overrides are shown as `\u{..}` escapes instead
-/// of acting on the screen, and very long values are cut.
-pub fn sanitize_terminal(s: &str) -> String {
-    const MAX: usize = 512;
-    let mut out = String::with_capacity(s.len().min(MAX + 16));
-    for (n, c) in s.chars().enumerate() {
-        if n == MAX {
-            out.push_str("…[cut]");
-            break;
-        }
-        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
-        if c.is_control() || bidi {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -1,58 +1,300 @@
 //! The default, human-readable report: a header per account, a table per severity of
-//! what failed, could not be checked or was accepted, and a summary line. Several
-//! accounts (an organization) get a section each, with the account's own counts.
+//! what failed, could not be checked or was accepted, one line per check that passed
+//! (where it verified, and where it had nothing to inspect), and a summary line.
+//! Several accounts (an organization) get a section each, with the account's own counts.
+//!
+//! The table fits the width it is given (the terminal's, else `COLUMNS`, else 120): a
+//! check id, a status and a region are never broken; the message column takes the width
+//! that is left and wraps at spaces. When less than [`MIN_MESSAGE`] columns would be
+//! left for it, each finding's message goes on the lines under it instead.
+//! Laid out here rather than with comfy-table (which `hiyari checks` still uses): on a
+//! narrow terminal comfy-table shrank every column and broke check ids mid-word, and it
+//! has no layout that moves a message under its row when too little width is left.
 //!
 //! Everything that comes from the account (resource names, descriptions, messages) goes
-//! through [`super::sanitize_terminal`] first: an attacker who names a resource must not
-//! be able to move the cursor or recolour the screen.
+//! through [`super::common::sanitize_terminal`] first: an attacker who names a resource
+//! must not be able to move the cursor or recolour the screen.
 
-use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, Color, ContentArrangement, Table};
+use std::fmt::Write as _;
+
 use hiyari_checks::{Finding, Report, ReportAccount, Severity, Status};
 
-use super::sanitize_terminal as clean;
+use super::common::{self, sanitize_terminal as clean};
 
 pub struct TableOptions {
     pub color: bool,
+    /// Every passing finding in full, instead of one line per check.
     pub show_pass: bool,
+    /// The width to fit, in columns.
+    pub width: usize,
 }
 
-fn status_cell(s: Status, color: bool) -> Cell {
-    let label = match s {
-        Status::Fail => "FAIL",
-        Status::Error => "ERROR",
-        Status::Muted => "MUTED",
-        Status::Pass => "pass",
+/// The width when stdout is not a terminal and `COLUMNS` says nothing usable.
+pub const DEFAULT_WIDTH: usize = 120;
+/// Narrower than this, the table is laid out for this width anyway (lines may overflow).
+pub const MIN_WIDTH: usize = 40;
+/// The narrowest message column; with less room, messages go under their findings.
+pub const MIN_MESSAGE: usize = 32;
+/// The widest place column (region and resource) of the one-line layout; longer ids
+/// wrap within it.
+const MAX_PLACE: usize = 28;
+const GAP: &str = "  ";
+
+/// The width of a table that is not written to a terminal: `COLUMNS` when it holds a
+/// number of at least [`MIN_WIDTH`], else [`DEFAULT_WIDTH`].
+pub fn fixed_width(columns: Option<&str>) -> usize {
+    columns
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|w| *w >= MIN_WIDTH)
+        .unwrap_or(DEFAULT_WIDTH)
+}
+
+/// A status cell: its text and its colour (an ANSI SGR code).
+struct StatusCell {
+    text: String,
+    sgr: &'static str,
+}
+
+fn status_cell(f: &Finding) -> StatusCell {
+    let (text, sgr) = match f.status {
+        Status::Fail => ("FAIL", "31"),
+        Status::Error => ("ERROR", "35"),
+        Status::Muted => ("MUTED", "90"),
+        Status::Pass if f.nothing_to_inspect().is_some() => ("n/a", "90"),
+        Status::Pass => ("pass", "32"),
     };
-    let cell = Cell::new(label);
-    if !color {
-        return cell;
+    if f.baseline == Some(hiyari_checks::Baseline::New) {
+        return StatusCell {
+            text: format!("{text} (new)"),
+            sgr: "33",
+        };
     }
-    match s {
-        Status::Fail => cell.fg(Color::Red),
-        Status::Error => cell.fg(Color::Magenta),
-        Status::Muted => cell.fg(Color::DarkGrey),
-        Status::Pass => cell.fg(Color::Green),
+    StatusCell {
+        text: text.to_string(),
+        sgr,
     }
 }
 
-fn resource_text(f: &Finding) -> String {
-    clean(&f.resource.id)
+/// One row of a table.
+struct Row {
+    status: StatusCell,
+    check: String,
+    /// Where: the region (or "account" for an account-wide result), then the resource
+    /// when the finding is about more than the place.
+    place: Vec<String>,
+    message: String,
 }
 
-fn account_header(out: &mut String, a: &ReportAccount) {
-    out.push_str(&format!(
-        "Account {} as {}\n",
-        clean(&a.id),
-        clean(&a.principal)
-    ));
+fn place(f: &Finding) -> Vec<String> {
+    let resource = common::names_a_resource(f).then(|| clean(&f.resource.id));
+    match (f.region.as_deref(), resource) {
+        (Some(r), Some(res)) => vec![clean(r), res],
+        (Some(r), None) => vec![clean(r)],
+        (None, Some(res)) => vec![res],
+        (None, None) => vec!["account".to_string()],
+    }
+}
+
+fn finding_row(f: &Finding) -> Row {
+    let mut message = clean(&f.message);
+    if let Some(reason) = &f.mute_reason {
+        message.push_str(&format!(" [accepted: {}]", clean(reason)));
+    }
+    Row {
+        status: status_cell(f),
+        check: clean(&f.check),
+        place: place(f),
+        message,
+    }
+}
+
+/// The one line that stands for every pass of a check.
+fn passes_row(check: &str, passes: &[&Finding]) -> Row {
+    let nothing = passes.iter().all(|f| f.nothing_to_inspect().is_some());
+    Row {
+        status: StatusCell {
+            text: if nothing { "n/a" } else { "pass" }.to_string(),
+            sgr: if nothing { "90" } else { "32" },
+        },
+        check: clean(check),
+        place: vec![],
+        message: clean(&common::passes_phrase(passes)),
+    }
+}
+
+fn width_of(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// `s` cut into lines of at most `width` characters, at spaces where it can be; a word
+/// longer than a line is cut where the line ends.
+fn wrap(s: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        let mut word: Vec<char> = word.chars().collect();
+        let used = width_of(&line);
+        if used > 0 && used + 1 + word.len() <= width {
+            line.push(' ');
+            line.extend(&word);
+            continue;
+        }
+        if used > 0 {
+            lines.push(std::mem::take(&mut line));
+        }
+        while word.len() > width {
+            lines.push(word.drain(..width).collect());
+        }
+        line.extend(&word);
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn pad(s: &str, width: usize) -> String {
+    let mut out = s.to_string();
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(width_of(s))));
+    out
+}
+
+/// The column widths of a set of rows at a given total width.
+struct Layout {
+    status: usize,
+    check: usize,
+    place: usize,
+    /// `None`: messages go on the lines under each finding.
+    message: Option<usize>,
+    width: usize,
+}
+
+fn layout(rows: &[&Row], width: usize) -> Layout {
+    let width = width.max(MIN_WIDTH);
+    let col = |f: &dyn Fn(&Row) -> usize, header: &str| {
+        rows.iter()
+            .map(|r| f(r))
+            .chain([width_of(header)])
+            .max()
+            .unwrap_or(0)
+    };
+    let status = col(&|r| width_of(&r.status.text), "STATUS");
+    let check = col(&|r| width_of(&r.check), "CHECK");
+    let place_width = |r: &Row| r.place.iter().map(|p| width_of(p)).max().unwrap_or(0);
+    let place = col(&place_width, "WHERE").min(MAX_PLACE);
+    let fixed = status + check + place + 3 * GAP.len();
+    let message = width.checked_sub(fixed).filter(|m| *m >= MIN_MESSAGE);
+    Layout {
+        status,
+        check,
+        place,
+        message,
+        width,
+    }
+}
+
+fn write_rows(out: &mut String, rows: &[Row], l: &Layout, color: bool) {
+    let status = |text: &str, sgr: &str| {
+        let padded = pad(text, l.status);
+        if color {
+            format!("\x1b[{sgr}m{text}\x1b[0m{}", &padded[text.len()..])
+        } else {
+            padded
+        }
+    };
+    let lead = |r: &Row| [status(&r.status.text, r.status.sgr), pad(&r.check, l.check)].join(GAP);
+    match l.message {
+        Some(mw) => {
+            let header = [
+                pad("STATUS", l.status),
+                pad("CHECK", l.check),
+                pad("WHERE", l.place),
+                "MESSAGE".to_string(),
+            ];
+            let _ = writeln!(out, "{}", header.join(GAP).trim_end());
+            let blank = " ".repeat(l.status + l.check + GAP.len());
+            for r in rows {
+                let place: Vec<String> = r.place.iter().flat_map(|p| wrap(p, l.place)).collect();
+                let message = wrap(&r.message, mw);
+                for i in 0..place.len().max(message.len()) {
+                    let first = if i == 0 { lead(r) } else { blank.clone() };
+                    let p = place.get(i).map(String::as_str).unwrap_or("");
+                    let m = message.get(i).map(String::as_str).unwrap_or("");
+                    let line = format!("{first}{GAP}{}{GAP}{m}", pad(p, l.place));
+                    let _ = writeln!(out, "{}", line.trim_end());
+                }
+            }
+        }
+        None => {
+            // Narrow: status, check and place on one line (the place under it when it
+            // does not fit), the message under them, indented past the status.
+            let indent = l.status + GAP.len();
+            let inner = l.width.saturating_sub(indent);
+            let header = [
+                pad("STATUS", l.status),
+                pad("CHECK", l.check),
+                "WHERE".into(),
+            ];
+            let _ = writeln!(out, "{}", header.join(GAP));
+            let _ = writeln!(out, "{}MESSAGE", " ".repeat(indent));
+            for r in rows {
+                let head = lead(r);
+                let place = r.place.join(" ");
+                let mut under = Vec::new();
+                if place.is_empty() {
+                    let _ = writeln!(out, "{}", head.trim_end());
+                } else if l.status + l.check + 2 * GAP.len() + width_of(&place) <= l.width {
+                    let _ = writeln!(out, "{head}{GAP}{place}");
+                } else {
+                    let _ = writeln!(out, "{}", head.trim_end());
+                    under.extend(wrap(&place, inner));
+                }
+                under.extend(wrap(&r.message, inner));
+                for line in under {
+                    let _ = writeln!(out, "{}{line}", " ".repeat(indent));
+                }
+            }
+        }
+    }
+}
+
+/// A line of prose, wrapped to `width`; its continuation lines are indented.
+fn para(out: &mut String, text: &str, width: usize) {
+    let width = width.max(MIN_WIDTH);
+    let mut lines = wrap(text, width).into_iter();
+    if let Some(first) = lines.next() {
+        let _ = writeln!(out, "{first}");
+    }
+    let rest: Vec<String> = lines.collect();
+    if !rest.is_empty() {
+        for line in wrap(&rest.join(" "), width - 2) {
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+}
+
+fn account_header(out: &mut String, a: &ReportAccount, prefix: &str, width: usize) {
+    para(
+        out,
+        &format!(
+            "{prefix}Account {} as {}",
+            clean(&a.id),
+            clean(&a.principal)
+        ),
+        width,
+    );
     if let Some(e) = &a.error {
-        out.push_str(&format!(
-            "Could not audit this account: {} failed with {}: {}\n",
-            clean(&e.api),
-            clean(&e.code),
-            clean(&e.message)
-        ));
+        para(
+            out,
+            &format!(
+                "Could not audit this account: {} failed with {}: {}",
+                clean(&e.api),
+                clean(&e.code),
+                clean(&e.message)
+            ),
+            width,
+        );
         return;
     }
     let other_partition = a
@@ -67,65 +309,108 @@ fn account_header(out: &mut String, a: &ReportAccount) {
         .iter()
         .filter(|s| s.reason.contains("not opted in"))
         .count();
-    out.push_str(&format!(
-        "Regions: {} scanned, {} skipped ({} not opted in, {} in other partitions, {} not selected)\n",
-        a.regions.scanned.len(),
-        a.regions.skipped.len(),
-        not_opted,
-        other_partition,
-        a.regions.skipped.len() - not_opted - other_partition,
-    ));
+    para(
+        out,
+        &format!(
+            "Regions: {} scanned, {} skipped: {} not opted in, {} in other partitions, {} not selected",
+            a.regions.scanned.len(),
+            a.regions.skipped.len(),
+            not_opted,
+            other_partition,
+            a.regions.skipped.len() - not_opted - other_partition,
+        ),
+        width,
+    );
     if let Some(allowed) = &a.allowed_regions {
         let list = if allowed.regions.is_empty() {
             "none".to_string()
         } else {
             allowed.regions.join(", ")
         };
-        out.push_str(&format!(
-            "Allowed regions for compute: {} (from {})\n",
-            clean(&list),
-            allowed.source
-        ));
+        para(
+            out,
+            &format!(
+                "Allowed regions for compute: {}, from {}",
+                clean(&list),
+                clean(&common::allowed_source_phrase(&allowed.source))
+            ),
+            width,
+        );
     }
 }
 
-/// One table per severity of `shown`.
-fn tables(out: &mut String, shown: &[&Finding], opts: &TableOptions) {
+/// One table per severity of `findings`: fails, errors and muted findings in full, then
+/// the passes (in full with `show_pass`, else one line per check). True when anything
+/// but a pass was shown.
+fn tables(out: &mut String, findings: &[&Finding], opts: &TableOptions) -> bool {
+    let mut sections: Vec<(Severity, Vec<Row>)> = Vec::new();
+    let mut any_not_pass = false;
     for sev in Severity::ALL {
-        let rows: Vec<&&Finding> = shown.iter().filter(|f| f.severity == sev).collect();
-        if rows.is_empty() {
-            continue;
-        }
-        out.push_str(&format!("{}\n", sev.as_str().to_uppercase()));
-        let mut t = Table::new();
-        t.load_preset(UTF8_FULL_CONDENSED)
-            .set_content_arrangement(ContentArrangement::Dynamic);
-        if opts.color {
-            t.enforce_styling();
-        }
-        t.set_header(["Status", "Check", "Region", "Resource", "Message"]);
-        for f in rows {
-            let mut status = status_cell(f.status, opts.color);
-            if f.baseline == Some(hiyari_checks::Baseline::New) {
-                status = Cell::new(format!("{} (new)", status.content()));
-                if opts.color {
-                    status = status.fg(Color::Yellow);
+        let of_sev: Vec<&Finding> = findings
+            .iter()
+            .copied()
+            .filter(|f| f.severity == sev)
+            .collect();
+        let mut rows: Vec<Row> = of_sev
+            .iter()
+            .filter(|f| f.status != Status::Pass || opts.show_pass)
+            .map(|f| finding_row(f))
+            .collect();
+        any_not_pass |= of_sev.iter().any(|f| f.status != Status::Pass);
+        if !opts.show_pass {
+            let mut checks: Vec<&str> = Vec::new();
+            for f in of_sev.iter().filter(|f| f.status == Status::Pass) {
+                if !checks.contains(&f.check.as_str()) {
+                    checks.push(&f.check);
                 }
             }
-            let mut message = clean(&f.message);
-            if let Some(reason) = &f.mute_reason {
-                message.push_str(&format!(" [accepted: {}]", clean(reason)));
+            for check in checks {
+                let passes: Vec<&Finding> = of_sev
+                    .iter()
+                    .copied()
+                    .filter(|f| f.status == Status::Pass && f.check == check)
+                    .collect();
+                rows.push(passes_row(check, &passes));
             }
-            t.add_row(vec![
-                status,
-                Cell::new(&f.check),
-                Cell::new(f.region.as_deref().map(clean).unwrap_or_else(|| "-".into())),
-                Cell::new(resource_text(f)),
-                Cell::new(message),
-            ]);
         }
-        out.push_str(&t.to_string());
-        out.push_str("\n\n");
+        if !rows.is_empty() {
+            sections.push((sev, rows));
+        }
+    }
+    // One layout for every section, so that the columns line up down the report.
+    let all: Vec<&Row> = sections.iter().flat_map(|(_, rows)| rows).collect();
+    let l = layout(&all, opts.width);
+    for (sev, rows) in &sections {
+        out.push_str(&format!("{}\n", sev.as_str().to_uppercase()));
+        write_rows(out, rows, &l, opts.color);
+        out.push('\n');
+    }
+    any_not_pass
+}
+
+/// When the data is older than the evaluation (a saved inventory), the header says so.
+fn collected_line(out: &mut String, report: &Report, width: usize) {
+    let t = common::timing(report);
+    let Some(collected) = t.collected else {
+        return;
+    };
+    let older = match (
+        common::epoch_millis(collected),
+        common::epoch_millis(t.evaluated.0),
+    ) {
+        (Some(c), Some(s)) => c < s,
+        _ => false,
+    };
+    if older {
+        para(
+            out,
+            &format!(
+                "Data collected {}, evaluated {}",
+                clean(collected),
+                clean(t.evaluated.0)
+            ),
+            width,
+        );
     }
 }
 
@@ -133,8 +418,9 @@ fn tables(out: &mut String, shown: &[&Finding], opts: &TableOptions) {
 /// accounts, one such section per account, then the totals.
 pub fn render(report: &Report, opts: &TableOptions) -> String {
     let mut out = String::new();
-    out.push_str(&format!("hiyari {}\n", report.tool_version));
-    let visible = |f: &&Finding| opts.show_pass || f.status != Status::Pass;
+    out.push_str(&format!("hiyari {}\n", clean(&report.tool_version)));
+    let w = opts.width;
+    collected_line(&mut out, report, w);
     let mut any_shown = false;
     if report.accounts.len() > 1 {
         let failed = report.accounts.iter().filter(|a| a.error.is_some()).count();
@@ -148,51 +434,78 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
             }
         ));
         for a in &report.accounts {
-            out.push_str("\n== ");
-            account_header(&mut out, a);
+            out.push('\n');
+            account_header(&mut out, a, "== ", w);
             let mine: Vec<&Finding> = report
                 .findings
                 .iter()
                 .filter(|f| f.account == a.id)
                 .collect();
-            let c =
-                hiyari_checks::Summary::of(&mine.iter().map(|f| (*f).clone()).collect::<Vec<_>>());
+            let c = hiyari_checks::Summary::of(mine.iter().copied());
             out.push_str(&format!(
                 "Account summary: {} fail, {} error, {} muted, {} pass\n\n",
                 c.fail, c.error, c.muted, c.pass
             ));
-            let shown: Vec<&Finding> = mine.into_iter().filter(visible).collect();
-            any_shown |= !shown.is_empty();
-            tables(&mut out, &shown, opts);
+            any_shown |= tables(&mut out, &mine, opts);
         }
     } else {
         for a in &report.accounts {
-            account_header(&mut out, a);
+            account_header(&mut out, a, "", w);
         }
         out.push('\n');
-        let shown: Vec<&Finding> = report.findings.iter().filter(visible).collect();
-        any_shown = !shown.is_empty();
-        tables(&mut out, &shown, opts);
+        let all: Vec<&Finding> = report.findings.iter().collect();
+        any_shown = tables(&mut out, &all, opts);
     }
     if !any_shown {
         out.push_str("Nothing failed and nothing was in error.\n\n");
     }
     let s = &report.summary;
-    out.push_str(&format!(
+    let mut summary = format!(
         "Summary: {} fail, {} error, {} muted, {} pass",
         s.fail, s.error, s.muted, s.pass
-    ));
-    if !opts.show_pass && s.pass > 0 {
-        out.push_str(" (--show-pass lists the passes)");
+    );
+    let nothing = report
+        .findings
+        .iter()
+        .filter(|f| f.nothing_to_inspect().is_some())
+        .count();
+    if nothing > 0 {
+        summary.push_str(&format!(", {nothing} of them with nothing to check"));
     }
-    out.push('\n');
-    for w in &report.warnings {
-        out.push_str(&format!("Warning: {}\n", clean(w)));
+    if !opts.show_pass && s.pass > 0 {
+        summary.push_str(" (--show-pass lists every pass)");
+    }
+    para(&mut out, &summary, w);
+    for warning in &report.warnings {
+        para(&mut out, &format!("Warning: {}", clean(warning)), w);
     }
     if s.error > 0 {
-        out.push_str(
-            "Checks in error could not be evaluated: hiyari does not vouch for them. Each names the API and error code.\n",
+        para(
+            &mut out,
+            "Checks in error could not be evaluated: hiyari does not vouch for them. Each names the API and error code.",
+            w,
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_breaks_at_spaces_and_cuts_only_overlong_words() {
+        assert_eq!(wrap("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
+        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
+        assert_eq!(wrap("", 5), [""]);
+        assert_eq!(wrap("x  y", 10), ["x y"]);
+    }
+
+    #[test]
+    fn fixed_width_reads_columns_or_falls_back() {
+        assert_eq!(fixed_width(None), DEFAULT_WIDTH);
+        assert_eq!(fixed_width(Some("90")), 90);
+        assert_eq!(fixed_width(Some("10")), DEFAULT_WIDTH);
+        assert_eq!(fixed_width(Some("wide")), DEFAULT_WIDTH);
+    }
 }

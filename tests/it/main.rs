@@ -42,3 +42,6 @@ mod ocsf;
 #[allow(dead_code)]
 #[path = "../../src/report/sarif.rs"]
 mod sarif;
+#[allow(dead_code)]
+#[path = "../../src/report/table.rs"]
+mod table;

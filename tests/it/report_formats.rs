@@ -18,7 +18,7 @@
 //! `hiyari_checks` and on each other); one more test runs the real binary to check that
 //! `--output FORMAT=PATH` writes several formats from one scan.
 
-use crate::{asff, common, csv, html, junit, markdown, ocsf, sarif, support};
+use crate::{asff, common, csv, html, junit, markdown, ocsf, sarif, support, table};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -206,8 +206,35 @@ fn fixture() -> Report {
             no_evidence(),
         ));
     }
+    // GuardDuty looked in one region and was off in the two others: the check had
+    // nothing to inspect there, and says so in the evidence.
+    let b = builder("guardduty-high-findings", a);
+    findings.push(b.pass(
+        Some("ap-northeast-1"),
+        Resource::region("ap-northeast-1"),
+        "GuardDuty has no unarchived finding of severity 7 or more in ap-northeast-1",
+        hiyari_checks::evidence! {"detectors" => ["9f0"]},
+    ));
+    for r in ["sa-east-1", "us-east-1"] {
+        findings.push(b.nothing_to_inspect(
+            Some(r),
+            Resource::region(r),
+            format!("GuardDuty has no detector in {r}, so it has no findings to read"),
+            "GuardDuty is off",
+            hiyari_checks::evidence! {"detectors" => Vec::<String>::new()},
+        ));
+    }
 
     let o = OTHER;
+    // SES is not in use anywhere in the other account: nothing to check at all.
+    let b = builder("ses-sending-health", o);
+    findings.push(b.nothing_to_inspect(
+        Some("us-east-1"),
+        Resource::region("us-east-1"),
+        "SES is not in use in us-east-1 (no production access, nothing sent in the last 24 hours, status HEALTHY)",
+        "SES is not in use",
+        hiyari_checks::evidence! {"offered" => true},
+    ));
     let b = builder("root-access-keys", o);
     findings.push(b.pass(
         None,
@@ -235,6 +262,7 @@ fn fixture() -> Report {
         tool_version: "0.1.0".into(),
         started_at: "2026-11-22T10:00:00Z".into(),
         finished_at: "2026-11-22T10:00:03Z".into(),
+        collected_at: Some("2026-11-21T23:40:00Z".into()),
         accounts: vec![
             ReportAccount {
                 id: MAIN.into(),
@@ -247,6 +275,10 @@ fn fixture() -> Report {
                         "us-east-1".into(),
                     ],
                     skipped: vec![
+                        SkippedRegion {
+                            region: "af-south-1".into(),
+                            reason: "not opted in (OptInStatus not-opted-in)".into(),
+                        },
                         SkippedRegion {
                             region: "me-south-1".into(),
                             reason: "not opted in (OptInStatus not-opted-in)".into(),
@@ -343,6 +375,80 @@ fn snapshots_of_every_format() {
     insta::assert_snapshot!("csv", csv::render(&r));
     insta::assert_snapshot!("markdown", markdown::render(&r, &ctx));
     insta::assert_snapshot!("html", html::render(&r, &ctx));
+}
+
+// ---------------------------------------------------------------- table
+
+/// The table at 80 and 120 columns: it fits (every line), no check id is ever broken
+/// across lines, fails, errors and muted findings are listed one by one, and passes
+/// are one line per check, which says where a check had nothing to inspect.
+#[test]
+fn table_fits_80_and_120_columns() {
+    let r = fixture();
+    for width in [80, 120] {
+        let text = table::render(
+            &r,
+            &table::TableOptions {
+                color: false,
+                show_pass: false,
+                width,
+            },
+        );
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= width,
+                "{width} columns, line of {}: {line:?}\n{text}",
+                line.chars().count()
+            );
+        }
+        assert!(
+            !text.chars().any(|c| c.is_control() && c != '\n'),
+            "{text:?}"
+        );
+        // Every check id is whole on some line; every non-pass finding has its row.
+        for f in &r.findings {
+            assert!(
+                text.lines()
+                    .any(|l| l.split_whitespace().any(|w| w == f.check)),
+                "{} broken at {width}:\n{text}",
+                f.check
+            );
+        }
+        let rows = |status: &str| {
+            text.lines()
+                .filter(|l| l.split_whitespace().next() == Some(status))
+                .count()
+        };
+        let count = |s: Status| r.findings.iter().filter(|f| f.status == s).count();
+        assert_eq!(rows("FAIL"), count(Status::Fail), "{text}");
+        assert_eq!(rows("ERROR"), count(Status::Error), "{text}");
+        assert_eq!(rows("MUTED"), count(Status::Muted), "{text}");
+        let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("guardduty-high-findings verified in ap-northeast-1; nothing to check in 2 regions: GuardDuty is off"),
+            "{text}"
+        );
+        insta::assert_snapshot!(format!("table_{width}"), text);
+    }
+    // --show-pass: every pass has its own row again.
+    let all = table::render(
+        &r,
+        &table::TableOptions {
+            color: false,
+            show_pass: true,
+            width: 120,
+        },
+    );
+    let passes = r
+        .findings
+        .iter()
+        .filter(|f| f.status == Status::Pass)
+        .count();
+    let rows = all
+        .lines()
+        .filter(|l| matches!(l.split_whitespace().next(), Some("pass" | "n/a")))
+        .count();
+    assert_eq!(rows, passes, "{all}");
 }
 
 // ---------------------------------------------------------------- SARIF
@@ -957,6 +1063,11 @@ fn html_checklist_renders_in_headless_chromium() {
                 "could-not-check"
             } else if !of(Status::Muted).is_empty() {
                 "accepted"
+            } else if of(Status::Pass)
+                .iter()
+                .all(|f| f.evidence.contains_key("nothing_to_inspect"))
+            {
+                "nothing-to-check"
             } else {
                 "done"
             };
@@ -975,7 +1086,13 @@ fn html_checklist_renders_in_headless_chromium() {
         .collect();
     assert_eq!(
         states,
-        BTreeSet::from(["accepted", "could-not-check", "done", "not-done"]),
+        BTreeSet::from([
+            "accepted",
+            "could-not-check",
+            "done",
+            "not-done",
+            "nothing-to-check"
+        ]),
         "the fixture covers every state"
     );
 }

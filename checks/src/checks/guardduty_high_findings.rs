@@ -67,12 +67,13 @@ impl Check for GuardDutyHighFindings {
                 Err(e) => return vec![b.error(Some(region), Resource::region(region), &e)],
             };
             if detectors.is_empty() {
-                return vec![b.pass(
+                return vec![b.nothing_to_inspect(
                     Some(region),
                     Resource::region(region),
                     format!(
                         "GuardDuty has no detector in {region}, so it has no findings to read (guardduty-enabled reports the missing detector)"
                     ),
+                    "GuardDuty is off",
                     evidence! { "detectors" => Vec::<String>::new() },
                 )];
             }
@@ -196,6 +197,11 @@ mod tests {
         );
         let none = f.iter().find(|f| f.resource.id == "eu-west-1").unwrap();
         assert!(none.message.contains("no detector"), "{}", none.message);
+        assert_eq!(none.nothing_to_inspect(), Some("GuardDuty is off"));
+        assert_eq!(none.evidence["nothing_to_inspect"], "GuardDuty is off");
+        // A region with a detector and no finding did look: a pass that verified.
+        let looked = f.iter().find(|f| f.resource.id == "sa-east-1").unwrap();
+        assert_eq!(looked.nothing_to_inspect(), None);
     }
 
     #[test]

@@ -83,10 +83,11 @@ impl Check for SesSendingHealth {
                 Err(e) => return vec![b.error(Some(region), resource, &e)],
             };
             if !acct.offered {
-                return vec![b.pass(
+                return vec![b.nothing_to_inspect(
                     Some(region),
                     resource,
                     format!("SES is not offered in {region}: nothing to check"),
+                    "SES is not offered here",
                     evidence! { "offered" => false },
                 )];
             }
@@ -99,12 +100,13 @@ impl Check for SesSendingHealth {
                 "sent_last_24_hours" => acct.sent_last_24_hours,
             };
             if !acct.in_use() {
-                return vec![b.pass(
+                return vec![b.nothing_to_inspect(
                     Some(region),
                     resource,
                     format!(
                         "SES is not in use in {region} (no production access, nothing sent in the last 24 hours, status HEALTHY)"
                     ),
+                    "SES is not in use",
                     ev,
                 )];
             }
@@ -354,6 +356,19 @@ mod tests {
         };
         assert!(msg("ap-east-2").contains("not offered"));
         assert!(msg("us-east-1").contains("not in use"));
+        // Both passes say, for machines too, that there was nothing to inspect.
+        let marker = |r: &str| {
+            f.iter()
+                .find(|f| f.resource.id == r)
+                .unwrap()
+                .nothing_to_inspect()
+                .map(str::to_string)
+        };
+        assert_eq!(
+            marker("ap-east-2").as_deref(),
+            Some("SES is not offered here")
+        );
+        assert_eq!(marker("us-east-1").as_deref(), Some("SES is not in use"));
     }
 
     #[test]
