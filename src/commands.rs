@@ -200,7 +200,11 @@ async fn scan_many(
     let started = Instant::now();
     let sdk = load_config(opts).await?;
     let limiter = Limiter::new(opts.concurrency).with_deadline(opts.scan_timeout);
-    let base = Arc::new(Session::identify(sdk, limiter, RequestCounter::default()).await?);
+    let base = Arc::new(
+        Session::identify(sdk, limiter, RequestCounter::default())
+            .await
+            .map_err(|e| e.with_profile(opts.profile.as_deref()))?,
+    );
     let org_opts = OrgOptions {
         org: targets.org,
         accounts: targets.accounts.clone().unwrap_or_default(),
@@ -373,8 +377,8 @@ async fn audit(args: AuditArgs) -> Result<u8> {
                     || acc.regions.skipped.iter().any(|s| &s.region == r)
             };
             for r in allowed.iter().filter(|r| !known(r)) {
-                tracing::warn!(
-                    "allowed regions name `{r}`, which is not a region of account {}",
+                eprintln!(
+                    "warning: allowed regions name `{r}`, which is not a region of account {}",
                     acc.identity.account_id
                 );
             }
