@@ -7,6 +7,7 @@ mod collect;
 mod commands;
 mod config;
 mod diff;
+mod input;
 mod report;
 
 use std::process::ExitCode;
