@@ -471,7 +471,9 @@ mod tests {
              csv, markdown, html. (For a file whose name contains `=`, write it with a \
              directory: `./yaml=x.yaml`.)"
         );
-        assert!(parse_output("=x").unwrap_err().starts_with("`` is not a format"));
+        assert!(parse_output("=x")
+            .unwrap_err()
+            .starts_with("`` is not a format"));
         assert_eq!(
             parse_output("json=").unwrap_err(),
             "no path after `json=`; write `json=FILE`"

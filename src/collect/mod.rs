@@ -176,7 +176,10 @@ where
         SdkError::DispatchFailure(_) if credentials_error(&err).is_some() => {
             // The credential chain found nothing, or a source of it failed: a short
             // message for the user, the SDK's whole account of it for -v.
-            tracing::info!("{api}: the AWS SDK could not load credentials: {}", DisplayErrorContext(&err));
+            tracing::info!(
+                "{api}: the AWS SDK could not load credentials: {}",
+                DisplayErrorContext(&err)
+            );
             let cred = credentials_error(&err).expect("just found");
             match cred {
                 CredentialsError::CredentialsNotLoaded(_) => {
