@@ -17,8 +17,9 @@ GuardDuty off, public AMIs and snapshots, compute in regions nobody uses, securi
 let anything out. It only reads (Describe/List/Get), and never reports a pass for something it \
 could not see: data it could not collect makes the check `error`.\n\n\
 Exit codes: 0 no fail at or above --fail-on and nothing in error; 1 such a fail exists; \
-2 usage, configuration or credential error (no report); 3 no such fail, but some checks could \
-not be evaluated.",
+2 no report: a usage, configuration or credential error, or a report that could not be \
+written (then no --output file is created or replaced and stdout gets no report); 3 no such \
+fail, but some checks could not be evaluated.",
     after_help = "Examples:\n  \
 hiyari audit                                  # the account of your current credentials\n  \
 hiyari audit --allowed-regions ap-northeast-1,us-east-1 --format json --output report.json\n  \
