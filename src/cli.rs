@@ -17,8 +17,9 @@ GuardDuty off, public AMIs and snapshots, compute in regions nobody uses, securi
 let anything out. It only reads (Describe/List/Get), and never reports a pass for something it \
 could not see: data it could not collect makes the check `error`.\n\n\
 Exit codes: 0 no fail at or above --fail-on and nothing in error; 1 such a fail exists; \
-2 usage, configuration or credential error (no report); 3 no such fail, but some checks could \
-not be evaluated.",
+2 no report: a usage, configuration or credential error, or a report that could not be \
+written (then no --output file is created or replaced and stdout gets no report); 3 no such \
+fail, but some checks could not be evaluated.",
     after_help = "Examples:\n  \
 hiyari audit                                  # the account of your current credentials\n  \
 hiyari audit --allowed-regions ap-northeast-1,us-east-1 --format json --output report.json\n  \
@@ -67,14 +68,13 @@ pub enum Command {
 /// Where and how to reach AWS.
 #[derive(Debug, Args, Clone)]
 pub struct AwsArgs {
-    /// The AWS profile to use (default: AWS_PROFILE, then the default profile). Any
-    /// credential source of the AWS SDK works: environment, SSO, instance and container
-    /// roles, web identity.
-    #[arg(long, env = "AWS_PROFILE")]
+    /// The AWS profile to use (default: the AWS_PROFILE environment variable, then the
+    /// default profile). Any credential source of the AWS SDK works: environment, SSO,
+    /// instance and container roles, web identity.
+    #[arg(long, env = "AWS_PROFILE", hide_env_values = true)]
     pub profile: Option<String>,
 
-    /// The home region: where the first calls go, and the region where compute is
-    /// expected when --allowed-regions is not given. Default: AWS_REGION or the profile's.
+    /// The home region, where the first calls go. Default: AWS_REGION or the profile's.
     /// Refused with --inventory, which recorded its home region when it was collected.
     #[arg(long)]
     pub region: Option<String>,
@@ -203,7 +203,8 @@ pub struct AuditArgs {
     pub select: SelectArgs,
 
     /// Regions where EC2 compute is expected (comma-separated). Instances and spot
-    /// requests elsewhere fail unused-region-compute. Default: the home region.
+    /// requests elsewhere fail unused-region-compute. Default: allowed_regions in
+    /// hiyari.toml, else the home region (--region).
     #[arg(long, value_delimiter = ',', value_name = "REGION,...")]
     pub allowed_regions: Option<Vec<String>>,
 
@@ -219,7 +220,9 @@ pub struct AuditArgs {
 
     /// Where to write reports. `PATH` writes the --format output there instead of
     /// stdout; `FORMAT=PATH` writes that format there as well (e.g. `sarif=hiyari.sarif`).
-    /// Repeat it to write several formats from one scan. `-` is stdout.
+    /// Repeat it to write several formats from one scan. `-` is stdout. A name before `=`
+    /// that is not a format is an error; for a file whose name contains `=`, give a
+    /// directory with it: `./a=b.txt`.
     #[arg(long, short, value_name = "[FORMAT=]PATH", value_parser = parse_output)]
     pub output: Vec<OutputSpec>,
 
@@ -249,6 +252,10 @@ pub struct AuditArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("checks", |a| a.help("Only the actions of these checks (comma-separated ids)")),
+    mut_arg("skip_checks", |a| a.help("Leave out the actions of these checks (comma-separated ids)"))
+)]
 pub struct PolicyArgs {
     #[command(flatten)]
     pub select: SelectArgs,
@@ -378,9 +385,28 @@ pub struct OutputSpec {
     pub path: PathBuf,
 }
 
+/// The names `--format` and `--output FORMAT=PATH` take, comma-separated.
+pub fn format_names() -> String {
+    Format::value_variants()
+        .iter()
+        .filter_map(|f| f.to_possible_value())
+        .map(|v| v.get_name().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `PATH` or `FORMAT=PATH`. Text before the first `=` with no `/` in it must be a format
+/// name: a mistyped format is an error, not a file named `yaml=x.yaml`. A file whose
+/// name holds `=` is written with a directory in front (`./a=b.txt`).
 fn parse_output(s: &str) -> Result<OutputSpec, String> {
     if let Some((name, path)) = s.split_once('=') {
-        if let Ok(format) = Format::from_str(name, true) {
+        if !name.contains(std::path::is_separator) {
+            let Ok(format) = Format::from_str(name, true) else {
+                return Err(format!(
+                    "`{name}` is not a format; the formats are: {}. (For a file whose name contains `=`, write it with a directory: `./{s}`.)",
+                    format_names()
+                ));
+            };
             if path.is_empty() {
                 return Err(format!("no path after `{name}=`; write `{name}=FILE`"));
             }
@@ -401,4 +427,61 @@ fn parse_output(s: &str) -> Result<OutputSpec, String> {
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
     s.parse()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_takes_a_path_or_a_format_and_a_path() {
+        assert_eq!(
+            parse_output("report.json").unwrap(),
+            OutputSpec {
+                format: None,
+                path: "report.json".into()
+            }
+        );
+        assert_eq!(
+            parse_output("SARIF=hiyari.sarif").unwrap(),
+            OutputSpec {
+                format: Some(Format::Sarif),
+                path: "hiyari.sarif".into()
+            }
+        );
+        // A path with a directory may hold `=` anywhere.
+        for p in ["./yaml=x.yaml", "/tmp/a=b", "out/k=v.json"] {
+            assert_eq!(
+                parse_output(p).unwrap(),
+                OutputSpec {
+                    format: None,
+                    path: p.into()
+                }
+            );
+        }
+        assert_eq!(
+            parse_output("html=./a=b.html").unwrap(),
+            OutputSpec {
+                format: Some(Format::Html),
+                path: "./a=b.html".into()
+            }
+        );
+    }
+
+    #[test]
+    fn a_name_before_equals_that_is_not_a_format_is_an_error() {
+        assert_eq!(
+            parse_output("yaml=x.yaml").unwrap_err(),
+            "`yaml` is not a format; the formats are: table, json, ocsf, sarif, junit, asff, \
+             csv, markdown, html. (For a file whose name contains `=`, write it with a \
+             directory: `./yaml=x.yaml`.)"
+        );
+        assert!(parse_output("=x")
+            .unwrap_err()
+            .starts_with("`` is not a format"));
+        assert_eq!(
+            parse_output("json=").unwrap_err(),
+            "no path after `json=`; write `json=FILE`"
+        );
+    }
 }

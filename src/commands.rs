@@ -200,7 +200,11 @@ async fn scan_many(
     let started = Instant::now();
     let sdk = load_config(opts).await?;
     let limiter = Limiter::new(opts.concurrency).with_deadline(opts.scan_timeout);
-    let base = Arc::new(Session::identify(sdk, limiter, RequestCounter::default()).await?);
+    let base = Arc::new(
+        Session::identify(sdk, limiter, RequestCounter::default())
+            .await
+            .map_err(|e| e.with_profile(opts.profile.as_deref()))?,
+    );
     let org_opts = OrgOptions {
         org: targets.org,
         accounts: targets.accounts.clone().unwrap_or_default(),
@@ -252,24 +256,31 @@ async fn scan_many(
 }
 
 fn load_inventory(path: &Path) -> Result<Inventory> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read inventory {}", path.display()))?;
-    let inv: Inventory = serde_json::from_str(&text).map_err(|e| {
+    const MAKE: &str = "an inventory is what `hiyari collect --output FILE` saves";
+    let text = crate::input::read_text(path, "inventory", MAKE)?;
+    let invalid = |e: serde_json::Error| {
         anyhow::anyhow!(
-            "{} is not a valid hiyari inventory (line {}, column {}: {}); make one with `hiyari collect --output FILE`",
+            "{} is not a valid hiyari inventory ({}); {MAKE}",
             path.display(),
-            e.line(),
-            e.column(),
-            e
+            crate::input::json_error(&e)
         )
-    })?;
-    if inv.schema != INVENTORY_SCHEMA {
-        bail!(
-            "{} has schema `{}`; this hiyari reads `{INVENTORY_SCHEMA}`",
-            path.display(),
-            inv.schema
-        );
+    };
+    match crate::input::schema_of(&text).map_err(invalid)? {
+        Some(s) if s == INVENTORY_SCHEMA => {}
+        Some(s) if s == crate::report::json::SCHEMA => bail!(
+            "{} is a hiyari report ({s}), not an inventory; --inventory takes what `hiyari collect --output FILE` saves (`hiyari diff` compares two reports)",
+            path.display()
+        ),
+        Some(s) => bail!(
+            "{} has schema `{s}`; this hiyari reads `{INVENTORY_SCHEMA}`",
+            path.display()
+        ),
+        None => bail!(
+            "{} is not a hiyari inventory (no `schema` field); {MAKE}",
+            path.display()
+        ),
     }
+    let inv: Inventory = serde_json::from_str(&text).map_err(invalid)?;
     if inv.accounts.is_empty() {
         bail!("{} holds no account", path.display());
     }
@@ -297,18 +308,132 @@ fn width_for(path: Option<&Path>) -> usize {
 }
 
 fn write_out(path: Option<&Path>, text: &str) -> Result<()> {
-    match path {
-        Some(p) if p != Path::new("-") => {
-            std::fs::write(p, text).with_context(|| format!("cannot write {}", p.display()))
-        }
-        _ => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .and_then(|_| stdout.flush())
-                .context("cannot write the report to stdout")
+    write_outputs(&[(path, text)])
+}
+
+fn write_stdout(text: &str) -> Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+        .context("cannot write the report to stdout")
+}
+
+/// Whether `path` means stdout.
+fn is_stdout(path: Option<&Path>) -> bool {
+    path.is_none_or(|p| p == Path::new("-"))
+}
+
+/// Writes the outputs of one run, all or none. Each file is written to a temporary file
+/// beside it first (existing files that are not regular files, such as `/dev/stderr`
+/// or a FIFO, are written in place); then stdout gets its output; then the temporary
+/// files take their names. A failure before that removes the temporary files, so a run
+/// that exits 2 because an output could not be written has created or replaced no
+/// file, and has put nothing on stdout unless stdout itself failed.
+fn write_outputs(outputs: &[(Option<&Path>, &str)]) -> Result<()> {
+    struct Staged<'a> {
+        temp: PathBuf,
+        dest: PathBuf,
+        given: &'a Path,
+    }
+    fn remove(staged: &[Staged]) {
+        for s in staged {
+            let _ = std::fs::remove_file(&s.temp);
         }
     }
+    let mut staged: Vec<Staged> = Vec::new();
+    let mut in_place: Vec<(&Path, &str)> = Vec::new();
+    let mut stdout: Option<&str> = None;
+    for &(path, text) in outputs {
+        let Some(given) = path.filter(|_| !is_stdout(path)) else {
+            stdout = Some(text);
+            continue;
+        };
+        // Through a symlink to the file it names, which is the one replaced.
+        let dest = std::fs::canonicalize(given).unwrap_or_else(|_| given.to_path_buf());
+        if dest.is_dir() {
+            remove(&staged);
+            bail!(
+                "cannot write {}: it is a directory; no report was written",
+                given.display()
+            );
+        }
+        if dest.exists() && !dest.is_file() {
+            in_place.push((given, text));
+            continue;
+        }
+        // A short name of its own, so that a file name near the length limit still fits.
+        let temp = dest.with_file_name(format!(
+            ".hiyari-{}-{}.tmp",
+            std::process::id(),
+            staged.len()
+        ));
+        if let Err(e) = std::fs::write(&temp, text) {
+            let _ = std::fs::remove_file(&temp);
+            remove(&staged);
+            bail!(
+                "cannot write {}: {e}; no report was written",
+                given.display()
+            );
+        }
+        staged.push(Staged { temp, dest, given });
+    }
+    for (path, text) in in_place {
+        if let Err(e) = std::fs::write(path, text) {
+            remove(&staged);
+            bail!(
+                "cannot write {}: {e}; no report was written",
+                path.display()
+            );
+        }
+    }
+    if let Some(text) = stdout {
+        if let Err(e) = write_stdout(text) {
+            remove(&staged);
+            return Err(e);
+        }
+    }
+    for (i, s) in staged.iter().enumerate() {
+        if let Err(e) = std::fs::rename(&s.temp, &s.dest) {
+            remove(&staged[i..]);
+            bail!("cannot write {}: {e}", s.given.display());
+        }
+    }
+    Ok(())
+}
+
+/// A file output must be one hiyari can write: checked before the scan, so that a typo
+/// or a read-only directory costs no scan. A file that does not exist yet is created and
+/// removed again.
+fn check_writable(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        bail!(
+            "--output {}: it is a directory; give a file name",
+            path.display()
+        );
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        bail!(
+            "--output {}: the directory {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .with_context(|| format!("--output {}: cannot write it", path.display()))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
 }
 
 /// What `audit` writes where: the --format output (to a plain `--output PATH`, else
@@ -341,6 +466,9 @@ fn output_plan(args: &AuditArgs) -> Result<Vec<(Format, Option<PathBuf>)>> {
             );
         }
         seen.push(p);
+        if !is_stdout(Some(p)) {
+            check_writable(p)?;
+        }
     }
     Ok(plan)
 }
@@ -407,8 +535,8 @@ async fn audit(args: AuditArgs) -> Result<u8> {
                     || acc.regions.skipped.iter().any(|s| &s.region == r)
             };
             for r in allowed.iter().filter(|r| !known(r)) {
-                tracing::warn!(
-                    "allowed regions name `{r}`, which is not a region of account {}",
+                eprintln!(
+                    "warning: allowed regions name `{r}`, which is not a region of account {}",
                     acc.identity.account_id
                 );
             }
@@ -430,21 +558,28 @@ async fn audit(args: AuditArgs) -> Result<u8> {
             .filter_map(|a| Some((a.identity.account_id.clone(), a.home_region.clone()?)))
             .collect(),
     };
-    // One scan, every requested format.
-    for (format, path) in &outputs {
-        let color = color_for(path.as_deref());
-        let text = report::render(
-            &report,
-            *format,
-            &RenderOptions {
-                color,
-                show_pass: args.show_pass,
-                width: width_for(path.as_deref()),
-                context: context.clone(),
-            },
-        );
-        write_out(path.as_deref(), &text)?;
-    }
+    // One scan, every requested format, written all or none.
+    let texts: Vec<String> = outputs
+        .iter()
+        .map(|(format, path)| {
+            report::render(
+                &report,
+                *format,
+                &RenderOptions {
+                    color: color_for(path.as_deref()),
+                    show_pass: args.show_pass,
+                    width: width_for(path.as_deref()),
+                    context: context.clone(),
+                },
+            )
+        })
+        .collect();
+    let writes: Vec<(Option<&Path>, &str)> = outputs
+        .iter()
+        .zip(&texts)
+        .map(|((_, path), text)| (path.as_deref(), text.as_str()))
+        .collect();
+    write_outputs(&writes)?;
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
@@ -457,6 +592,9 @@ async fn audit(args: AuditArgs) -> Result<u8> {
 
 async fn collect(args: CollectArgs) -> Result<u8> {
     let (_, checks) = select(&args.select)?;
+    if !is_stdout(Some(&args.output)) {
+        check_writable(&args.output)?;
+    }
     let inventory = scan(&args.aws, &args.targets, &checks).await?;
     let mut text =
         serde_json::to_string_pretty(&inventory).context("cannot serialise the inventory")?;

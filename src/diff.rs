@@ -6,6 +6,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 use hiyari_checks::diff::{Change, Diff};
+use hiyari_checks::inventory::INVENTORY_SCHEMA;
 use hiyari_checks::{Finding, Report, ReportAccount, Summary};
 use serde::Deserialize;
 
@@ -76,24 +77,28 @@ pub fn load_full(path: &Path) -> Result<Report> {
 
 /// Reads a file as JSON and refuses anything but a `hiyari.report/v1` report.
 fn read_checked(path: &Path) -> Result<serde_json::Value> {
-    let text = std::fs::read_to_string(path)
-        .with_context(|| format!("cannot read report {}", path.display()))?;
+    const MAKE: &str = "give a report from `hiyari audit --format json`";
+    let text = crate::input::read_text(path, "report", MAKE)?;
     let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
         anyhow::anyhow!(
-            "{} is not JSON (line {}, column {}: {e}); give a report from `hiyari audit --format json`",
+            "{} is not JSON ({}); {MAKE}",
             path.display(),
-            e.line(),
-            e.column()
+            crate::input::json_error(&e)
         )
     })?;
     match value.get("schema").and_then(|s| s.as_str()) {
         Some(SCHEMA) => Ok(value),
+        Some(INVENTORY_SCHEMA) => bail!(
+            "{} is a hiyari inventory ({INVENTORY_SCHEMA}), not a report; make a report of it with `hiyari audit --inventory {} --format json`",
+            path.display(),
+            path.display()
+        ),
         Some(other) => bail!(
             "{} has schema `{other}`; this hiyari reads `{SCHEMA}` reports only",
             path.display()
         ),
         None => bail!(
-            "{} is not a hiyari report (no `schema` field); give a report from `hiyari audit --format json`",
+            "{} is not a hiyari report (no `schema` field); {MAKE}",
             path.display()
         ),
     }

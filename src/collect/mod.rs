@@ -24,6 +24,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use std::error::Error as _;
+
+use aws_credential_types::provider::error::CredentialsError;
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
@@ -170,6 +173,28 @@ where
             "TimeoutError",
             "the call did not finish within the timeout",
         ),
+        SdkError::DispatchFailure(_) if credentials_error(&err).is_some() => {
+            // The credential chain found nothing, or a source of it failed: a short
+            // message for the user, the SDK's whole account of it for -v.
+            tracing::info!(
+                "{api}: the AWS SDK could not load credentials: {}",
+                DisplayErrorContext(&err)
+            );
+            let cred = credentials_error(&err).expect("just found");
+            match cred {
+                CredentialsError::CredentialsNotLoaded(_) => {
+                    CollectError::new(api, NO_CREDENTIALS, "no credentials found")
+                }
+                // The source says what failed; the variant's own text is generic.
+                other => CollectError::new(
+                    api,
+                    CREDENTIALS_ERROR,
+                    error_chain(other.source().unwrap_or(other))
+                        .trim_end_matches('.')
+                        .to_string(),
+                ),
+            }
+        }
         SdkError::DispatchFailure(d) => {
             let code = if d.is_timeout() {
                 "TimeoutError"
@@ -185,6 +210,41 @@ where
         }
         _ => CollectError::new(api, "SdkError", DisplayErrorContext(&err).to_string()),
     }
+}
+
+/// The code of a call made with no credentials: the SDK's chain found none.
+pub const NO_CREDENTIALS: &str = "NoCredentials";
+/// The code of a call whose credentials a source of the chain failed to give (IMDS
+/// unreachable, an expired SSO token, a broken profile).
+pub const CREDENTIALS_ERROR: &str = "CredentialsError";
+
+/// The credential provider's error behind a failed call, if that is why it failed.
+fn credentials_error<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a CredentialsError> {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        if let Some(c) = e.downcast_ref::<CredentialsError>() {
+            return Some(c);
+        }
+        next = e.source();
+    }
+    None
+}
+
+/// An error and its sources as one line, `a: b: c`, without the SDK's Debug dump and
+/// without a message repeated by its source.
+pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let s = e.to_string();
+        if !s.is_empty() && !parts.last().is_some_and(|p| p.contains(&s)) {
+            parts.push(s);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
 }
 
 /// Which sources to fetch.

@@ -158,6 +158,14 @@ pub fn session_failure(e: SessionError) -> CollectError {
         SessionError::Credentials { code, message } => {
             CollectError::new("sts:GetCallerIdentity", code, message)
         }
+        SessionError::NoCredentials { failure, .. } => CollectError::new(
+            "sts:GetCallerIdentity",
+            match failure {
+                None => super::NO_CREDENTIALS,
+                Some(_) => super::CREDENTIALS_ERROR,
+            },
+            failure.unwrap_or_else(|| "no credentials found".into()),
+        ),
         SessionError::Regions(e) => e,
         SessionError::BadRegion(m) => {
             CollectError::new("ec2:DescribeRegions", "RegionNotEnabled", m)
@@ -241,7 +249,12 @@ async fn audit_target(
             .unwrap_or_else(|| base.identity.principal_arn.clone()),
     };
     let failed = |e: CollectError| {
-        tracing::warn!(account = %target.account_id, "could not audit the account: {e}");
+        progress.suspend(|| {
+            eprintln!(
+                "warning: could not audit account {}: {e}",
+                target.account_id
+            )
+        });
         AccountInventory::failed(identity.clone(), base.home_region.clone(), e)
     };
     if !is_account_id(&target.account_id) {

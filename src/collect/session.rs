@@ -46,10 +46,48 @@ pub enum SessionError {
     NoRegion,
     #[error("the AWS credentials could not be used ({code}: {message}). Check AWS_PROFILE / --profile, run `aws sso login` if you use SSO, or refresh expired credentials")]
     Credentials { code: String, message: String },
+    /// The SDK's credential chain gave no credentials: `failure` is what went wrong in
+    /// it, `None` when no source had any.
+    #[error("{}", no_credentials(profile.as_deref(), failure.as_deref()))]
+    NoCredentials {
+        profile: Option<String>,
+        failure: Option<String>,
+    },
     #[error("could not list the account's regions ({0}); grant ec2:DescribeRegions or name the regions with --regions")]
     Regions(CollectError),
     #[error("{0}")]
     BadRegion(String),
+}
+
+impl SessionError {
+    /// Names the profile (`--profile` or AWS_PROFILE) in a missing-credentials message.
+    pub fn with_profile(self, name: Option<&str>) -> Self {
+        match self {
+            SessionError::NoCredentials { failure, .. } => SessionError::NoCredentials {
+                profile: name.map(str::to_string),
+                failure,
+            },
+            other => other,
+        }
+    }
+}
+
+/// Two lines: what was tried and what failed, then what to do.
+fn no_credentials(profile: Option<&str>, failure: Option<&str>) -> String {
+    let profile = match profile {
+        Some(p) => format!("the profile `{p}`"),
+        None => "the default profile".to_string(),
+    };
+    let tried = format!(
+        "tried environment variables, {profile} with SSO, web identity, container credentials and EC2 instance metadata (IMDS)"
+    );
+    let what = match failure {
+        None => format!("no AWS credentials found ({tried})"),
+        Some(f) => format!("no usable AWS credentials ({tried}): {f}"),
+    };
+    format!(
+        "{what}\nhelp: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, set AWS_PROFILE or pass --profile NAME, or run `aws sso login` for an SSO profile (-v shows the AWS SDK's detail)"
+    )
 }
 
 /// Counts every HTTP request the SDK sends, retries included.
@@ -190,7 +228,9 @@ impl Session {
     pub async fn start(opts: &SessionOptions) -> Result<Session, SessionError> {
         let sdk = load_config(opts).await?;
         let limiter = Limiter::new(opts.concurrency).with_deadline(opts.scan_timeout);
-        Session::open(sdk, opts, limiter, RequestCounter::default()).await
+        Session::open(sdk, opts, limiter, RequestCounter::default())
+            .await
+            .map_err(|e| e.with_profile(opts.profile.as_deref()))
     }
 
     /// A session on the account that `sdk`'s credentials belong to, sharing `limiter`
@@ -269,9 +309,19 @@ impl Session {
             .limiter
             .call("sts:GetCallerIdentity", sts.get_caller_identity().send())
             .await
-            .map_err(|e| SessionError::Credentials {
-                code: e.code,
-                message: e.message,
+            .map_err(|e| match e.code.as_str() {
+                super::NO_CREDENTIALS => SessionError::NoCredentials {
+                    profile: None,
+                    failure: None,
+                },
+                super::CREDENTIALS_ERROR => SessionError::NoCredentials {
+                    profile: None,
+                    failure: Some(e.message),
+                },
+                _ => SessionError::Credentials {
+                    code: e.code,
+                    message: e.message,
+                },
             })?;
         let arn = who.arn().unwrap_or_default().to_string();
         Ok(Identity {
@@ -353,8 +403,8 @@ impl Session {
                 // Without the list, trust an explicit --regions, and say so.
                 return match wanted {
                     Some(w) => {
-                        tracing::warn!(
-                            "could not list regions ({e}); scanning the --regions given without checking them"
+                        eprintln!(
+                            "warning: could not list regions ({e}); scanning the --regions given without checking them"
                         );
                         Ok(Regions {
                             scanned: w.to_vec(),

@@ -340,7 +340,10 @@ fn bad_input_is_one_clear_line_and_exit_2() {
         .args(["audit", "--inventory", bad.to_str().unwrap()])
         .output()
         .unwrap();
-    assert_usage_error(&out, "is not a valid hiyari inventory (line 1");
+    assert_usage_error(
+        &out,
+        "is not a valid hiyari inventory (the file ends early, at line 1: EOF while parsing a list)",
+    );
     let out = hiyari_cmd(HOME)
         .args(["audit", "--inventory", "/nonexistent/inventory.json"])
         .output()
@@ -354,7 +357,10 @@ fn bad_input_is_one_clear_line_and_exit_2() {
         .args(["audit", "--endpoint-url", &moto.endpoint])
         .output()
         .unwrap();
-    assert_usage_error(&out, "the AWS credentials could not be used");
+    assert_usage_error(
+        &out,
+        "error: no AWS credentials found (tried environment variables",
+    );
 
     // No region anywhere.
     let out = hiyari_cmd(HOME)

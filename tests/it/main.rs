@@ -8,6 +8,7 @@ mod support;
 
 mod audit_moto;
 mod build;
+mod cli_messages;
 mod config_moto;
 mod diff_moto;
 mod examples;
