@@ -6,6 +6,7 @@
 use crate::evaluate::EvalOptions;
 use crate::finding::{Finding, Severity};
 use crate::inventory::AccountInventory;
+use crate::params::{NoParams, ParamsSpec, Typed};
 
 /// Where a check's results are scoped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,4 +183,10 @@ impl CheckMeta {
 pub trait Check: Sync + Send {
     fn meta(&self) -> &'static CheckMeta;
     fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding>;
+    /// The check's own parameters (`[checks.<id>]` besides `enabled` and `severity`):
+    /// none unless the check declares a `Params` struct and returns
+    /// `&Typed::<Params>::NEW` here.
+    fn params(&self) -> &'static dyn ParamsSpec {
+        &Typed::<NoParams>::NEW
+    }
 }

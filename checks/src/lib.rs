@@ -16,11 +16,13 @@ pub mod evaluate;
 pub mod finding;
 pub mod inventory;
 pub mod org;
+pub mod params;
 pub mod registry;
 
 pub use accept::AcceptRule;
 pub use check::{Check, CheckMeta, Scope, Source};
-pub use evaluate::{evaluate, CheckParams, EvalOptions, Report, ReportAccount, Summary};
+pub use evaluate::{evaluate, EvalOptions, Report, ReportAccount, Summary};
 pub use finding::{Baseline, Finding, FindingBuilder, Resource, Severity, Status};
 pub use inventory::{AccountInventory, CollectError, Collected, Inventory, RegionInventory};
+pub use params::{ParamError, ParamErrorAt, ParamsById, ParamsSpec};
 pub use registry::{all_checks, find_check};

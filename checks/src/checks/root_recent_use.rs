@@ -17,9 +17,25 @@ use crate::credential_report::{days_between, parse_time};
 use crate::evaluate::EvalOptions;
 use crate::finding::{Finding, FindingBuilder, Severity};
 use crate::inventory::{AccountInventory, CollectError};
+use crate::params::{ParamsSpec, Typed};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 pub struct RootRecentUse;
+
+/// `[checks.root-recent-use]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Params {
+    /// A root password or access key use this many days ago or fewer fails.
+    pub max_age_days: u32,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params { max_age_days: 30 }
+    }
+}
 
 const API: &str = "iam:GetCredentialReport";
 
@@ -54,6 +70,10 @@ impl Check for RootRecentUse {
         &META
     }
 
+    fn params(&self) -> &'static dyn ParamsSpec {
+        &Typed::<Params>::NEW
+    }
+
     fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding> {
         let b = FindingBuilder::new(
             &META,
@@ -76,7 +96,7 @@ impl Check for RootRecentUse {
                 ),
             )];
         };
-        let max = i64::from(opts.params.root_recent_use_max_age_days);
+        let max = i64::from(opts.params::<Params>(META.id).max_age_days);
         let now = opts.now();
         let mut evidence = Map::new();
         evidence.insert("max_age_days".into(), Value::from(max));
@@ -149,18 +169,15 @@ impl Check for RootRecentUse {
 mod tests {
     use super::*;
     use crate::checks::testutil::*;
-    use crate::evaluate::CheckParams;
     use crate::finding::Status;
     use crate::inventory::Collected;
+    use crate::params::ParamsById;
     use time::macros::datetime;
 
     fn opts(max: u32) -> EvalOptions {
         EvalOptions {
             now: Some(datetime!(2026-11-22 12:00 UTC)),
-            params: CheckParams {
-                root_recent_use_max_age_days: max,
-                ..CheckParams::default()
-            },
+            params: ParamsById::default().with(META.id, Params { max_age_days: max }),
             ..EvalOptions::default()
         }
     }

@@ -15,6 +15,7 @@
 //! INC-PUBLIC-IMAGES-AND-NOTICES: over 10% bounces or 0.5% complaints puts the account
 //! under review and sending can be paused; leaked SMTP credentials are a common cause.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::check::{Check, CheckMeta, Scope, Source};
@@ -23,8 +24,38 @@ use crate::evaluate::EvalOptions;
 use crate::evidence;
 use crate::finding::{Finding, FindingBuilder, Resource, Severity};
 use crate::inventory::{AccountInventory, CollectError};
+use crate::params::{percentage, ParamsSpec, Typed};
 
 pub struct SesSendingHealth;
+
+/// `[checks.ses-sending-health]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Params {
+    /// A Reputation.BounceRate at or over this percentage fails.
+    #[serde(deserialize_with = "bounce_rate_percent")]
+    pub bounce_rate_percent: f64,
+    /// A Reputation.ComplaintRate at or over this percentage fails.
+    #[serde(deserialize_with = "complaint_rate_percent")]
+    pub complaint_rate_percent: f64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            bounce_rate_percent: 5.0,
+            complaint_rate_percent: 0.1,
+        }
+    }
+}
+
+fn bounce_rate_percent<'de, D: serde::Deserializer<'de>>(de: D) -> Result<f64, D::Error> {
+    percentage(de, "bounce_rate_percent")
+}
+
+fn complaint_rate_percent<'de, D: serde::Deserializer<'de>>(de: D) -> Result<f64, D::Error> {
+    percentage(de, "complaint_rate_percent")
+}
 
 const API: &str = "ses:GetAccount";
 const METRICS_API: &str = "cloudwatch:GetMetricData";
@@ -68,14 +99,19 @@ impl Check for SesSendingHealth {
         &META
     }
 
+    fn params(&self) -> &'static dyn ParamsSpec {
+        &Typed::<Params>::NEW
+    }
+
     fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding> {
         let b = FindingBuilder::new(
             &META,
             &account.identity.account_id,
             &account.identity.partition,
         );
-        let bounce_max = opts.params.ses_bounce_rate_percent;
-        let complaint_max = opts.params.ses_complaint_rate_percent;
+        let params: Params = opts.params(META.id);
+        let bounce_max = params.bounce_rate_percent;
+        let complaint_max = params.complaint_rate_percent;
         per_region(account, &b, API, |region, inv| {
             let resource = Resource::region(region);
             let acct = match inv.ses_account.get(API) {
@@ -193,9 +229,9 @@ impl Check for SesSendingHealth {
 mod tests {
     use super::*;
     use crate::checks::testutil::*;
-    use crate::evaluate::CheckParams;
     use crate::finding::Status;
     use crate::inventory::{Collected, SesAccount, SesReputation};
+    use crate::params::ParamsById;
 
     fn in_use(status: &str, sending: bool) -> SesAccount {
         SesAccount {
@@ -310,10 +346,13 @@ mod tests {
         );
         assert_eq!(outcome(&run(&SesSendingHealth, &acc))[0].0, Status::Pass);
         let opts = EvalOptions {
-            params: CheckParams {
-                ses_bounce_rate_percent: 2.5,
-                ..CheckParams::default()
-            },
+            params: ParamsById::default().with(
+                META.id,
+                Params {
+                    bounce_rate_percent: 2.5,
+                    ..Params::default()
+                },
+            ),
             ..EvalOptions::default()
         };
         let f = SesSendingHealth.evaluate(&acc, &opts);

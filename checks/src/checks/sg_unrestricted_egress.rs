@@ -18,8 +18,18 @@ use crate::evaluate::EvalOptions;
 use crate::evidence;
 use crate::finding::{Finding, FindingBuilder, Resource, Severity};
 use crate::inventory::{AccountInventory, EgressRule};
+use crate::params::{ParamsSpec, Typed};
+use serde::{Deserialize, Serialize};
 
 pub struct SgUnrestrictedEgress;
+
+/// `[checks.sg-unrestricted-egress]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Params {
+    /// Also fail open groups attached to no network interface.
+    pub include_unused: bool,
+}
 
 pub static META: CheckMeta = CheckMeta {
     id: "sg-unrestricted-egress",
@@ -69,13 +79,17 @@ impl Check for SgUnrestrictedEgress {
         &META
     }
 
+    fn params(&self) -> &'static dyn ParamsSpec {
+        &Typed::<Params>::NEW
+    }
+
     fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding> {
         let b = FindingBuilder::new(
             &META,
             &account.identity.account_id,
             &account.identity.partition,
         );
-        let include_unused = opts.params.sg_include_unused;
+        let include_unused = opts.params::<Params>(META.id).include_unused;
         per_region(account, &b, "ec2:DescribeSecurityGroups", |region, inv| {
             let groups = match inv.security_groups.get("ec2:DescribeSecurityGroups") {
                 Ok(v) => v,
@@ -292,10 +306,12 @@ mod tests {
             vec![rule("-1", None, None, &["0.0.0.0/0"], &[])],
         )]);
         let opts = EvalOptions {
-            params: crate::evaluate::CheckParams {
-                sg_include_unused: true,
-                ..crate::evaluate::CheckParams::default()
-            },
+            params: crate::params::ParamsById::default().with(
+                META.id,
+                Params {
+                    include_unused: true,
+                },
+            ),
             ..EvalOptions::default()
         };
         let f = SgUnrestrictedEgress.evaluate(&acc, &opts);
