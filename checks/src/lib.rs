@@ -12,6 +12,7 @@ pub mod check;
 pub mod checks;
 pub mod credential_report;
 pub mod diff;
+pub mod docs;
 pub mod evaluate;
 pub mod finding;
 pub mod inventory;
@@ -20,7 +21,7 @@ pub mod params;
 pub mod registry;
 
 pub use accept::AcceptRule;
-pub use check::{Check, CheckMeta, Scope, Source};
+pub use check::{Check, CheckMeta, Doc, Scope, Source};
 pub use evaluate::{evaluate, EvalOptions, Report, ReportAccount, Summary};
 pub use finding::{Baseline, Finding, FindingBuilder, Resource, Severity, Status};
 pub use inventory::{AccountInventory, CollectError, Collected, Inventory, RegionInventory};

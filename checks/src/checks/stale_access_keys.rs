@@ -1,17 +1,4 @@
-//! stale-access-keys: an IAM user's active access key is old or unused.
-//!
-//! ## What it does
-//! Reads the IAM credential report. For every IAM user row (not `<root_account>`), each
-//! active key (`access_key_N_active = true`) fails when it was last rotated more than
-//! `max_age_days` (default 90) ago, or when it was last used (or, never used, created)
-//! more than `max_unused_days` (default 90) ago. One finding per user.
-//!
-//! ## Why is this bad
-//! A long-lived key is a key that has had time to leak; an unused one is a key nobody
-//! would miss. In INC-2015-LEAKED-ROOT-KEY a key pasted in a blog post was found a
-//! year later and used.
-
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::incidents;
 use crate::credential_report::{days_between, parse_time, CredentialReportRow};
 use crate::evaluate::EvalOptions;
@@ -21,7 +8,34 @@ use crate::params::{ParamsSpec, Typed};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-pub struct StaleAccessKeys;
+crate::check! {
+    /// Fails when an IAM user's active access key was last rotated more than `max_age_days`
+    /// (default 90) ago, or unused for more than `max_unused_days` (default 90) (credential
+    /// report).
+    ///
+    /// ## What it does
+    /// Generates and reads the IAM credential report. For each IAM user (the <root_account>
+    /// row is root-access-keys' concern), each active access key fails when
+    /// access_key_N_last_rotated is more than max_age_days (default 90) ago, or when
+    /// access_key_N_last_used_date (for a key never used: its last_rotated, the time it was
+    /// created) is more than max_unused_days (default 90) ago. One finding per user; set
+    /// both in [checks.stale-access-keys]. A time that cannot be read is an error for that
+    /// user.
+    ///
+    /// ## Why is this bad
+    /// Every day a key lives is a day it can leak, and a leaked key works until someone
+    /// deletes it. In INC-2015-LEAKED-ROOT-KEY an access key pasted with its secret into a
+    /// public blog post was found and used a full year later: a key that had been rotated,
+    /// or deleted when it went unused, would have been worthless by then.
+    ///
+    /// ## How to fix
+    /// For a key in use: create a second key, move its users to it, deactivate the old one,
+    /// then delete it (`aws iam create-access-key`, `update-access-key --status Inactive`,
+    /// `delete-access-key`); better, replace it with an IAM role (an instance profile, OIDC
+    /// federation in CI, IAM Identity Center for people). For an unused key: deactivate it,
+    /// and delete it if nothing breaks.
+    pub struct StaleAccessKeys;
+}
 
 /// `[checks.stale-access-keys]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,22 +66,7 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Account,
     incidents: &[incidents::LEAKED_ROOT_KEY],
     sources: &[Source::CredentialReport],
-    description: "Generates and reads the IAM credential report. For each IAM user (the \
-        <root_account> row is root-access-keys' concern), each active access key fails when \
-        access_key_N_last_rotated is more than max_age_days (default 90) ago, or when \
-        access_key_N_last_used_date (for a key never used: its last_rotated, the time it \
-        was created) is more than max_unused_days (default 90) ago. One finding per user; \
-        set both in [checks.stale-access-keys]. A time that cannot be read is an error for \
-        that user.",
-    rationale: "Every day a key lives is a day it can leak, and a leaked key works until \
-        someone deletes it. In INC-2015-LEAKED-ROOT-KEY an access key pasted with its secret \
-        into a public blog post was found and used a full year later: a key that had been \
-        rotated, or deleted when it went unused, would have been worthless by then.",
-    remediation: "For a key in use: create a second key, move its users to it, deactivate \
-        the old one, then delete it (`aws iam create-access-key`, `update-access-key \
-        --status Inactive`, `delete-access-key`); better, replace it with an IAM role (an \
-        instance profile, OIDC federation in CI, IAM Identity Center for people). For an \
-        unused key: deactivate it, and delete it if nothing breaks.",
+    doc: Doc::new(StaleAccessKeys::DOC),
 };
 
 /// Why one key of a user is stale, or `Ok(None)` when it is not (or not active).
