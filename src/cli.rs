@@ -45,8 +45,9 @@ pub enum Command {
     Audit(AuditArgs),
     /// Scan the account and save the inventory as JSON, without evaluating it.
     Collect(CollectArgs),
-    /// List every check: id, severity, scope, title, incidents.
-    Checks,
+    /// List every check: id, severity, scope, title, incidents (`--format markdown`:
+    /// with each check's documentation).
+    Checks(ChecksArgs),
     /// Compare two JSON reports: findings new, resolved, changed in status, unchanged.
     Diff(DiffArgs),
     /// Write a commented starter hiyari.toml. With credentials, allowed_regions is
@@ -63,6 +64,22 @@ pub enum Command {
         /// The check id, e.g. root-access-keys (see `hiyari checks`).
         id: String,
     },
+}
+
+/// `hiyari checks`.
+#[derive(Debug, Args)]
+pub struct ChecksArgs {
+    /// `table` (one line per check) or `markdown` (the table, then every check's
+    /// documentation: what it does, why, how to fix, incidents, API calls and IAM actions).
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: ChecksFormat,
+}
+
+/// Formats of `hiyari checks`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChecksFormat {
+    Table,
+    Markdown,
 }
 
 /// Where and how to reach AWS.

@@ -7,12 +7,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use hiyari_checks::inventory::{Inventory, INVENTORY_SCHEMA};
-use hiyari_checks::{all_checks, evaluate, find_check, Check, EvalOptions, Severity, Source};
+use hiyari_checks::{all_checks, evaluate, find_check, Check, EvalOptions, Severity};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{
-    AuditArgs, AwsArgs, Cli, CollectArgs, Command, DiffArgs, DiffFormat, Format, InitArgs,
-    MergeArgs, OutputSpec, SelectArgs, TargetArgs,
+    AuditArgs, AwsArgs, ChecksFormat, Cli, CollectArgs, Command, DiffArgs, DiffFormat, Format,
+    InitArgs, MergeArgs, OutputSpec, SelectArgs, TargetArgs,
 };
 use crate::collect::org::{self, OrgOptions};
 use crate::collect::session::{load_config, RequestCounter, SessionOptions};
@@ -29,8 +29,11 @@ pub async fn run(cli: Cli) -> Result<u8> {
         Command::Init(args) => init(args).await,
         Command::Diff(args) => diff_reports(args),
         Command::Merge(args) => merge_reports(args),
-        Command::Checks => {
-            print_checks();
+        Command::Checks(args) => {
+            match args.format {
+                ChecksFormat::Table => print_checks(),
+                ChecksFormat::Markdown => print!("{}", hiyari_checks::docs::reference()),
+            }
             Ok(0)
         }
         Command::Policy(args) => {
@@ -677,25 +680,40 @@ fn explain(id: &str) -> Result<u8> {
     let Some(check) = find_check(id) else {
         bail!("unknown check `{id}`; `hiyari checks` lists them");
     };
+    print!("{}", explain_text(check));
+    Ok(0)
+}
+
+/// `hiyari explain ID`: the check's documentation, sections as its page has them.
+fn explain_text(check: &dyn Check) -> String {
     let m = check.meta();
-    let calls: Vec<&str> = m
-        .sources
-        .iter()
-        .flat_map(|s: &Source| s.api_calls().iter().copied())
-        .collect();
-    println!("{} — {}", m.id, m.title);
-    println!("Severity: {}    Scope: {}", m.severity, m.scope.as_str());
-    println!(
-        "Incidents: {} (the stories: {}/blob/main/docs/incidents.md)",
+    let indent = |text: &str| {
+        text.split("\n\n")
+            .map(|p| format!("  {p}"))
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    };
+    let mut out = format!("{} — {}\n", m.id, m.title);
+    out += &format!("Severity: {}    Scope: {}\n", m.severity, m.scope.as_str());
+    out += &format!("Fails when: {}\n", hiyari_checks::docs::what_fails(m));
+    for (title, text) in [
+        ("What it does", m.description()),
+        ("Why is this bad", m.rationale()),
+        ("How to fix", m.remediation()),
+    ] {
+        out += &format!("\n{title}\n{}\n", indent(text));
+    }
+    out += &format!(
+        "\nIncidents\n  {} (the stories: {}/blob/main/docs/incidents.md)\n",
         m.incidents.join(", "),
         env!("CARGO_PKG_REPOSITORY")
     );
-    println!("\nWhy it matters\n  {}", m.rationale);
-    println!("\nWhat is checked\n  {}", m.description);
-    println!("\nAPI calls\n  {}", calls.join(", "));
-    println!("\nIAM actions needed\n  {}", m.iam_actions().join(", "));
-    println!("\nHow to fix it\n  {}", m.remediation);
-    Ok(0)
+    out += &format!(
+        "\nAPI calls and IAM actions\n  API calls: {}\n  IAM actions: {}\n",
+        m.api_calls().join(", "),
+        m.iam_actions().join(", ")
+    );
+    out
 }
 
 /// Writes a starter hiyari.toml; with credentials, allowed_regions lists the regions
@@ -817,4 +835,31 @@ fn merge_reports(args: MergeArgs) -> Result<u8> {
         report.findings.len()
     );
     Ok(report.exit_code(args.fail_on) as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explain_shows_every_section_of_the_checks_doc() {
+        for c in all_checks() {
+            let text = explain_text(*c);
+            let m = c.meta();
+            for part in [
+                "What it does",
+                "Why is this bad",
+                "How to fix",
+                "Incidents",
+                "API calls and IAM actions",
+                m.remediation(),
+                m.rationale(),
+            ] {
+                assert!(text.contains(part), "{}: no {part}", m.id);
+            }
+            for action in m.iam_actions() {
+                assert!(text.contains(action), "{}: no {action}", m.id);
+            }
+        }
+    }
 }

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use hiyari_checks::{AcceptRule, CheckParams, Severity};
+use hiyari_checks::{AcceptRule, ParamErrorAt, ParamsById, Severity};
 use serde::Deserialize;
 use toml::Spanned;
 
@@ -19,8 +19,10 @@ pub const DEFAULT_FILE: &str = "hiyari.toml";
 struct RawConfig {
     allowed_regions: Option<Vec<String>>,
     fail_on: Option<Severity>,
+    /// `[checks.<id>]`: `enabled`, `severity` and the check's own parameters, read
+    /// after the file is parsed so that each key keeps its place in the file.
     #[serde(default)]
-    checks: ChecksTable,
+    checks: BTreeMap<Spanned<String>, CheckTable>,
     #[serde(default)]
     accept: Vec<Spanned<RawAccept>>,
     /// `[accounts."ID"]`: settings of one account of an organization scan.
@@ -36,168 +38,8 @@ struct RawAccount {
     accept: Vec<Spanned<RawAccept>>,
 }
 
-/// Settings every check has.
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Common {
-    enabled: Option<bool>,
-    severity: Option<Severity>,
-}
-
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SgEgress {
-    enabled: Option<bool>,
-    severity: Option<Severity>,
-    /// Also fail groups attached to no network interface.
-    include_unused: Option<bool>,
-}
-
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RootRecentUse {
-    enabled: Option<bool>,
-    severity: Option<Severity>,
-    /// A root password or key use this many days ago or fewer fails (default 30).
-    max_age_days: Option<u32>,
-}
-
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct StaleKeys {
-    enabled: Option<bool>,
-    severity: Option<Severity>,
-    /// An active key last rotated more than this many days ago fails (default 90).
-    max_age_days: Option<u32>,
-    /// An active key unused for more than this many days fails (default 90).
-    max_unused_days: Option<u32>,
-}
-
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SesHealth {
-    enabled: Option<bool>,
-    severity: Option<Severity>,
-    /// A Reputation.BounceRate at or over this percentage fails (default 5).
-    bounce_rate_percent: Option<Spanned<f64>>,
-    /// A Reputation.ComplaintRate at or over this percentage fails (default 0.1).
-    complaint_rate_percent: Option<Spanned<f64>>,
-}
-
-/// `[checks.<id>]`: one typed table per check id; an unknown id is an error naming the
-/// known ones. A unit test keeps these ids equal to the registry's.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ChecksTable {
-    #[serde(rename = "root-access-keys")]
-    root_access_keys: Option<Common>,
-    #[serde(rename = "root-mfa")]
-    root_mfa: Option<Common>,
-    #[serde(rename = "iam-user-console-mfa")]
-    iam_user_console_mfa: Option<Common>,
-    #[serde(rename = "billing-alarm")]
-    billing_alarm: Option<Common>,
-    #[serde(rename = "guardduty-enabled")]
-    guardduty_enabled: Option<Common>,
-    #[serde(rename = "public-ami")]
-    public_ami: Option<Common>,
-    #[serde(rename = "public-snapshot")]
-    public_snapshot: Option<Common>,
-    #[serde(rename = "unused-region-compute")]
-    unused_region_compute: Option<Common>,
-    #[serde(rename = "sg-unrestricted-egress")]
-    sg_unrestricted_egress: Option<SgEgress>,
-    #[serde(rename = "root-recent-use")]
-    root_recent_use: Option<RootRecentUse>,
-    #[serde(rename = "stale-access-keys")]
-    stale_access_keys: Option<StaleKeys>,
-    #[serde(rename = "compromised-key-quarantine")]
-    compromised_key_quarantine: Option<Common>,
-    #[serde(rename = "cloudtrail-multi-region")]
-    cloudtrail_multi_region: Option<Common>,
-    #[serde(rename = "guardduty-high-findings")]
-    guardduty_high_findings: Option<Common>,
-    #[serde(rename = "s3-account-public-access-block")]
-    s3_account_public_access_block: Option<Common>,
-    #[serde(rename = "snapshot-block-public-access")]
-    snapshot_block_public_access: Option<Common>,
-    #[serde(rename = "ami-block-public-access")]
-    ami_block_public_access: Option<Common>,
-    #[serde(rename = "ses-sending-health")]
-    ses_sending_health: Option<SesHealth>,
-}
-
-impl ChecksTable {
-    /// `(id, common settings)` of every check table present.
-    fn common(&self) -> Vec<(&'static str, Common)> {
-        let mut v = Vec::new();
-        let mut add = |id: &'static str, c: &Option<Common>| {
-            if let Some(c) = c {
-                v.push((id, c.clone()));
-            }
-        };
-        add("root-access-keys", &self.root_access_keys);
-        add("root-mfa", &self.root_mfa);
-        add("iam-user-console-mfa", &self.iam_user_console_mfa);
-        add("billing-alarm", &self.billing_alarm);
-        add("guardduty-enabled", &self.guardduty_enabled);
-        add("public-ami", &self.public_ami);
-        add("public-snapshot", &self.public_snapshot);
-        add("unused-region-compute", &self.unused_region_compute);
-        add(
-            "compromised-key-quarantine",
-            &self.compromised_key_quarantine,
-        );
-        add("cloudtrail-multi-region", &self.cloudtrail_multi_region);
-        add("guardduty-high-findings", &self.guardduty_high_findings);
-        add(
-            "s3-account-public-access-block",
-            &self.s3_account_public_access_block,
-        );
-        add(
-            "snapshot-block-public-access",
-            &self.snapshot_block_public_access,
-        );
-        add("ami-block-public-access", &self.ami_block_public_access);
-        if let Some(c) = &self.ses_sending_health {
-            v.push((
-                "ses-sending-health",
-                Common {
-                    enabled: c.enabled,
-                    severity: c.severity,
-                },
-            ));
-        }
-        if let Some(sg) = &self.sg_unrestricted_egress {
-            v.push((
-                "sg-unrestricted-egress",
-                Common {
-                    enabled: sg.enabled,
-                    severity: sg.severity,
-                },
-            ));
-        }
-        if let Some(c) = &self.root_recent_use {
-            v.push((
-                "root-recent-use",
-                Common {
-                    enabled: c.enabled,
-                    severity: c.severity,
-                },
-            ));
-        }
-        if let Some(c) = &self.stale_access_keys {
-            v.push((
-                "stale-access-keys",
-                Common {
-                    enabled: c.enabled,
-                    severity: c.severity,
-                },
-            ));
-        }
-        v
-    }
-}
+/// One `[checks.<id>]` table, each key and value with its place in the file.
+type CheckTable = BTreeMap<Spanned<String>, Spanned<toml::Value>>;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -219,7 +61,8 @@ pub struct Config {
     pub fail_on: Option<Severity>,
     pub disabled: Vec<String>,
     pub severity: BTreeMap<String, Severity>,
-    pub params: CheckParams,
+    /// Checks' own parameters, by check id (each check's `Params`).
+    pub params: ParamsById,
     pub accept: Vec<AcceptRule>,
     /// `[accounts."ID"] allowed_regions`, by account id.
     pub account_allowed_regions: BTreeMap<String, Vec<String>>,
@@ -262,61 +105,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             )));
         }
     }
-    for (id, c) in raw.checks.common() {
-        if c.enabled == Some(false) {
-            cfg.disabled.push(id.to_string());
-        }
-        if let Some(sev) = c.severity {
-            cfg.severity.insert(id.to_string(), sev);
-        }
-    }
-    if let Some(sg) = &raw.checks.sg_unrestricted_egress {
-        cfg.params.sg_include_unused = sg.include_unused.unwrap_or(false);
-    }
-    let defaults = CheckParams::default();
-    if let Some(c) = &raw.checks.root_recent_use {
-        cfg.params.root_recent_use_max_age_days = c
-            .max_age_days
-            .unwrap_or(defaults.root_recent_use_max_age_days);
-    }
-    if let Some(c) = &raw.checks.stale_access_keys {
-        cfg.params.stale_keys_max_age_days =
-            c.max_age_days.unwrap_or(defaults.stale_keys_max_age_days);
-        cfg.params.stale_keys_max_unused_days = c
-            .max_unused_days
-            .unwrap_or(defaults.stale_keys_max_unused_days);
-    }
-    if let Some(c) = &raw.checks.ses_sending_health {
-        for (value, default, name, into) in [
-            (
-                &c.bounce_rate_percent,
-                defaults.ses_bounce_rate_percent,
-                "bounce_rate_percent",
-                &mut cfg.params.ses_bounce_rate_percent,
-            ),
-            (
-                &c.complaint_rate_percent,
-                defaults.ses_complaint_rate_percent,
-                "complaint_rate_percent",
-                &mut cfg.params.ses_complaint_rate_percent,
-            ),
-        ] {
-            *into = match value {
-                None => default,
-                Some(v) => {
-                    let p = *v.get_ref();
-                    if !(p > 0.0 && p <= 100.0) {
-                        return Err(at(
-                            path,
-                            text,
-                            v.span().start,
-                            format!("`{name}` is a percentage: more than 0, at most 100 (got {p})"),
-                        ));
-                    }
-                    p
-                }
-            };
-        }
+    for (id, table) in raw.checks {
+        check_table(path, text, id, table, &mut cfg)?;
     }
     for entry in raw.accept {
         cfg.accept.push(accept_rule(path, text, entry, None)?);
@@ -348,6 +138,92 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         }
     }
     Ok(cfg)
+}
+
+/// One `[checks.<id>]` table: the id must be a check's; `enabled` and `severity` are
+/// read here, and the other keys are the check's own parameters, parsed by the check.
+fn check_table(
+    path: &Path,
+    text: &str,
+    id: Spanned<String>,
+    table: CheckTable,
+    cfg: &mut Config,
+) -> Result<(), ConfigError> {
+    let Some(check) = hiyari_checks::find_check(id.get_ref()) else {
+        let hint = closest_check(id.get_ref())
+            .map(|c| format!("did you mean `{c}`? "))
+            .unwrap_or_default();
+        return Err(at(
+            path,
+            text,
+            id.span().start,
+            format!(
+                "unknown check `{}` in [checks.{}]; {hint}`hiyari checks` lists the ids",
+                id.get_ref(),
+                id.get_ref()
+            ),
+        ));
+    };
+    let id_at = id.span().start;
+    let id = check.meta().id;
+    let mut entries: Vec<_> = table.into_iter().collect();
+    entries.sort_by_key(|(k, _)| k.span().start);
+    let mut own = Vec::new();
+    for (key, value) in entries {
+        let span = value.span();
+        let value_error = |e: toml::de::Error| at(path, text, span.start, e.message().trim());
+        match key.get_ref().as_str() {
+            "enabled" => {
+                if !bool::deserialize(value.into_inner()).map_err(value_error)? {
+                    cfg.disabled.push(id.to_string());
+                }
+            }
+            "severity" => {
+                let sev = Severity::deserialize(value.into_inner()).map_err(value_error)?;
+                cfg.severity.insert(id.to_string(), sev);
+            }
+            _ => own.push((key, value)),
+        }
+    }
+    let plain: Vec<(String, toml::Value)> = own
+        .iter()
+        .map(|(k, v)| (k.get_ref().clone(), v.get_ref().clone()))
+        .collect();
+    let params = check.params().parse(&plain).map_err(|e| {
+        let offset = match e.at {
+            ParamErrorAt::Key(i) => own[i].0.span().start,
+            ParamErrorAt::Value(i) => own[i].1.span().start,
+            ParamErrorAt::Table => id_at,
+        };
+        at(path, text, offset, format!("[checks.{id}]: {}", e.message))
+    })?;
+    cfg.params.insert(id, params);
+    Ok(())
+}
+
+/// The registry id closest to `typo` (edit distance), when one is close enough.
+fn closest_check(typo: &str) -> Option<&'static str> {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, cb) in b.iter().enumerate() {
+                let cur = row[j + 1];
+                row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+                prev = cur;
+            }
+        }
+        row[b.len()]
+    }
+    hiyari_checks::all_checks()
+        .iter()
+        .map(|c| c.meta().id)
+        .map(|id| (distance(typo, id), id))
+        .min()
+        .filter(|(d, id)| *d <= id.len() / 3 + 1)
+        .map(|(_, id)| id)
 }
 
 /// One `[[accept]]` entry, checked; `account` is the id of the `[accounts."ID"]` table
@@ -459,6 +335,17 @@ pub fn starter(allowed: &[String], note: &str) -> String {
                 .join(", ")
         )
     };
+    let mut params = String::new();
+    for c in hiyari_checks::all_checks() {
+        let defaults = c.params().defaults();
+        if defaults.is_empty() {
+            continue;
+        }
+        params.push_str(&format!("\n# [checks.{}]\n", c.meta().id));
+        for (key, value) in defaults {
+            params.push_str(&format!("# {key} = {value}\n"));
+        }
+    }
     format!(
         r#"# hiyari configuration. `hiyari explain ID` tells what each check does.
 
@@ -469,25 +356,13 @@ pub fn starter(allowed: &[String], note: &str) -> String {
 # The lowest severity of an unmuted fail that makes `hiyari audit` exit 1.
 # fail_on = "low"
 
-# Per-check settings: enabled, severity, and the check's own parameters.
-# [checks.sg-unrestricted-egress]
-# severity = "high"
-# include_unused = false   # also fail open groups attached to nothing
-
+# Per-check settings: `enabled = false` turns a check off, `severity` changes its
+# severity, and some checks have parameters of their own (below, with their defaults;
+# `hiyari explain ID` tells what they do).
 # [checks.billing-alarm]
 # enabled = false
-
-# [checks.root-recent-use]
-# max_age_days = 30        # a root password or key use within this many days fails
-
-# [checks.stale-access-keys]
-# max_age_days = 90        # an active key not rotated for longer fails
-# max_unused_days = 90     # an active key unused for longer fails
-
-# [checks.ses-sending-health]
-# bounce_rate_percent = 5.0      # an SES bounce rate at or over this fails
-# complaint_rate_percent = 0.1   # an SES complaint rate at or over this fails
-
+# severity = "medium"
+{params}
 # Accepted risks: a matching fail is reported as `muted` with the reason and does not
 # fail CI. An entry past `expires` stops applying; an entry that matches nothing is
 # reported, so these do not rot.
@@ -504,6 +379,9 @@ pub fn starter(allowed: &[String], note: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use hiyari_checks::checks::{
+        root_recent_use, ses_sending_health, sg_unrestricted_egress, stale_access_keys,
+    };
 
     fn p(text: &str) -> Result<Config, ConfigError> {
         parse(Path::new("hiyari.toml"), text)
@@ -545,12 +423,16 @@ bounce_rate_percent = 2.5
         assert_eq!(c.fail_on, Some(Severity::High));
         assert_eq!(c.disabled, ["billing-alarm"]);
         assert_eq!(c.severity["sg-unrestricted-egress"], Severity::High);
-        assert!(c.params.sg_include_unused);
-        assert_eq!(c.params.root_recent_use_max_age_days, 7);
-        assert_eq!(c.params.stale_keys_max_age_days, 90, "the default");
-        assert_eq!(c.params.stale_keys_max_unused_days, 45);
-        assert_eq!(c.params.ses_bounce_rate_percent, 2.5);
-        assert_eq!(c.params.ses_complaint_rate_percent, 0.1, "the default");
+        let sg: sg_unrestricted_egress::Params = c.params.get("sg-unrestricted-egress");
+        let root: root_recent_use::Params = c.params.get("root-recent-use");
+        let stale: stale_access_keys::Params = c.params.get("stale-access-keys");
+        let ses: ses_sending_health::Params = c.params.get("ses-sending-health");
+        assert!(sg.include_unused);
+        assert_eq!(root.max_age_days, 7);
+        assert_eq!(stale.max_age_days, 90, "the default");
+        assert_eq!(stale.max_unused_days, 45);
+        assert_eq!(ses.bounce_rate_percent, 2.5);
+        assert_eq!(ses.complaint_rate_percent, 0.1, "the default");
         assert_eq!(c.accept.len(), 1);
         assert_eq!(
             c.accept[0].origin, "hiyari.toml:12",
@@ -575,6 +457,15 @@ bounce_rate_percent = 2.5
         let e = err("[checks.root-mfaa]\nenabled = false\n");
         assert!(e.starts_with("hiyari.toml:1:"), "{e}");
         assert!(e.contains("root-mfaa") && e.contains("root-mfa"), "{e}");
+        assert!(e.contains("did you mean `root-mfa`?"), "{e}");
+
+        let e = err("[checks.root-mfa]\nseverity = \"severe\"\n");
+        assert!(e.starts_with("hiyari.toml:2:12: "), "{e}");
+        let e = err("[checks.root-mfa]\nenabled = false\nmax_age_days = 3\n");
+        assert!(e.starts_with("hiyari.toml:3:1: "), "{e}");
+        assert!(e.contains("unknown field `max_age_days`"), "{e}");
+        let e = err("[checks.root-recent-use]\nmax_age_days = -1\n");
+        assert!(e.starts_with("hiyari.toml:2:16: "), "{e}");
 
         let e = err("[checks.sg-unrestricted-egress]\ninclude_unsed = true\n");
         assert!(e.starts_with("hiyari.toml:2:1: "), "{e}");
@@ -634,6 +525,42 @@ bounce_rate_percent = 2.5
         let cfg = p(&starter(&["sa-east-1".into()], "note")).unwrap();
         assert_eq!(cfg.allowed_regions, Some(vec!["sa-east-1".to_string()]));
         assert!(p(&starter(&[], "note")).unwrap().allowed_regions.is_none());
+    }
+
+    #[test]
+    fn starter_file_lists_each_checks_parameters_with_their_defaults() {
+        let text = starter(&[], "note");
+        // Uncommented, the [checks.<id>] tables that list parameters parse, and give
+        // each check its defaults.
+        let mut tables = String::new();
+        let mut on = false;
+        for line in text.lines() {
+            let line = line.strip_prefix("# ").unwrap_or(line);
+            on = if line.starts_with("[checks.") {
+                !line.contains("billing-alarm")
+            } else {
+                on && !line.is_empty()
+            };
+            if on {
+                tables.push_str(line);
+                tables.push('\n');
+            }
+        }
+        for id in [
+            "sg-unrestricted-egress",
+            "root-recent-use",
+            "stale-access-keys",
+            "ses-sending-health",
+        ] {
+            assert!(tables.contains(&format!("[checks.{id}]")), "{id}: {text}");
+        }
+        let cfg = p(&tables).unwrap();
+        let stale: stale_access_keys::Params = cfg.params.get("stale-access-keys");
+        assert_eq!(stale, stale_access_keys::Params::default());
+        let ses: ses_sending_health::Params = cfg.params.get("ses-sending-health");
+        assert_eq!(ses, ses_sending_health::Params::default());
+        assert!(tables.contains("complaint_rate_percent = 0.1"), "{tables}");
+        assert!(tables.contains("max_age_days = 30"), "{tables}");
     }
 
     #[test]

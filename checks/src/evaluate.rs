@@ -9,6 +9,7 @@ use crate::accept::{self, AcceptRule};
 use crate::check::Check;
 use crate::finding::{Finding, FindingBuilder, Severity, Status};
 use crate::inventory::{AccountInventory, Inventory, Regions};
+use crate::params::ParamsById;
 
 /// Options every check may read, and what the configuration changes about results.
 #[derive(Debug, Clone, Default)]
@@ -20,7 +21,7 @@ pub struct EvalOptions {
     /// over `allowed_regions` for that account.
     pub account_allowed_regions: BTreeMap<String, Vec<String>>,
     /// Checks' own parameters (`[checks.<id>]` in hiyari.toml).
-    pub params: CheckParams,
+    pub params: ParamsById,
     /// Severity overrides by check id.
     pub severity: BTreeMap<String, Severity>,
     /// Accepted risks.
@@ -29,36 +30,6 @@ pub struct EvalOptions {
     pub today: Option<time::Date>,
     /// The time that ages (of keys, of last use) are judged against (`None`: now, UTC).
     pub now: Option<time::OffsetDateTime>,
-}
-
-/// Parameters of individual checks.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CheckParams {
-    /// sg-unrestricted-egress: also fail groups attached to no network interface.
-    pub sg_include_unused: bool,
-    /// root-recent-use: a root password or key use this many days ago or fewer fails.
-    pub root_recent_use_max_age_days: u32,
-    /// stale-access-keys: an active key not rotated for more than this many days fails.
-    pub stale_keys_max_age_days: u32,
-    /// stale-access-keys: an active key unused for more than this many days fails.
-    pub stale_keys_max_unused_days: u32,
-    /// ses-sending-health: a Reputation.BounceRate at or over this percentage fails.
-    pub ses_bounce_rate_percent: f64,
-    /// ses-sending-health: a Reputation.ComplaintRate at or over this percentage fails.
-    pub ses_complaint_rate_percent: f64,
-}
-
-impl Default for CheckParams {
-    fn default() -> Self {
-        Self {
-            sg_include_unused: false,
-            root_recent_use_max_age_days: 30,
-            stale_keys_max_age_days: 90,
-            stale_keys_max_unused_days: 90,
-            ses_bounce_rate_percent: 5.0,
-            ses_complaint_rate_percent: 0.1,
-        }
-    }
 }
 
 /// The allowed regions in force for one account, and where they came from.
@@ -72,6 +43,12 @@ impl EvalOptions {
     /// The time ages are judged against: `now`, or the current time (UTC).
     pub fn now(&self) -> time::OffsetDateTime {
         self.now.unwrap_or_else(time::OffsetDateTime::now_utc)
+    }
+
+    /// The parameters of check `id` in force: as configured, else the defaults of `P`
+    /// (the check's `Params`).
+    pub fn params<P: Clone + Default + 'static>(&self, id: &str) -> P {
+        self.params.get(id)
     }
 
     pub fn allowed_regions_for(&self, account: &AccountInventory) -> AllowedRegions {

@@ -288,7 +288,7 @@ impl<'a> FindingBuilder<'a> {
             region: region.map(str::to_string),
             resource,
             message,
-            remediation: self.meta.remediation.to_string(),
+            remediation: self.meta.remediation().to_string(),
             incidents: self.meta.incidents.iter().map(|s| s.to_string()).collect(),
             evidence,
             mute_reason: None,

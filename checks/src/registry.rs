@@ -80,16 +80,24 @@ mod tests {
             );
             for (what, text) in [
                 ("title", m.title),
-                ("description", m.description),
-                ("rationale", m.rationale),
-                ("remediation", m.remediation),
+                ("summary", m.doc.summary()),
+                ("description", m.description()),
+                ("rationale", m.rationale()),
+                ("remediation", m.remediation()),
             ] {
                 assert!(text.len() > 20, "{} has no {what}", m.id);
             }
+            assert!(
+                m.doc.unknown_sections().is_empty(),
+                "{}'s doc has sections {:?}: a check's doc has {:?} (the incidents and API calls are generated)",
+                m.id,
+                m.doc.unknown_sections(),
+                crate::check::DOC_SECTIONS
+            );
             assert!(!m.incidents.is_empty(), "{} cites no incident", m.id);
             for inc in m.incidents {
                 assert!(
-                    m.rationale.contains(inc),
+                    m.rationale().contains(inc),
                     "{}'s rationale does not tell incident {inc}",
                     m.id
                 );

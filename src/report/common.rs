@@ -375,7 +375,7 @@ impl ChecklistItem<'_> {
 
     /// The remediation text (the registry's, else the findings').
     pub fn remediation(&self) -> &str {
-        self.meta.map(|m| m.remediation).unwrap_or_else(|| {
+        self.meta.map(|m| m.remediation()).unwrap_or_else(|| {
             self.fails
                 .iter()
                 .chain(&self.errors)

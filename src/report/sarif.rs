@@ -63,15 +63,15 @@ fn rule(report: &Report, check: &str) -> Value {
     let (severity, tags) = match common::meta(check) {
         Some(m) => {
             r.insert("shortDescription".into(), json!({"text": m.title}));
-            r.insert("fullDescription".into(), json!({"text": m.description}));
+            r.insert("fullDescription".into(), json!({"text": m.description()}));
             r.insert(
                 "help".into(),
                 json!({
-                    "text": m.remediation,
+                    "text": m.remediation(),
                     "markdown": format!(
                         "**How to fix it.** {}\n\n**Why it matters.** {}\n\nIncidents: {}",
-                        m.remediation,
-                        m.rationale,
+                        m.remediation(),
+                        m.rationale(),
                         m.incidents.join(", ")
                     ),
                 }),

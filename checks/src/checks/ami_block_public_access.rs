@@ -1,21 +1,30 @@
-//! ami-block-public-access: block public access for AMIs is off in a region.
-//!
-//! ## What it does
-//! In every scanned region, EC2 GetImageBlockPublicAccessState: `unblocked` fails;
-//! `block-new-sharing` passes.
-//!
-//! ## Why is this bad
-//! With the block off, one `modify-image-attribute --launch-permission Add=[{Group=all}]`
-//! lets every AWS account launch the image and read its disks
-//! (INC-PUBLIC-IMAGES-AND-NOTICES).
-
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::{block_public_access_per_region, incidents};
 use crate::evaluate::EvalOptions;
 use crate::finding::{Finding, Severity};
 use crate::inventory::AccountInventory;
 
-pub struct AmiBlockPublicAccess;
+crate::check! {
+    /// Fails when EC2 GetImageBlockPublicAccessState is `unblocked` in a scanned region.
+    ///
+    /// ## What it does
+    /// In every scanned region, reads EC2 GetImageBlockPublicAccessState. Fails when the
+    /// state is unblocked; passes on block-new-sharing (no AMI can be made public from now
+    /// on; AMIs already public stay public, and public-ami reports them).
+    ///
+    /// ## Why is this bad
+    /// INC-PUBLIC-IMAGES-AND-NOTICES: anyone can launch a public AMI in their own account
+    /// and read everything on its disks, and AWS sends its 'account compromised' notice for
+    /// it. public-ami finds the images that are public today; this setting is what stops
+    /// the next one, shared by a build pipeline or a console click, in any region.
+    ///
+    /// ## How to fix
+    /// In every region: `aws ec2 enable-image-block-public-access
+    /// --image-block-public-access-state block-new-sharing --region REGION`, or EC2 console
+    /// > Settings (Data protection and security) > Block public access for AMIs. In an
+    /// organization, a declarative policy can set it for every account.
+    pub struct AmiBlockPublicAccess;
+}
 
 const API: &str = "ec2:GetImageBlockPublicAccessState";
 
@@ -26,18 +35,7 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Region,
     incidents: &[incidents::PUBLIC_IMAGES],
     sources: &[Source::ImageBlockPublicAccess],
-    description: "In every scanned region, reads EC2 GetImageBlockPublicAccessState. Fails \
-        when the state is unblocked; passes on block-new-sharing (no AMI can be made public \
-        from now on; AMIs already public stay public, and public-ami reports them).",
-    rationale: "INC-PUBLIC-IMAGES-AND-NOTICES: anyone can launch a public AMI in their own \
-        account and read everything on its disks, and AWS sends its 'account compromised' \
-        notice for it. public-ami finds the images that are public today; this setting is \
-        what stops the next one, shared by a build pipeline or a console click, in any \
-        region.",
-    remediation: "In every region: `aws ec2 enable-image-block-public-access \
-        --image-block-public-access-state block-new-sharing --region REGION`, or EC2 console \
-        > Settings (Data protection and security) > Block public access for AMIs. In an \
-        organization, a declarative policy can set it for every account.",
+    doc: Doc::new(AmiBlockPublicAccess::DOC),
 };
 
 impl Check for AmiBlockPublicAccess {

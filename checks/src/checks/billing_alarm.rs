@@ -1,24 +1,36 @@
-//! billing-alarm: nobody is told when the bill grows.
-//!
-//! ## What it does
-//! Passes when an AWS Budget has at least one notification, or a CloudWatch alarm in
-//! us-east-1 on `AWS/Billing` `EstimatedCharges` (directly or inside metric math) has
-//! actions enabled and at least one alarm action. Fails when both sources were read and
-//! neither has one; is an error when one source could not be read and the other has
-//! none (the unread one might have held the alarm).
-//!
-//! ## Why is this bad
-//! In INC-2015-LEAKED-ROOT-KEY the owner learned of 1.8 million yen of mining from a
-//! phone call on day 3-4.
-
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::incidents;
 use crate::evaluate::EvalOptions;
 use crate::evidence;
 use crate::finding::{Finding, FindingBuilder, Severity};
 use crate::inventory::{AccountInventory, Budget, MetricAlarm};
 
-pub struct BillingAlarm;
+crate::check! {
+    /// Fails when no AWS Budget with a notification, and no CloudWatch alarm with an action
+    /// on AWS/Billing EstimatedCharges.
+    ///
+    /// ## What it does
+    /// Reads AWS Budgets (DescribeBudgets, then DescribeNotificationsForBudget for each
+    /// budget) and CloudWatch alarms in us-east-1 (DescribeAlarms). Passes when a budget
+    /// has a notification, or an alarm on AWS/Billing EstimatedCharges (directly or in
+    /// metric math) has actions enabled and an alarm action. A budget without a
+    /// notification or an alarm without an action tells nobody and does not count.
+    ///
+    /// ## Why is this bad
+    /// In INC-2015-LEAKED-ROOT-KEY about 20 large instances ran for days on a leaked key;
+    /// the owner did not read AWS's e-mail and learned of a 1.8 million yen bill when AWS
+    /// phoned on day 3 or 4. The speaker's lesson: set a billing alert, even on test
+    /// accounts.
+    ///
+    /// ## How to fix
+    /// Create a budget with an e-mail notification: Billing console > Budgets > Create
+    /// budget > monthly cost budget, alert at 80% actual and 100% forecasted. Or `aws
+    /// budgets create-budget --account-id ACCOUNT --budget
+    /// 'BudgetName=monthly,BudgetLimit={Amount=100,Unit=USD},TimeUnit=MONTHLY,BudgetType=COST'
+    /// --notifications-with-subscribers
+    /// 'Notification={NotificationType=ACTUAL,ComparisonOperator=GREATER_THAN,Threshold=80},Subscribers=[{SubscriptionType=EMAIL,Address=you@example.com}]'`.
+    pub struct BillingAlarm;
+}
 
 pub static META: CheckMeta = CheckMeta {
     id: "billing-alarm",
@@ -27,21 +39,7 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Account,
     incidents: &[incidents::LEAKED_ROOT_KEY],
     sources: &[Source::Budgets, Source::BillingAlarms],
-    description: "Reads AWS Budgets (DescribeBudgets, then DescribeNotificationsForBudget for \
-        each budget) and CloudWatch alarms in us-east-1 (DescribeAlarms). Passes when a \
-        budget has a notification, or an alarm on AWS/Billing EstimatedCharges (directly or \
-        in metric math) has actions enabled and an alarm action. A budget without a \
-        notification or an alarm without an action tells nobody and does not count.",
-    rationale: "In INC-2015-LEAKED-ROOT-KEY about 20 large instances ran for days on a leaked \
-        key; the owner did not read AWS's e-mail and learned of a 1.8 million yen bill when \
-        AWS phoned on day 3 or 4. The speaker's lesson: set a billing alert, even on test \
-        accounts.",
-    remediation: "Create a budget with an e-mail notification: Billing console > Budgets > \
-        Create budget > monthly cost budget, alert at 80% actual and 100% forecasted. Or \
-        `aws budgets create-budget --account-id ACCOUNT --budget \
-        'BudgetName=monthly,BudgetLimit={Amount=100,Unit=USD},TimeUnit=MONTHLY,BudgetType=COST' \
-        --notifications-with-subscribers \
-        'Notification={NotificationType=ACTUAL,ComparisonOperator=GREATER_THAN,Threshold=80},Subscribers=[{SubscriptionType=EMAIL,Address=you@example.com}]'`.",
+    doc: Doc::new(BillingAlarm::DOC),
 };
 
 fn budgets_notifying(budgets: &[Budget]) -> Vec<&str> {

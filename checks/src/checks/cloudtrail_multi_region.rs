@@ -1,29 +1,49 @@
-//! cloudtrail-multi-region: no trail records management events in every region.
-//!
-//! ## What it does
-//! DescribeTrails in the home region with shadow trails included lists the region's own
-//! trails and every multi-region (and organization) trail of the account, wherever its
-//! home region is. For each multi-region trail, GetTrailStatus and GetEventSelectors
-//! (called in the trail's home region, by ARN). Passes when one multi-region trail is
-//! logging and records both read and write management events (basic or advanced event
-//! selectors); fails when none does; is an error when none does among those read and
-//! one could not be read.
-//!
-//! ## Why is this bad
-//! Without CloudTrail in every region nobody can answer "what did the leaked key do,
-//! and where" (INC-AWS-NOTICES tells you to check CloudTrail; INC-2017-SECURITY-JAWS
-//! found root console logins from unknown addresses in it).
-
 use serde_json::{json, Value};
 
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::incidents;
 use crate::evaluate::EvalOptions;
 use crate::evidence;
 use crate::finding::{Finding, FindingBuilder, Severity};
 use crate::inventory::{AccountInventory, CollectError, Trail};
 
-pub struct CloudTrailMultiRegion;
+crate::check! {
+    /// Fails when no CloudTrail trail is multi-region, logging (GetTrailStatus `IsLogging`)
+    /// and recording read and write management events (GetEventSelectors, basic or advanced
+    /// selectors); trails come from DescribeTrails with shadow trails in the home region,
+    /// and each multi-region trail is read in its own home region.
+    ///
+    /// ## What it does
+    /// Lists trails with DescribeTrails (includeShadowTrails) in the home region, which
+    /// shows every multi-region and organization trail whatever its home region. For each
+    /// multi-region trail, reads GetTrailStatus (IsLogging) and GetEventSelectors in the
+    /// trail's home region. Passes when one multi-region trail is logging and records read
+    /// and write management events: a basic event selector with IncludeManagementEvents and
+    /// ReadWriteType All (or one ReadOnly and one WriteOnly), or an advanced event selector
+    /// on eventCategory = Management without a readOnly filter (or one for each value).
+    /// Fails when no trail does. When no trail passes and the status or selectors of one
+    /// could not be read, the check is an error.
+    ///
+    /// ## Why is this bad
+    /// AWS's 'irregular activity' and 'account compromised' notices (INC-AWS-NOTICES) tell
+    /// you to check CloudTrail for IAM users, roles, policies and temporary credentials you
+    /// did not create, in every region. In INC-2017-SECURITY-JAWS reading CloudTrail is how
+    /// root console logins from unknown IP addresses were found, and the lesson was
+    /// CloudTrail on in every account. A trail in one region only, stopped, or not
+    /// recording management events leaves exactly those questions unanswered.
+    ///
+    /// ## How to fix
+    /// Create one multi-region trail that records management events: CloudTrail console >
+    /// Trails > Create trail (it is multi-region by default; keep Management events, Read
+    /// and Write), or `aws cloudtrail create-trail --name account-trail --s3-bucket-name
+    /// BUCKET --is-multi-region-trail && aws cloudtrail start-logging --name
+    /// account-trail`. A stopped trail: `aws cloudtrail start-logging --name TRAIL`.
+    /// Selectors that drop management events: `aws cloudtrail put-event-selectors
+    /// --trail-name TRAIL --event-selectors
+    /// '[{"ReadWriteType":"All","IncludeManagementEvents":true}]'`. In an organization, an
+    /// organization trail from the management account covers every account.
+    pub struct CloudTrailMultiRegion;
+}
 
 const API: &str = "cloudtrail:DescribeTrails";
 
@@ -34,32 +54,7 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Account,
     incidents: &[incidents::AWS_NOTICES, incidents::SECURITY_JAWS],
     sources: &[Source::CloudTrailTrails],
-    description: "Lists trails with DescribeTrails (includeShadowTrails) in the home region, \
-        which shows every multi-region and organization trail whatever its home region. For \
-        each multi-region trail, reads GetTrailStatus (IsLogging) and GetEventSelectors in \
-        the trail's home region. Passes when one multi-region trail is logging and records \
-        read and write management events: a basic event selector with \
-        IncludeManagementEvents and ReadWriteType All (or one ReadOnly and one WriteOnly), \
-        or an advanced event selector on eventCategory = Management without a readOnly \
-        filter (or one for each value). Fails when no trail does. When no trail passes and \
-        the status or selectors of one could not be read, the check is an error.",
-    rationale: "AWS's 'irregular activity' and 'account compromised' notices \
-        (INC-AWS-NOTICES) tell you to check CloudTrail for IAM users, roles, policies and \
-        temporary credentials you did not create, in every region. In \
-        INC-2017-SECURITY-JAWS reading CloudTrail is how root console logins from unknown IP \
-        addresses were found, and the lesson was CloudTrail on in every account. A trail in \
-        one region only, stopped, or not recording management events leaves exactly those \
-        questions unanswered.",
-    remediation: "Create one multi-region trail that records management events: CloudTrail \
-        console > Trails > Create trail (it is multi-region by default; keep Management \
-        events, Read and Write), or `aws cloudtrail create-trail --name account-trail \
-        --s3-bucket-name BUCKET --is-multi-region-trail && aws cloudtrail start-logging \
-        --name account-trail`. A stopped trail: `aws cloudtrail start-logging --name \
-        TRAIL`. Selectors that drop management events: `aws cloudtrail put-event-selectors \
-        --trail-name TRAIL --event-selectors \
-        '[{\"ReadWriteType\":\"All\",\"IncludeManagementEvents\":true}]'`. In an \
-        organization, an organization trail from the management account covers every \
-        account.",
+    doc: Doc::new(CloudTrailMultiRegion::DOC),
 };
 
 /// What one multi-region trail is missing, or the error that kept it from being read.

@@ -1,23 +1,36 @@
-//! compromised-key-quarantine: AWS has quarantined a user's or role's credentials.
-//!
-//! ## What it does
-//! Reads IAM ListEntitiesForPolicy for each AWS-managed quarantine policy of the
-//! partition (`AWSCompromisedKeyQuarantine`, `...V2`, `...V3`). Every user, role or group
-//! with one attached fails. A policy that does not exist in the partition (NoSuchEntity)
-//! has nobody attached.
-//!
-//! ## Why is this bad
-//! AWS attaches these policies when it finds a key in public (INC-AWS-NOTICES): the key
-//! has leaked, and someone may already be using it.
-
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::incidents;
 use crate::evaluate::EvalOptions;
 use crate::evidence;
 use crate::finding::{Finding, FindingBuilder, Resource, Severity};
 use crate::inventory::AccountInventory;
 
-pub struct CompromisedKeyQuarantine;
+crate::check! {
+    /// Fails when an IAM user, role or group has AWS's `AWSCompromisedKeyQuarantine`, `V2`
+    /// or `V3` policy attached (ListEntitiesForPolicy): AWS found its key in public.
+    ///
+    /// ## What it does
+    /// Calls IAM ListEntitiesForPolicy for
+    /// arn:<partition>:iam::aws:policy/AWSCompromisedKeyQuarantine,
+    /// AWSCompromisedKeyQuarantineV2 and AWSCompromisedKeyQuarantineV3. Fails for each IAM
+    /// user, role or group that has one of them attached. A policy that does not exist in
+    /// the partition (NoSuchEntity) counts as attached to nobody.
+    ///
+    /// ## Why is this bad
+    /// AWS attaches a quarantine policy when it finds an access key in public, for example
+    /// on GitHub, and sends 'Action Required: Your AWS account is compromised'
+    /// (INC-AWS-NOTICES): it 'temporarily limited your ability to create some AWS
+    /// resources'. The key has leaked and may already be in use; the notice email is often
+    /// unread, but the attached policy stays visible.
+    ///
+    /// ## How to fix
+    /// Treat the account as compromised: delete (not just deactivate) the user's access
+    /// keys, and look in CloudTrail, in every region, for what they did (new IAM users,
+    /// roles, policies and keys; EC2 and Spot instances; Lambda functions). Remove what you
+    /// did not create, check the bill, reply to the AWS Support case, and only then detach
+    /// the quarantine policy. Replace the key with an IAM role.
+    pub struct CompromisedKeyQuarantine;
+}
 
 /// The names of AWS's quarantine policies; their ARNs are
 /// `arn:<partition>:iam::aws:policy/<name>`.
@@ -34,22 +47,7 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Account,
     incidents: &[incidents::AWS_NOTICES],
     sources: &[Source::QuarantinePolicies],
-    description: "Calls IAM ListEntitiesForPolicy for arn:<partition>:iam::aws:policy/\
-        AWSCompromisedKeyQuarantine, AWSCompromisedKeyQuarantineV2 and \
-        AWSCompromisedKeyQuarantineV3. Fails for each IAM user, role or group that has one \
-        of them attached. A policy that does not exist in the partition (NoSuchEntity) \
-        counts as attached to nobody.",
-    rationale: "AWS attaches a quarantine policy when it finds an access key in public, \
-        for example on GitHub, and sends 'Action Required: Your AWS account is \
-        compromised' (INC-AWS-NOTICES): it 'temporarily limited your ability to create \
-        some AWS resources'. The key has leaked and may already be in use; the notice \
-        email is often unread, but the attached policy stays visible.",
-    remediation: "Treat the account as compromised: delete (not just deactivate) the \
-        user's access keys, and look in CloudTrail, in every region, for what they did \
-        (new IAM users, roles, policies and keys; EC2 and Spot instances; Lambda \
-        functions). Remove what you did not create, check the bill, reply to the AWS \
-        Support case, and only then detach the quarantine policy. Replace the key with \
-        an IAM role.",
+    doc: Doc::new(CompromisedKeyQuarantine::DOC),
 };
 
 impl Check for CompromisedKeyQuarantine {

@@ -1,23 +1,33 @@
-//! guardduty-enabled: GuardDuty is off, or suspended, in a scanned region.
-//!
-//! ## What it does
-//! In every scanned region, ListDetectors then GetDetector: passes when a detector has
-//! status `ENABLED`; fails when there is none or every detector is `DISABLED`
-//! (suspended).
-//!
-//! ## Why is this bad
-//! GuardDuty is what found the root key in a backup script in INC-2024-ROOT-KEY-IN-SCRIPT;
-//! AWS's compromise notices (INC-AWS-NOTICES) tell you to enable it. An attacker picks
-//! the region nobody watches.
-
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::{incidents, per_region};
 use crate::evaluate::EvalOptions;
 use crate::evidence;
 use crate::finding::{Finding, FindingBuilder, Resource, Severity};
 use crate::inventory::AccountInventory;
 
-pub struct GuardDutyEnabled;
+crate::check! {
+    /// Fails when a scanned region has no GuardDuty detector, or it is suspended.
+    ///
+    /// ## What it does
+    /// In every scanned region, lists GuardDuty detectors (ListDetectors) and reads each
+    /// (GetDetector). Fails when the region has no detector, or when every detector is
+    /// suspended (status DISABLED).
+    ///
+    /// ## Why is this bad
+    /// In INC-2024-ROOT-KEY-IN-SCRIPT nobody knew root credentials were in use until
+    /// GuardDuty was turned on and reported IAMUser/RootCredentialUsage, then an instance
+    /// contacting an unexpected DNS server. AWS's 'account compromised' notices
+    /// (INC-AWS-NOTICES) tell you to enable GuardDuty. Attackers run their instances in the
+    /// regions nobody watches, so it must be on in every region, not only the one you use.
+    ///
+    /// ## How to fix
+    /// Enable GuardDuty in every enabled region: in the console per region, or `for r in
+    /// $(aws ec2 describe-regions --query 'Regions[].RegionName' --output text); do aws
+    /// guardduty create-detector --enable --region $r; done`. In an organization, use a
+    /// delegated administrator with auto-enable for all accounts and regions. A suspended
+    /// detector: `aws guardduty update-detector --detector-id ID --enable`.
+    pub struct GuardDutyEnabled;
+}
 
 pub static META: CheckMeta = CheckMeta {
     id: "guardduty-enabled",
@@ -26,19 +36,7 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Region,
     incidents: &[incidents::ROOT_KEY_IN_SCRIPT, incidents::AWS_NOTICES],
     sources: &[Source::GuardDutyDetectors],
-    description: "In every scanned region, lists GuardDuty detectors (ListDetectors) and reads \
-        each (GetDetector). Fails when the region has no detector, or when every detector is \
-        suspended (status DISABLED).",
-    rationale: "In INC-2024-ROOT-KEY-IN-SCRIPT nobody knew root credentials were in use until \
-        GuardDuty was turned on and reported IAMUser/RootCredentialUsage, then an instance \
-        contacting an unexpected DNS server. AWS's 'account compromised' notices \
-        (INC-AWS-NOTICES) tell you to enable GuardDuty. Attackers run their instances in the \
-        regions nobody watches, so it must be on in every region, not only the one you use.",
-    remediation: "Enable GuardDuty in every enabled region: in the console per region, or \
-        `for r in $(aws ec2 describe-regions --query 'Regions[].RegionName' --output text); \
-        do aws guardduty create-detector --enable --region $r; done`. In an organization, \
-        use a delegated administrator with auto-enable for all accounts and regions. A \
-        suspended detector: `aws guardduty update-detector --detector-id ID --enable`.",
+    doc: Doc::new(GuardDutyEnabled::DOC),
 };
 
 impl Check for GuardDutyEnabled {

@@ -1,25 +1,43 @@
-//! guardduty-high-findings: GuardDuty has reported high-severity activity nobody has
-//! dealt with.
-//!
-//! ## What it does
-//! In every scanned region, for each GuardDuty detector: ListFindings with the criteria
-//! `severity` >= 7 and `service.archived` = false (paged), then GetFindings in batches
-//! of 50. Each such finding fails, with its type, the affected resource and how many
-//! times GuardDuty saw it. A region whose detectors have none passes; a region with no
-//! detector passes too, saying so (guardduty-enabled reports the missing detector).
-//!
-//! ## Why is this bad
-//! In INC-2024-ROOT-KEY-IN-SCRIPT GuardDuty reported RootCredentialUsage and then
-//! UnusualDNSResolver: findings only help when someone reads them.
-
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::{incidents, per_region};
 use crate::evaluate::EvalOptions;
 use crate::evidence;
 use crate::finding::{Finding, FindingBuilder, Resource, Severity};
 use crate::inventory::AccountInventory;
 
-pub struct GuardDutyHighFindings;
+crate::check! {
+    /// Fails when an unarchived GuardDuty finding of severity 7 or more (ListFindings with
+    /// `severity` >= 7 and `service.archived` = false, then GetFindings in batches of 50):
+    /// one fail per finding, with its type, resource and count. A region with no detector
+    /// passes, marked as having nothing to inspect (guardduty-enabled fails it).
+    ///
+    /// ## What it does
+    /// In every scanned region, for each GuardDuty detector (ListDetectors, GetDetector):
+    /// ListFindings with the criteria severity >= 7 and service.archived = false (every
+    /// page), then GetFindings for them in batches of 50. Each finding fails on its own,
+    /// with its type (e.g. UnauthorizedAccess:IAMUser/RootCredentialUsage), the affected
+    /// resource and GuardDuty's count. A region with detectors and no such finding passes;
+    /// a region with no detector passes and says so (guardduty-enabled fails it). Archiving
+    /// a finding (or suppressing it with a filter) clears it.
+    ///
+    /// ## Why is this bad
+    /// In INC-2024-ROOT-KEY-IN-SCRIPT GuardDuty, once turned on, reported
+    /// IAMUser/RootCredentialUsage (an old backup script calling DescribeVolumes with a
+    /// root key written in it) and then DefenseEvasion:EC2/UnusualDNSResolver (an instance
+    /// talking to an unexpected DNS server). High-severity findings such as these, or
+    /// CryptoCurrency:EC2/BitcoinTool.B on a mining instance, mean a resource is
+    /// compromised or being misused now; left unread, GuardDuty protects nothing.
+    ///
+    /// ## How to fix
+    /// Open each finding (GuardDuty console > Findings, in the region named), follow the
+    /// finding type's remediation in the GuardDuty user guide (rotate or delete the exposed
+    /// credentials, isolate and snapshot the instance, remove what should not run), then
+    /// archive it: `aws guardduty archive-findings --region REGION --detector-id DETECTOR
+    /// --finding-ids ID`. For expected activity, add a suppression rule instead of
+    /// archiving by hand. Send findings to someone: an EventBridge rule on GuardDuty
+    /// findings to SNS or chat.
+    pub struct GuardDutyHighFindings;
+}
 
 pub static META: CheckMeta = CheckMeta {
     id: "guardduty-high-findings",
@@ -28,26 +46,7 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Region,
     incidents: &[incidents::ROOT_KEY_IN_SCRIPT],
     sources: &[Source::GuardDutyDetectors, Source::GuardDutyFindings],
-    description: "In every scanned region, for each GuardDuty detector (ListDetectors, \
-        GetDetector): ListFindings with the criteria severity >= 7 and service.archived = \
-        false (every page), then GetFindings for them in batches of 50. Each finding fails \
-        on its own, with its type (e.g. UnauthorizedAccess:IAMUser/RootCredentialUsage), \
-        the affected resource and GuardDuty's count. A region with detectors and no such \
-        finding passes; a region with no detector passes and says so (guardduty-enabled \
-        fails it). Archiving a finding (or suppressing it with a filter) clears it.",
-    rationale: "In INC-2024-ROOT-KEY-IN-SCRIPT GuardDuty, once turned on, reported \
-        IAMUser/RootCredentialUsage (an old backup script calling DescribeVolumes with a \
-        root key written in it) and then DefenseEvasion:EC2/UnusualDNSResolver (an instance \
-        talking to an unexpected DNS server). High-severity findings such as these, or \
-        CryptoCurrency:EC2/BitcoinTool.B on a mining instance, mean a resource is \
-        compromised or being misused now; left unread, GuardDuty protects nothing.",
-    remediation: "Open each finding (GuardDuty console > Findings, in the region named), \
-        follow the finding type's remediation in the GuardDuty user guide (rotate or delete \
-        the exposed credentials, isolate and snapshot the instance, remove what should not \
-        run), then archive it: `aws guardduty archive-findings --region REGION \
-        --detector-id DETECTOR --finding-ids ID`. For expected activity, add a suppression \
-        rule instead of archiving by hand. Send findings to someone: an EventBridge rule on \
-        GuardDuty findings to SNS or chat.",
+    doc: Doc::new(GuardDutyHighFindings::DOC),
 };
 
 impl Check for GuardDutyHighFindings {

@@ -1,22 +1,31 @@
-//! iam-user-console-mfa: an IAM user who can sign in to the console has no MFA.
-//!
-//! ## What it does
-//! Reads the IAM credential report: every user row (not `<root_account>`) with
-//! `password_enabled = true` and `mfa_active = false` fails.
-//!
-//! ## Why is this bad
-//! A console password alone falls to phishing and credential stuffing
-//! (INC-2017-SECURITY-JAWS); the "account compromised" notices of INC-AWS-NOTICES ask
-//! you to check every IAM user.
-
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::incidents;
 use crate::evaluate::EvalOptions;
 use crate::evidence;
 use crate::finding::{Finding, FindingBuilder, Resource, Severity};
 use crate::inventory::AccountInventory;
 
-pub struct IamUserConsoleMfa;
+crate::check! {
+    /// Fails when an IAM user with a console password has no MFA (credential report).
+    ///
+    /// ## What it does
+    /// Generates and reads the IAM credential report. Fails for each IAM user whose row has
+    /// password_enabled = true and mfa_active = false. The <root_account> row is the
+    /// root-mfa check's.
+    ///
+    /// ## Why is this bad
+    /// A console password alone falls to phishing and credential stuffing, as in
+    /// INC-2017-SECURITY-JAWS, where a layered defence with MFA was the lesson. AWS's
+    /// 'account compromised' notices (INC-AWS-NOTICES) ask you to review every IAM user.
+    ///
+    /// ## How to fix
+    /// For each user listed: if they need the console, have them assign an MFA device (IAM
+    /// console > Users > the user > Security credentials > Assign MFA device), and attach a
+    /// policy that denies everything without aws:MultiFactorAuthPresent until they do. If
+    /// they do not need the console, delete the login profile: `aws iam
+    /// delete-login-profile --user-name NAME`.
+    pub struct IamUserConsoleMfa;
+}
 
 pub static META: CheckMeta = CheckMeta {
     id: "iam-user-console-mfa",
@@ -25,17 +34,7 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Account,
     incidents: &[incidents::SECURITY_JAWS, incidents::AWS_NOTICES],
     sources: &[Source::CredentialReport],
-    description: "Generates and reads the IAM credential report. Fails for each IAM user whose \
-        row has password_enabled = true and mfa_active = false. The <root_account> row is \
-        the root-mfa check's.",
-    rationale: "A console password alone falls to phishing and credential stuffing, as in \
-        INC-2017-SECURITY-JAWS, where a layered defence with MFA was the lesson. AWS's \
-        'account compromised' notices (INC-AWS-NOTICES) ask you to review every IAM user.",
-    remediation: "For each user listed: if they need the console, have them assign an MFA \
-        device (IAM console > Users > the user > Security credentials > Assign MFA device), \
-        and attach a policy that denies everything without aws:MultiFactorAuthPresent until \
-        they do. If they do not need the console, delete the login profile: \
-        `aws iam delete-login-profile --user-name NAME`.",
+    doc: Doc::new(IamUserConsoleMfa::DOC),
 };
 
 impl Check for IamUserConsoleMfa {

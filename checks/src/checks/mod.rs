@@ -1,5 +1,8 @@
-//! One file per check. Each declares its metadata (`META`) next to its logic; the
-//! registry (`crate::registry`) is the one list of them.
+//! One file per check. Each declares its struct with its documentation (the
+//! [`check!`](crate::check!) doc comment), its metadata (`META`), its parameters if it
+//! has any (`Params`), its logic and its tests; the registry (`crate::registry`) is the
+//! one list of them, and everything else (the configuration, `hiyari init`, `explain`,
+//! the docs, the IAM policy) is derived from these.
 
 pub mod ami_block_public_access;
 pub mod billing_alarm;

@@ -1,21 +1,33 @@
-//! public-ami: an AMI the account owns is public.
-//!
-//! ## What it does
-//! In every scanned region, DescribeImages with `Owners=self`; each image whose `Public`
-//! flag is set fails. An AMI shared with named accounts is not public.
-//!
-//! ## Why is this bad
-//! Anyone can launch a public AMI in their own account and read its disks
-//! (INC-PUBLIC-IMAGES-AND-NOTICES); AWS sends the "account compromised" notice for it.
-
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::{incidents, per_region};
 use crate::evaluate::EvalOptions;
 use crate::evidence;
 use crate::finding::{Finding, FindingBuilder, Resource, Severity};
 use crate::inventory::AccountInventory;
 
-pub struct PublicAmi;
+crate::check! {
+    /// Fails when an AMI the account owns is public.
+    ///
+    /// ## What it does
+    /// In every scanned region, one DescribeImages call with Owners=self (paged). Fails for
+    /// each image owned by the account whose Public attribute is true. Images shared with
+    /// specific accounts are not public and pass.
+    ///
+    /// ## Why is this bad
+    /// A public AMI can be launched by any AWS account, which then reads every file on its
+    /// disks: keys, configuration, customer data. INC-PUBLIC-IMAGES-AND-NOTICES: AWS sends
+    /// its 'account compromised' notice when it finds one, and the same article lists data
+    /// leaks among past cases.
+    ///
+    /// ## How to fix
+    /// Make the image private: EC2 console > AMIs > the image > Edit AMI permissions >
+    /// Private, or `aws ec2 modify-image-attribute --region REGION --image-id AMI
+    /// --launch-permission 'Remove=[{Group=all}]'`. Then turn on block public access for
+    /// AMIs in every region: `aws ec2 enable-image-block-public-access
+    /// --image-block-public-access-state block-new-sharing --region REGION`. Assume what
+    /// was on the image is exposed: rotate any secrets it held.
+    pub struct PublicAmi;
+}
 
 pub static META: CheckMeta = CheckMeta {
     id: "public-ami",
@@ -24,19 +36,7 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Region,
     incidents: &[incidents::PUBLIC_IMAGES],
     sources: &[Source::Images],
-    description: "In every scanned region, one DescribeImages call with Owners=self (paged). \
-        Fails for each image owned by the account whose Public attribute is true. Images \
-        shared with specific accounts are not public and pass.",
-    rationale: "A public AMI can be launched by any AWS account, which then reads every file \
-        on its disks: keys, configuration, customer data. INC-PUBLIC-IMAGES-AND-NOTICES: AWS \
-        sends its 'account compromised' notice when it finds one, and the same article lists \
-        data leaks among past cases.",
-    remediation: "Make the image private: EC2 console > AMIs > the image > Edit AMI \
-        permissions > Private, or `aws ec2 modify-image-attribute --region REGION \
-        --image-id AMI --launch-permission 'Remove=[{Group=all}]'`. Then turn on block \
-        public access for AMIs in every region: `aws ec2 enable-image-block-public-access \
-        --image-block-public-access-state block-new-sharing --region REGION`. Assume what was \
-        on the image is exposed: rotate any secrets it held.",
+    doc: Doc::new(PublicAmi::DOC),
 };
 
 impl Check for PublicAmi {

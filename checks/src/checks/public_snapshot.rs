@@ -1,26 +1,34 @@
-//! public-snapshot: an EBS snapshot the account owns is restorable by anyone.
-//!
-//! ## What it does
-//! In every scanned region, one DescribeSnapshots call (paged) with `OwnerIds=self` and
-//! `RestorableByUserIds=all`: only snapshots that anyone can restore come back. Each one
-//! whose `OwnerId` is the account is confirmed with DescribeSnapshotAttribute
-//! (`createVolumePermission` has group `all`) and fails; others' snapshots in the answer
-//! (emulators and some partitions return them) are ignored. A snapshot shared with one
-//! named account is not public. The confirmation costs one call per returned candidate:
-//! none on an account without public snapshots.
-//!
-//! ## Why is this bad
-//! Anyone can create a volume from a public snapshot and read it
-//! (INC-PUBLIC-IMAGES-AND-NOTICES).
-
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::{incidents, per_region};
 use crate::evaluate::EvalOptions;
 use crate::evidence;
 use crate::finding::{Finding, FindingBuilder, Resource, Severity};
 use crate::inventory::AccountInventory;
 
-pub struct PublicSnapshot;
+crate::check! {
+    /// Fails when an EBS snapshot the account owns is restorable by anyone.
+    ///
+    /// ## What it does
+    /// In every scanned region, one DescribeSnapshots call (paged) with OwnerIds=self and
+    /// RestorableByUserIds=all, which returns only snapshots any account can restore. Each
+    /// one whose OwnerId is the audited account is confirmed with DescribeSnapshotAttribute
+    /// (createVolumePermission includes group all) and fails; when the attribute cannot be
+    /// read, the listing alone decides and the snapshot fails. A snapshot shared with
+    /// specific accounts is not public.
+    ///
+    /// ## Why is this bad
+    /// Any AWS account can create a volume from a public snapshot and read the whole disk.
+    /// INC-PUBLIC-IMAGES-AND-NOTICES: AWS sends its 'account compromised' notice for public
+    /// snapshots, and lists personal-data leaks among past cases.
+    ///
+    /// ## How to fix
+    /// Make it private: EC2 console > Snapshots > the snapshot > Modify permissions >
+    /// Private, or `aws ec2 modify-snapshot-attribute --region REGION --snapshot-id SNAP
+    /// --attribute createVolumePermission --operation-type remove --group-names all`. Then
+    /// block it for good in every region: `aws ec2 enable-snapshot-block-public-access
+    /// --state block-all-sharing --region REGION`. Treat the data on it as exposed.
+    pub struct PublicSnapshot;
+}
 
 pub static META: CheckMeta = CheckMeta {
     id: "public-snapshot",
@@ -29,21 +37,7 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Region,
     incidents: &[incidents::PUBLIC_IMAGES],
     sources: &[Source::PublicSnapshots],
-    description: "In every scanned region, one DescribeSnapshots call (paged) with \
-        OwnerIds=self and RestorableByUserIds=all, which returns only snapshots any account \
-        can restore. Each one whose OwnerId is the audited account is confirmed with \
-        DescribeSnapshotAttribute (createVolumePermission includes group all) and fails; \
-        when the attribute cannot be read, the listing alone decides and the snapshot \
-        fails. A snapshot shared with specific accounts is not public.",
-    rationale: "Any AWS account can create a volume from a public snapshot and read the whole \
-        disk. INC-PUBLIC-IMAGES-AND-NOTICES: AWS sends its 'account compromised' notice for \
-        public snapshots, and lists personal-data leaks among past cases.",
-    remediation: "Make it private: EC2 console > Snapshots > the snapshot > Modify \
-        permissions > Private, or `aws ec2 modify-snapshot-attribute --region REGION \
-        --snapshot-id SNAP --attribute createVolumePermission --operation-type remove \
-        --group-names all`. Then block it for good in every region: `aws ec2 \
-        enable-snapshot-block-public-access --state block-all-sharing --region REGION`. \
-        Treat the data on it as exposed.",
+    doc: Doc::new(PublicSnapshot::DOC),
 };
 
 /// Owned by the audited account. The call asked for `OwnerIds=self`, so a snapshot

@@ -1,22 +1,32 @@
-//! root-access-keys: the root user has an access key.
-//!
-//! ## What it does
-//! Reads IAM GetAccountSummary (`AccountAccessKeysPresent`) and, when the credential
-//! report has a `<root_account>` row, its two `access_key_N_active` columns. Either
-//! source saying "yes" is a fail.
-//!
-//! ## Why is this bad
-//! A root key cannot be limited by any policy. In INC-2015-LEAKED-ROOT-KEY a root key
-//! pasted in a blog post ran 20 large instances in São Paulo for a 1.8 million yen bill;
-//! in INC-2024-ROOT-KEY-IN-SCRIPT one sat in an old backup script for years.
-
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::{incidents, root_fact};
 use crate::evaluate::EvalOptions;
 use crate::finding::{Finding, FindingBuilder, Severity};
 use crate::inventory::AccountInventory;
 
-pub struct RootAccessKeys;
+crate::check! {
+    /// Fails when the root user has an access key (GetAccountSummary, cross-checked with
+    /// the credential report's `<root_account>` row).
+    ///
+    /// ## What it does
+    /// Fails when IAM GetAccountSummary reports AccountAccessKeysPresent, or when the
+    /// credential report's <root_account> row has an active access key.
+    ///
+    /// ## Why is this bad
+    /// A root access key can do anything in the account and no IAM policy limits it. In
+    /// INC-2015-LEAKED-ROOT-KEY a root key pasted with its secret into a public blog post
+    /// was found a year later and used to run about 20 large EC2 instances in sa-east-1, a
+    /// region the owner never used: about 1.8 million yen before anyone noticed. In
+    /// INC-2024-ROOT-KEY-IN-SCRIPT GuardDuty found root credentials used by an ancient
+    /// backup script.
+    ///
+    /// ## How to fix
+    /// Sign in as the root user, open Security credentials, and delete every access key
+    /// (deactivate first if you must find its users; GuardDuty RootCredentialUsage and
+    /// CloudTrail show them). Give programs an IAM role instead: an instance profile on
+    /// EC2, a task role on ECS, OIDC federation in CI.
+    pub struct RootAccessKeys;
+}
 
 pub static META: CheckMeta = CheckMeta {
     id: "root-access-keys",
@@ -25,18 +35,7 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Account,
     incidents: &[incidents::LEAKED_ROOT_KEY, incidents::ROOT_KEY_IN_SCRIPT],
     sources: &[Source::AccountSummary, Source::CredentialReport],
-    description: "Fails when IAM GetAccountSummary reports AccountAccessKeysPresent, or when \
-        the credential report's <root_account> row has an active access key.",
-    rationale: "A root access key can do anything in the account and no IAM policy limits \
-        it. In INC-2015-LEAKED-ROOT-KEY a root key pasted with its secret into a public blog \
-        post was found a year later and used to run about 20 large EC2 instances in \
-        sa-east-1, a region the owner never used: about 1.8 million yen before anyone \
-        noticed. In INC-2024-ROOT-KEY-IN-SCRIPT GuardDuty found root credentials used by an \
-        ancient backup script.",
-    remediation: "Sign in as the root user, open Security credentials, and delete every \
-        access key (deactivate first if you must find its users; GuardDuty \
-        RootCredentialUsage and CloudTrail show them). Give programs an IAM role instead: an \
-        instance profile on EC2, a task role on ECS, OIDC federation in CI.",
+    doc: Doc::new(RootAccessKeys::DOC),
 };
 
 impl Check for RootAccessKeys {

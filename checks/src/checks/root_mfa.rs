@@ -1,20 +1,27 @@
-//! root-mfa: the root user has no MFA device.
-//!
-//! ## What it does
-//! Reads IAM GetAccountSummary (`AccountMFAEnabled`) and, when present, the credential
-//! report's `<root_account>` row (`mfa_active`). Either source saying "no MFA" fails.
-//!
-//! ## Why is this bad
-//! The root password alone opens the whole account; INC-2017-SECURITY-JAWS saw root
-//! console logins from unknown addresses.
-
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::{incidents, root_fact};
 use crate::evaluate::EvalOptions;
 use crate::finding::{Finding, FindingBuilder, Severity};
 use crate::inventory::AccountInventory;
 
-pub struct RootMfa;
+crate::check! {
+    /// Fails when the root user has no MFA.
+    ///
+    /// ## What it does
+    /// Fails when IAM GetAccountSummary reports AccountMFAEnabled = 0, or when the
+    /// credential report's <root_account> row has mfa_active = false.
+    ///
+    /// ## Why is this bad
+    /// Whoever has the root password owns the account. INC-2017-SECURITY-JAWS found root
+    /// console sign-ins from unknown IP addresses after credential stuffing; the speaker of
+    /// INC-2015-LEAKED-ROOT-KEY listed 'turn on MFA' among the lessons.
+    ///
+    /// ## How to fix
+    /// Sign in as the root user, open Security credentials, and assign an MFA device (a
+    /// passkey or security key is best; an authenticator app will do). Then keep the root
+    /// user for the few tasks that need it.
+    pub struct RootMfa;
+}
 
 pub static META: CheckMeta = CheckMeta {
     id: "root-mfa",
@@ -23,14 +30,7 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Account,
     incidents: &[incidents::LEAKED_ROOT_KEY, incidents::SECURITY_JAWS],
     sources: &[Source::AccountSummary, Source::CredentialReport],
-    description: "Fails when IAM GetAccountSummary reports AccountMFAEnabled = 0, or when the \
-        credential report's <root_account> row has mfa_active = false.",
-    rationale: "Whoever has the root password owns the account. INC-2017-SECURITY-JAWS found \
-        root console sign-ins from unknown IP addresses after credential stuffing; the \
-        speaker of INC-2015-LEAKED-ROOT-KEY listed 'turn on MFA' among the lessons.",
-    remediation: "Sign in as the root user, open Security credentials, and assign an MFA \
-        device (a passkey or security key is best; an authenticator app will do). Then keep \
-        the root user for the few tasks that need it.",
+    doc: Doc::new(RootMfa::DOC),
 };
 
 impl Check for RootMfa {

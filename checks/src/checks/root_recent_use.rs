@@ -1,25 +1,54 @@
-//! root-recent-use: the root user's password or an access key was used recently.
-//!
-//! ## What it does
-//! Reads the IAM credential report's `<root_account>` row: `password_last_used`,
-//! `access_key_1_last_used_date` and `access_key_2_last_used_date`. Any of them within
-//! `max_age_days` (default 30) of now fails. A report without a `<root_account>` row, or
-//! with a time that cannot be read, is an error, never a pass.
-//!
-//! ## Why is this bad
-//! Day-to-day work should never need root. In INC-2024-ROOT-KEY-IN-SCRIPT GuardDuty found
-//! a backup script calling DescribeVolumes with root credentials; in
-//! INC-2017-SECURITY-JAWS CloudTrail showed root console logins from unknown addresses.
-
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::incidents;
 use crate::credential_report::{days_between, parse_time};
 use crate::evaluate::EvalOptions;
 use crate::finding::{Finding, FindingBuilder, Severity};
 use crate::inventory::{AccountInventory, CollectError};
+use crate::params::{ParamsSpec, Typed};
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-pub struct RootRecentUse;
+crate::check! {
+    /// Fails when the credential report's `<root_account>` row shows the root password or a
+    /// root access key used within `max_age_days` (default 30).
+    ///
+    /// ## What it does
+    /// Generates and reads the IAM credential report. Fails when the <root_account> row's
+    /// password_last_used, access_key_1_last_used_date or access_key_2_last_used_date is
+    /// within max_age_days (default 30; [checks.root-recent-use] max_age_days) of now. A
+    /// report without a <root_account> row, or with a time that cannot be read, is an
+    /// error.
+    ///
+    /// ## Why is this bad
+    /// Root credentials are for the few tasks only root can do, not for daily work, and
+    /// every use of them is worth a look. In INC-2024-ROOT-KEY-IN-SCRIPT GuardDuty reported
+    /// RootCredentialUsage: an ancient backup script called DescribeVolumes with a root key
+    /// written in it. In INC-2017-SECURITY-JAWS reading CloudTrail showed root console
+    /// logins from unknown IP addresses after credential stuffing.
+    ///
+    /// ## How to fix
+    /// Find out who used root and why: CloudTrail event history with User name 'root'
+    /// (ConsoleLogin, and API calls with the root key), and GuardDuty RootCredentialUsage
+    /// findings. If it was not you, change the root password, rotate MFA and delete every
+    /// root access key now. If it was a program, give it an IAM role and delete the root
+    /// key; if it was a person, give them an IAM Identity Center or IAM user with the
+    /// permissions they need.
+    pub struct RootRecentUse;
+}
+
+/// `[checks.root-recent-use]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Params {
+    /// A root password or access key use this many days ago or fewer fails.
+    pub max_age_days: u32,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params { max_age_days: 30 }
+    }
+}
 
 const API: &str = "iam:GetCredentialReport";
 
@@ -30,28 +59,16 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Account,
     incidents: &[incidents::ROOT_KEY_IN_SCRIPT, incidents::SECURITY_JAWS],
     sources: &[Source::CredentialReport],
-    description: "Generates and reads the IAM credential report. Fails when the \
-        <root_account> row's password_last_used, access_key_1_last_used_date or \
-        access_key_2_last_used_date is within max_age_days (default 30; \
-        [checks.root-recent-use] max_age_days) of now. A report without a <root_account> \
-        row, or with a time that cannot be read, is an error.",
-    rationale: "Root credentials are for the few tasks only root can do, not for daily \
-        work, and every use of them is worth a look. In INC-2024-ROOT-KEY-IN-SCRIPT \
-        GuardDuty reported RootCredentialUsage: an ancient backup script called \
-        DescribeVolumes with a root key written in it. In INC-2017-SECURITY-JAWS reading \
-        CloudTrail showed root console logins from unknown IP addresses after credential \
-        stuffing.",
-    remediation: "Find out who used root and why: CloudTrail event history with User name \
-        'root' (ConsoleLogin, and API calls with the root key), and GuardDuty \
-        RootCredentialUsage findings. If it was not you, change the root password, rotate \
-        MFA and delete every root access key now. If it was a program, give it an IAM role \
-        and delete the root key; if it was a person, give them an IAM Identity Center or \
-        IAM user with the permissions they need.",
+    doc: Doc::new(RootRecentUse::DOC),
 };
 
 impl Check for RootRecentUse {
     fn meta(&self) -> &'static CheckMeta {
         &META
+    }
+
+    fn params(&self) -> &'static dyn ParamsSpec {
+        &Typed::<Params>::NEW
     }
 
     fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding> {
@@ -76,7 +93,7 @@ impl Check for RootRecentUse {
                 ),
             )];
         };
-        let max = i64::from(opts.params.root_recent_use_max_age_days);
+        let max = i64::from(opts.params::<Params>(META.id).max_age_days);
         let now = opts.now();
         let mut evidence = Map::new();
         evidence.insert("max_age_days".into(), Value::from(max));
@@ -149,18 +166,15 @@ impl Check for RootRecentUse {
 mod tests {
     use super::*;
     use crate::checks::testutil::*;
-    use crate::evaluate::CheckParams;
     use crate::finding::Status;
     use crate::inventory::Collected;
+    use crate::params::ParamsById;
     use time::macros::datetime;
 
     fn opts(max: u32) -> EvalOptions {
         EvalOptions {
             now: Some(datetime!(2026-11-22 12:00 UTC)),
-            params: CheckParams {
-                root_recent_use_max_age_days: max,
-                ..CheckParams::default()
-            },
+            params: ParamsById::default().with(META.id, Params { max_age_days: max }),
             ..EvalOptions::default()
         }
     }

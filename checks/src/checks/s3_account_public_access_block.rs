@@ -1,24 +1,39 @@
-//! s3-account-public-access-block: S3 Block Public Access is not fully on for the
-//! account.
-//!
-//! ## What it does
-//! S3 Control GetPublicAccessBlock for the account: passes when BlockPublicAcls,
-//! IgnorePublicAcls, BlockPublicPolicy and RestrictPublicBuckets are all on; fails when
-//! any is off, or when none is configured (NoSuchPublicAccessBlockConfiguration).
-//!
-//! ## Why is this bad
-//! "Notification of Amazon S3 buckets configured for public access" is one of the AWS
-//! notices nobody reads (INC-AWS-NOTICES); the account-level block stops every bucket,
-//! present and future, from being made public by mistake.
-
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::incidents;
 use crate::evaluate::EvalOptions;
 use crate::evidence;
 use crate::finding::{Finding, FindingBuilder, Severity};
 use crate::inventory::AccountInventory;
 
-pub struct S3AccountPublicAccessBlock;
+crate::check! {
+    /// Fails when S3 Control GetPublicAccessBlock for the account has any of the four
+    /// settings off, or none is configured (`NoSuchPublicAccessBlockConfiguration`).
+    ///
+    /// ## What it does
+    /// Reads the account's S3 Block Public Access settings with S3 Control
+    /// GetPublicAccessBlock (IAM action s3:GetAccountPublicAccessBlock). Passes when all
+    /// four are on: BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and
+    /// RestrictPublicBuckets. Fails when any is off, or when the account has never
+    /// configured them (the API answers NoSuchPublicAccessBlockConfiguration). Bucket-level
+    /// settings are not read: the account-level block is the one that also covers buckets
+    /// created tomorrow.
+    ///
+    /// ## Why is this bad
+    /// Among the AWS notices nobody reads (INC-AWS-NOTICES) are 'Notification of Amazon S3
+    /// buckets configured for public access' and 'Securing Amazon S3 Buckets'. The same
+    /// talks list deleted and leaked S3 data among the results of a compromise. With the
+    /// four account-level settings on, no bucket of the account can be made public through
+    /// an ACL or a bucket policy, whoever writes it.
+    ///
+    /// ## How to fix
+    /// S3 console > Block Public Access settings for this account > Edit > turn on all
+    /// four, or `aws s3control put-public-access-block --account-id ACCOUNT
+    /// --public-access-block-configuration
+    /// BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true`.
+    /// A bucket that must serve the public (a website) is better served through CloudFront
+    /// with origin access control than made public.
+    pub struct S3AccountPublicAccessBlock;
+}
 
 const API: &str = "s3:GetAccountPublicAccessBlock";
 
@@ -29,24 +44,7 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Account,
     incidents: &[incidents::AWS_NOTICES],
     sources: &[Source::AccountPublicAccessBlock],
-    description: "Reads the account's S3 Block Public Access settings with S3 Control \
-        GetPublicAccessBlock (IAM action s3:GetAccountPublicAccessBlock). Passes when all \
-        four are on: BlockPublicAcls, IgnorePublicAcls, BlockPublicPolicy and \
-        RestrictPublicBuckets. Fails when any is off, or when the account has never \
-        configured them (the API answers NoSuchPublicAccessBlockConfiguration). Bucket-level \
-        settings are not read: the account-level block is the one that also covers buckets \
-        created tomorrow.",
-    rationale: "Among the AWS notices nobody reads (INC-AWS-NOTICES) are 'Notification of \
-        Amazon S3 buckets configured for public access' and 'Securing Amazon S3 Buckets'. \
-        The same talks list deleted and leaked S3 data among the results of a compromise. \
-        With the four account-level settings on, no bucket of the account can be made public \
-        through an ACL or a bucket policy, whoever writes it.",
-    remediation: "S3 console > Block Public Access settings for this account > Edit > turn \
-        on all four, or `aws s3control put-public-access-block --account-id ACCOUNT \
-        --public-access-block-configuration \
-        BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true`. \
-        A bucket that must serve the public (a website) is better served through CloudFront \
-        with origin access control than made public.",
+    doc: Doc::new(S3AccountPublicAccessBlock::DOC),
 };
 
 impl Check for S3AccountPublicAccessBlock {

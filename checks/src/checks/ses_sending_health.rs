@@ -1,30 +1,83 @@
-//! ses-sending-health: SES sending is under review, paused, or near its reputation
-//! limits.
-//!
-//! ## What it does
-//! In every scanned region, SES v2 GetAccount. SES is "in use" in
-//! the region when the account has production access, sent mail in the last 24 hours,
-//! or is under enforcement (any status but HEALTHY). Where it is in use, the latest
-//! CloudWatch AWS/SES Reputation.BounceRate and Reputation.ComplaintRate of the last 24
-//! hours are read too. Fails when EnforcementStatus is not HEALTHY, sending is paused
-//! (SendingEnabled false), the bounce rate is at or over `bounce_rate_percent` (5) or
-//! the complaint rate at or over `complaint_rate_percent` (0.1). A region where SES is
-//! not in use, or not offered, passes and says which.
-//!
-//! ## Why is this bad
-//! INC-PUBLIC-IMAGES-AND-NOTICES: over 10% bounces or 0.5% complaints puts the account
-//! under review and sending can be paused; leaked SMTP credentials are a common cause.
-
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::{incidents, per_region};
 use crate::evaluate::EvalOptions;
 use crate::evidence;
 use crate::finding::{Finding, FindingBuilder, Resource, Severity};
 use crate::inventory::{AccountInventory, CollectError};
+use crate::params::{percentage, ParamsSpec, Typed};
 
-pub struct SesSendingHealth;
+crate::check! {
+    /// Fails when where SES is in use (production access, mail sent in the last 24 hours,
+    /// or under enforcement), SES v2 GetAccount shows an EnforcementStatus other than
+    /// `HEALTHY` or sending paused, or the latest CloudWatch AWS/SES
+    /// `Reputation.BounceRate` is at or over `bounce_rate_percent` (5) or
+    /// `Reputation.ComplaintRate` at or over `complaint_rate_percent` (0.1) over the last
+    /// 24 hours. A region where SES is not in use, or not offered (see the README's Known
+    /// limits), passes, marked as having nothing to inspect.
+    ///
+    /// ## What it does
+    /// In every scanned region, reads SES v2 GetAccount. SES counts as in use in the region
+    /// when ProductionAccessEnabled is true, SendQuota.SentLast24Hours is above 0, or
+    /// EnforcementStatus is not HEALTHY. Where it is in use, also reads the latest hourly
+    /// CloudWatch AWS/SES Reputation.BounceRate and Reputation.ComplaintRate of the last 24
+    /// hours (GetMetricData). Fails when EnforcementStatus is anything but HEALTHY
+    /// (PROBATION, SHUTDOWN), when sending is paused (SendingEnabled false), or when a rate
+    /// is at or over its threshold ([checks.ses-sending-health] bounce_rate_percent,
+    /// default 5, and complaint_rate_percent, default 0.1). A region where SES is not in
+    /// use passes and says so. So does a region where SES is not offered: one outside
+    /// hiyari's list of SES regions where the call reaches no service (the endpoint does
+    /// not resolve); any answer from the service is read as usual. A rate with no datapoint
+    /// in the window (too little mail for SES to compute one) does not fail.
+    ///
+    /// ## Why is this bad
+    /// INC-PUBLIC-IMAGES-AND-NOTICES: keep the bounce rate under 5% and the complaint rate
+    /// under 0.1%; above 10% bounces or 0.5% complaints the account goes under review or
+    /// probation and SES can pause sending, and 'SES Vulnerable Site' notices mean SMTP
+    /// credentials may have leaked. A spike in bounces or complaints is also what a spammer
+    /// using stolen SMTP credentials looks like.
+    ///
+    /// ## How to fix
+    /// Read the SES console's Reputation metrics and the Virtual Deliverability Manager in
+    /// the region named. Rotate SMTP credentials (IAM users with ses:SendRawEmail) that may
+    /// have leaked, stop the sender behind the spike, remove addresses that bounce (enable
+    /// the account-level suppression list: `aws sesv2 put-account-suppression-attributes
+    /// --suppressed-reasons BOUNCE COMPLAINT`), and set CloudWatch alarms on
+    /// Reputation.BounceRate and Reputation.ComplaintRate below the review thresholds.
+    /// Under review or paused, answer AWS's case in the Support Center with what was fixed.
+    pub struct SesSendingHealth;
+}
+
+/// `[checks.ses-sending-health]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Params {
+    /// A Reputation.BounceRate at or over this percentage fails.
+    #[serde(deserialize_with = "bounce_rate_percent")]
+    pub bounce_rate_percent: f64,
+    /// A Reputation.ComplaintRate at or over this percentage fails.
+    #[serde(deserialize_with = "complaint_rate_percent")]
+    pub complaint_rate_percent: f64,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            bounce_rate_percent: 5.0,
+            complaint_rate_percent: 0.1,
+        }
+    }
+}
+
+fn bounce_rate_percent<'de, D: serde::Deserializer<'de>>(de: D) -> Result<f64, D::Error> {
+    percentage(de, "bounce_rate_percent")
+}
+
+fn complaint_rate_percent<'de, D: serde::Deserializer<'de>>(de: D) -> Result<f64, D::Error> {
+    percentage(de, "complaint_rate_percent")
+}
 
 const API: &str = "ses:GetAccount";
 const METRICS_API: &str = "cloudwatch:GetMetricData";
@@ -36,36 +89,16 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Region,
     incidents: &[incidents::PUBLIC_IMAGES],
     sources: &[Source::SesAccount, Source::SesReputation],
-    description: "In every scanned region, reads SES v2 GetAccount. SES counts as in use in \
-        the region when ProductionAccessEnabled is true, SendQuota.SentLast24Hours is above \
-        0, or EnforcementStatus is not HEALTHY. Where it is in use, also reads the latest \
-        hourly CloudWatch AWS/SES Reputation.BounceRate and Reputation.ComplaintRate of the \
-        last 24 hours (GetMetricData). Fails when EnforcementStatus is anything but HEALTHY \
-        (PROBATION, SHUTDOWN), when sending is paused (SendingEnabled false), or when a rate \
-        is at or over its threshold ([checks.ses-sending-health] bounce_rate_percent, \
-        default 5, and complaint_rate_percent, default 0.1). A region where SES is not in \
-        use passes and says so. So does a region where SES is not offered: one outside \
-        hiyari's list of SES regions where the call reaches no service (the endpoint does \
-        not resolve); any answer from the service is read as usual. A rate with no \
-        datapoint in the window (too little mail for SES to compute one) does not fail.",
-    rationale: "INC-PUBLIC-IMAGES-AND-NOTICES: keep the bounce rate under 5% and the \
-        complaint rate under 0.1%; above 10% bounces or 0.5% complaints the account goes \
-        under review or probation and SES can pause sending, and 'SES Vulnerable Site' \
-        notices mean SMTP credentials may have leaked. A spike in bounces or complaints is \
-        also what a spammer using stolen SMTP credentials looks like.",
-    remediation: "Read the SES console's Reputation metrics and the Virtual Deliverability \
-        Manager in the region named. Rotate SMTP credentials (IAM users with \
-        ses:SendRawEmail) that may have leaked, stop the sender behind the spike, remove \
-        addresses that bounce (enable the account-level suppression list: `aws sesv2 \
-        put-account-suppression-attributes --suppressed-reasons BOUNCE COMPLAINT`), and \
-        set CloudWatch alarms on Reputation.BounceRate and Reputation.ComplaintRate below \
-        the review thresholds. Under review or paused, answer AWS's case in the Support \
-        Center with what was fixed.",
+    doc: Doc::new(SesSendingHealth::DOC),
 };
 
 impl Check for SesSendingHealth {
     fn meta(&self) -> &'static CheckMeta {
         &META
+    }
+
+    fn params(&self) -> &'static dyn ParamsSpec {
+        &Typed::<Params>::NEW
     }
 
     fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding> {
@@ -74,8 +107,9 @@ impl Check for SesSendingHealth {
             &account.identity.account_id,
             &account.identity.partition,
         );
-        let bounce_max = opts.params.ses_bounce_rate_percent;
-        let complaint_max = opts.params.ses_complaint_rate_percent;
+        let params: Params = opts.params(META.id);
+        let bounce_max = params.bounce_rate_percent;
+        let complaint_max = params.complaint_rate_percent;
         per_region(account, &b, API, |region, inv| {
             let resource = Resource::region(region);
             let acct = match inv.ses_account.get(API) {
@@ -195,9 +229,9 @@ impl Check for SesSendingHealth {
 mod tests {
     use super::*;
     use crate::checks::testutil::*;
-    use crate::evaluate::CheckParams;
     use crate::finding::Status;
     use crate::inventory::{Collected, SesAccount, SesReputation};
+    use crate::params::ParamsById;
 
     fn in_use(status: &str, sending: bool) -> SesAccount {
         SesAccount {
@@ -312,10 +346,13 @@ mod tests {
         );
         assert_eq!(outcome(&run(&SesSendingHealth, &acc))[0].0, Status::Pass);
         let opts = EvalOptions {
-            params: CheckParams {
-                ses_bounce_rate_percent: 2.5,
-                ..CheckParams::default()
-            },
+            params: ParamsById::default().with(
+                META.id,
+                Params {
+                    bounce_rate_percent: 2.5,
+                    ..Params::default()
+                },
+            ),
             ..EvalOptions::default()
         };
         let f = SesSendingHealth.evaluate(&acc, &opts);

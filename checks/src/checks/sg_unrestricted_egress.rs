@@ -1,25 +1,49 @@
-//! sg-unrestricted-egress: a security group in use lets anything out to the internet.
-//!
-//! ## What it does
-//! In every scanned region, DescribeSecurityGroups and DescribeNetworkInterfaces. A group
-//! is in use when a network interface carries it. Each group in use with an egress rule
-//! allowing all protocols, or all ports of TCP or UDP, to `0.0.0.0/0` or `::/0` fails.
-//!
-//! ## Why is this bad
-//! Unrestricted egress is what let an old cron job reach an unexpected DNS server in
-//! INC-2024-ROOT-KEY-IN-SCRIPT, and what a compromised instance scans the internet
-//! through in the "Your AWS Abuse Report" notice (INC-AWS-NOTICES).
-
 use std::collections::BTreeSet;
 
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::{incidents, per_region};
 use crate::evaluate::EvalOptions;
 use crate::evidence;
 use crate::finding::{Finding, FindingBuilder, Resource, Severity};
 use crate::inventory::{AccountInventory, EgressRule};
+use crate::params::{ParamsSpec, Typed};
+use serde::{Deserialize, Serialize};
 
-pub struct SgUnrestrictedEgress;
+crate::check! {
+    /// Fails when a security group attached to a network interface allows all protocols, or
+    /// all ports, out to 0.0.0.0/0 or ::/0.
+    ///
+    /// ## What it does
+    /// In every scanned region, DescribeSecurityGroups and DescribeNetworkInterfaces (both
+    /// paged). A group is in use when at least one network interface carries it. Fails for
+    /// each group in use that has an egress rule allowing all protocols (-1), or TCP or UDP
+    /// on every port (0 or 1 to 65535), to 0.0.0.0/0 or ::/0. Groups attached to nothing
+    /// are listed in the evidence but do not fail, unless [checks.sg-unrestricted-egress]
+    /// include_unused = true.
+    ///
+    /// ## Why is this bad
+    /// In INC-2024-ROOT-KEY-IN-SCRIPT GuardDuty flagged an instance talking to an
+    /// unexpected DNS server: an old cron job nobody knew of, free to reach anything
+    /// because egress was open. The 'Your AWS Abuse Report' notice of INC-AWS-NOTICES is
+    /// what AWS sends when a compromised instance uses open egress to scan other hosts.
+    ///
+    /// ## How to fix
+    /// Replace the allow-all egress rule with the destinations the workload needs: `aws ec2
+    /// revoke-security-group-egress --region REGION --group-id SG --ip-permissions
+    /// 'IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]'` (and the same with
+    /// Ipv6Ranges=[{CidrIpv6=::/0}]), then `aws ec2 authorize-security-group-egress` for
+    /// each port and destination (for example 443 to a VPC endpoint's prefix list). Use VPC
+    /// endpoints or a proxy for AWS APIs and updates.
+    pub struct SgUnrestrictedEgress;
+}
+
+/// `[checks.sg-unrestricted-egress]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Params {
+    /// Also fail open groups attached to no network interface.
+    pub include_unused: bool,
+}
 
 pub static META: CheckMeta = CheckMeta {
     id: "sg-unrestricted-egress",
@@ -28,22 +52,7 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Region,
     incidents: &[incidents::ROOT_KEY_IN_SCRIPT, incidents::AWS_NOTICES],
     sources: &[Source::SecurityGroups, Source::NetworkInterfaces],
-    description: "In every scanned region, DescribeSecurityGroups and \
-        DescribeNetworkInterfaces (both paged). A group is in use when at least one network \
-        interface carries it. Fails for each group in use that has an egress rule allowing \
-        all protocols (-1), or TCP or UDP on every port (0 or 1 to 65535), to 0.0.0.0/0 or \
-        ::/0. Groups attached to nothing are listed in the evidence but do not fail, unless \
-        [checks.sg-unrestricted-egress] include_unused = true.",
-    rationale: "In INC-2024-ROOT-KEY-IN-SCRIPT GuardDuty flagged an instance talking to an \
-        unexpected DNS server: an old cron job nobody knew of, free to reach anything \
-        because egress was open. The 'Your AWS Abuse Report' notice of INC-AWS-NOTICES is \
-        what AWS sends when a compromised instance uses open egress to scan other hosts.",
-    remediation: "Replace the allow-all egress rule with the destinations the workload needs: \
-        `aws ec2 revoke-security-group-egress --region REGION --group-id SG \
-        --ip-permissions 'IpProtocol=-1,IpRanges=[{CidrIp=0.0.0.0/0}]'` (and the same with \
-        Ipv6Ranges=[{CidrIpv6=::/0}]), then `aws ec2 authorize-security-group-egress` for \
-        each port and destination (for example 443 to a VPC endpoint's prefix list). Use \
-        VPC endpoints or a proxy for AWS APIs and updates.",
+    doc: Doc::new(SgUnrestrictedEgress::DOC),
 };
 
 const ANY: [&str; 2] = ["0.0.0.0/0", "::/0"];
@@ -69,13 +78,17 @@ impl Check for SgUnrestrictedEgress {
         &META
     }
 
+    fn params(&self) -> &'static dyn ParamsSpec {
+        &Typed::<Params>::NEW
+    }
+
     fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding> {
         let b = FindingBuilder::new(
             &META,
             &account.identity.account_id,
             &account.identity.partition,
         );
-        let include_unused = opts.params.sg_include_unused;
+        let include_unused = opts.params::<Params>(META.id).include_unused;
         per_region(account, &b, "ec2:DescribeSecurityGroups", |region, inv| {
             let groups = match inv.security_groups.get("ec2:DescribeSecurityGroups") {
                 Ok(v) => v,
@@ -292,10 +305,12 @@ mod tests {
             vec![rule("-1", None, None, &["0.0.0.0/0"], &[])],
         )]);
         let opts = EvalOptions {
-            params: crate::evaluate::CheckParams {
-                sg_include_unused: true,
-                ..crate::evaluate::CheckParams::default()
-            },
+            params: crate::params::ParamsById::default().with(
+                META.id,
+                Params {
+                    include_unused: true,
+                },
+            ),
             ..EvalOptions::default()
         };
         let f = SgUnrestrictedEgress.evaluate(&acc, &opts);

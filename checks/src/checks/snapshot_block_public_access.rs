@@ -1,20 +1,33 @@
-//! snapshot-block-public-access: EBS snapshot block public access is off in a region.
-//!
-//! ## What it does
-//! In every scanned region, EC2 GetSnapshotBlockPublicAccessState: `unblocked` fails;
-//! `block-all-sharing` and `block-new-sharing` pass.
-//!
-//! ## Why is this bad
-//! With the block off, one wrong `modify-snapshot-attribute` makes a disk readable by
-//! every AWS account (INC-PUBLIC-IMAGES-AND-NOTICES).
-
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::{block_public_access_per_region, incidents};
 use crate::evaluate::EvalOptions;
 use crate::finding::{Finding, Severity};
 use crate::inventory::AccountInventory;
 
-pub struct SnapshotBlockPublicAccess;
+crate::check! {
+    /// Fails when EC2 GetSnapshotBlockPublicAccessState is `unblocked` in a scanned region.
+    ///
+    /// ## What it does
+    /// In every scanned region, reads EC2 GetSnapshotBlockPublicAccessState. Fails when the
+    /// state is unblocked; passes on block-all-sharing (no snapshot of the region can be
+    /// public) and block-new-sharing (snapshots already public stay public, and
+    /// public-snapshot reports them).
+    ///
+    /// ## Why is this bad
+    /// INC-PUBLIC-IMAGES-AND-NOTICES: a public EBS snapshot lets any AWS account create a
+    /// volume from it and read the whole disk, and AWS sends its 'account compromised'
+    /// notice for it. public-snapshot finds the snapshots that are public today; this
+    /// setting is what stops the next one, made public by a script or a console click, in a
+    /// region nobody looks at.
+    ///
+    /// ## How to fix
+    /// In every region: `aws ec2 enable-snapshot-block-public-access --state
+    /// block-all-sharing --region REGION` (or block-new-sharing while public snapshots are
+    /// being reviewed), or EC2 console > Settings (Data protection and security) > Block
+    /// public access for EBS snapshots. In an organization, a declarative policy can set it
+    /// for every account.
+    pub struct SnapshotBlockPublicAccess;
+}
 
 const API: &str = "ec2:GetSnapshotBlockPublicAccessState";
 
@@ -25,20 +38,7 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Region,
     incidents: &[incidents::PUBLIC_IMAGES],
     sources: &[Source::SnapshotBlockPublicAccess],
-    description: "In every scanned region, reads EC2 GetSnapshotBlockPublicAccessState. \
-        Fails when the state is unblocked; passes on block-all-sharing (no snapshot of the \
-        region can be public) and block-new-sharing (snapshots already public stay public, \
-        and public-snapshot reports them).",
-    rationale: "INC-PUBLIC-IMAGES-AND-NOTICES: a public EBS snapshot lets any AWS account \
-        create a volume from it and read the whole disk, and AWS sends its 'account \
-        compromised' notice for it. public-snapshot finds the snapshots that are public \
-        today; this setting is what stops the next one, made public by a script or a \
-        console click, in a region nobody looks at.",
-    remediation: "In every region: `aws ec2 enable-snapshot-block-public-access --state \
-        block-all-sharing --region REGION` (or block-new-sharing while public snapshots are \
-        being reviewed), or EC2 console > Settings (Data protection and security) > Block \
-        public access for EBS snapshots. In an organization, a declarative policy can set it \
-        for every account.",
+    doc: Doc::new(SnapshotBlockPublicAccess::DOC),
 };
 
 impl Check for SnapshotBlockPublicAccess {

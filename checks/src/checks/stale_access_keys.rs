@@ -1,25 +1,61 @@
-//! stale-access-keys: an IAM user's active access key is old or unused.
-//!
-//! ## What it does
-//! Reads the IAM credential report. For every IAM user row (not `<root_account>`), each
-//! active key (`access_key_N_active = true`) fails when it was last rotated more than
-//! `max_age_days` (default 90) ago, or when it was last used (or, never used, created)
-//! more than `max_unused_days` (default 90) ago. One finding per user.
-//!
-//! ## Why is this bad
-//! A long-lived key is a key that has had time to leak; an unused one is a key nobody
-//! would miss. In INC-2015-LEAKED-ROOT-KEY a key pasted in a blog post was found a
-//! year later and used.
-
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::incidents;
 use crate::credential_report::{days_between, parse_time, CredentialReportRow};
 use crate::evaluate::EvalOptions;
 use crate::finding::{Finding, FindingBuilder, Resource, Severity};
 use crate::inventory::{AccountInventory, CollectError};
+use crate::params::{ParamsSpec, Typed};
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-pub struct StaleAccessKeys;
+crate::check! {
+    /// Fails when an IAM user's active access key was last rotated more than `max_age_days`
+    /// (default 90) ago, or unused for more than `max_unused_days` (default 90) (credential
+    /// report).
+    ///
+    /// ## What it does
+    /// Generates and reads the IAM credential report. For each IAM user (the <root_account>
+    /// row is root-access-keys' concern), each active access key fails when
+    /// access_key_N_last_rotated is more than max_age_days (default 90) ago, or when
+    /// access_key_N_last_used_date (for a key never used: its last_rotated, the time it was
+    /// created) is more than max_unused_days (default 90) ago. One finding per user; set
+    /// both in [checks.stale-access-keys]. A time that cannot be read is an error for that
+    /// user.
+    ///
+    /// ## Why is this bad
+    /// Every day a key lives is a day it can leak, and a leaked key works until someone
+    /// deletes it. In INC-2015-LEAKED-ROOT-KEY an access key pasted with its secret into a
+    /// public blog post was found and used a full year later: a key that had been rotated,
+    /// or deleted when it went unused, would have been worthless by then.
+    ///
+    /// ## How to fix
+    /// For a key in use: create a second key, move its users to it, deactivate the old one,
+    /// then delete it (`aws iam create-access-key`, `update-access-key --status Inactive`,
+    /// `delete-access-key`); better, replace it with an IAM role (an instance profile, OIDC
+    /// federation in CI, IAM Identity Center for people). For an unused key: deactivate it,
+    /// and delete it if nothing breaks.
+    pub struct StaleAccessKeys;
+}
+
+/// `[checks.stale-access-keys]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Params {
+    /// An active key last rotated more than this many days ago fails.
+    pub max_age_days: u32,
+    /// An active key unused (never used: since it was created) for more than this many
+    /// days fails.
+    pub max_unused_days: u32,
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Params {
+            max_age_days: 90,
+            max_unused_days: 90,
+        }
+    }
+}
 
 const API: &str = "iam:GetCredentialReport";
 
@@ -30,22 +66,7 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Account,
     incidents: &[incidents::LEAKED_ROOT_KEY],
     sources: &[Source::CredentialReport],
-    description: "Generates and reads the IAM credential report. For each IAM user (the \
-        <root_account> row is root-access-keys' concern), each active access key fails when \
-        access_key_N_last_rotated is more than max_age_days (default 90) ago, or when \
-        access_key_N_last_used_date (for a key never used: its last_rotated, the time it \
-        was created) is more than max_unused_days (default 90) ago. One finding per user; \
-        set both in [checks.stale-access-keys]. A time that cannot be read is an error for \
-        that user.",
-    rationale: "Every day a key lives is a day it can leak, and a leaked key works until \
-        someone deletes it. In INC-2015-LEAKED-ROOT-KEY an access key pasted with its secret \
-        into a public blog post was found and used a full year later: a key that had been \
-        rotated, or deleted when it went unused, would have been worthless by then.",
-    remediation: "For a key in use: create a second key, move its users to it, deactivate \
-        the old one, then delete it (`aws iam create-access-key`, `update-access-key \
-        --status Inactive`, `delete-access-key`); better, replace it with an IAM role (an \
-        instance profile, OIDC federation in CI, IAM Identity Center for people). For an \
-        unused key: deactivate it, and delete it if nothing breaks.",
+    doc: Doc::new(StaleAccessKeys::DOC),
 };
 
 /// Why one key of a user is stale, or `Ok(None)` when it is not (or not active).
@@ -53,6 +74,7 @@ fn key_problems(
     row: &CredentialReportRow,
     n: u8,
     opts: &EvalOptions,
+    p: &Params,
 ) -> Result<Option<Value>, String> {
     let (active, rotated, used) = if n == 1 {
         (
@@ -71,7 +93,6 @@ fn key_problems(
         return Ok(None);
     }
     let now = opts.now();
-    let p = &opts.params;
     let rotated_at = parse_time(rotated)
         .map_err(|e| format!("access_key_{n}_last_rotated: {e}"))?
         .ok_or_else(|| format!("access_key_{n}_last_rotated of an active key is `{rotated}`"))?;
@@ -79,10 +100,10 @@ fn key_problems(
     let age = days_between(rotated_at, now);
     let unused = days_between(used_at.unwrap_or(rotated_at), now);
     let mut reasons = Vec::new();
-    if age > i64::from(p.stale_keys_max_age_days) {
+    if age > i64::from(p.max_age_days) {
         reasons.push(format!("not rotated for {age} days"));
     }
-    if unused > i64::from(p.stale_keys_max_unused_days) {
+    if unused > i64::from(p.max_unused_days) {
         reasons.push(if used_at.is_some() {
             format!("unused for {unused} days")
         } else {
@@ -105,6 +126,10 @@ impl Check for StaleAccessKeys {
         &META
     }
 
+    fn params(&self) -> &'static dyn ParamsSpec {
+        &Typed::<Params>::NEW
+    }
+
     fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding> {
         let b = FindingBuilder::new(
             &META,
@@ -115,6 +140,7 @@ impl Check for StaleAccessKeys {
             Ok(rows) => rows,
             Err(e) => return vec![b.error(None, b.account_resource(), &e)],
         };
+        let params: Params = opts.params(META.id);
         let users: Vec<_> = rows.iter().filter(|r| !r.is_root()).collect();
         let mut out = Vec::new();
         let mut active_keys = 0usize;
@@ -124,7 +150,7 @@ impl Check for StaleAccessKeys {
             let mut stale = Vec::new();
             let mut bad = None;
             for n in [1, 2] {
-                match key_problems(row, n, opts) {
+                match key_problems(row, n, opts, &params) {
                     Ok(Some(v)) => stale.push(v),
                     Ok(None) => {}
                     Err(msg) => bad = Some(msg),
@@ -170,13 +196,10 @@ impl Check for StaleAccessKeys {
             let mut evidence = serde_json::Map::new();
             evidence.insert("users".into(), Value::from(users.len()));
             evidence.insert("active_keys".into(), Value::from(active_keys));
-            evidence.insert(
-                "max_age_days".into(),
-                Value::from(opts.params.stale_keys_max_age_days),
-            );
+            evidence.insert("max_age_days".into(), Value::from(params.max_age_days));
             evidence.insert(
                 "max_unused_days".into(),
-                Value::from(opts.params.stale_keys_max_unused_days),
+                Value::from(params.max_unused_days),
             );
             out.push(b.pass(
                 None,
@@ -195,19 +218,21 @@ impl Check for StaleAccessKeys {
 mod tests {
     use super::*;
     use crate::checks::testutil::*;
-    use crate::evaluate::CheckParams;
     use crate::finding::Status;
     use crate::inventory::Collected;
+    use crate::params::ParamsById;
     use time::macros::datetime;
 
     fn opts(max_age: u32, max_unused: u32) -> EvalOptions {
         EvalOptions {
             now: Some(datetime!(2026-11-22 12:00 UTC)),
-            params: CheckParams {
-                stale_keys_max_age_days: max_age,
-                stale_keys_max_unused_days: max_unused,
-                ..CheckParams::default()
-            },
+            params: ParamsById::default().with(
+                META.id,
+                Params {
+                    max_age_days: max_age,
+                    max_unused_days: max_unused,
+                },
+            ),
             ..EvalOptions::default()
         }
     }

@@ -1,23 +1,38 @@
-//! unused-region-compute: EC2 compute in a region the account does not use.
-//!
-//! ## What it does
-//! In every scanned region outside the allowed list (`--allowed-regions`; by default the
-//! home region), fails for each instance that is pending, running, stopping or stopped,
-//! each spot instance request that is open or active, and each spot fleet request that
-//! is active or modifying.
-//!
-//! ## Why is this bad
-//! In INC-2015-LEAKED-ROOT-KEY about 20 large instances mined in São Paulo, a region the
-//! owner never used, and came back from open spot requests after being deleted.
-
-use crate::check::{Check, CheckMeta, Scope, Source};
+use crate::check::{Check, CheckMeta, Doc, Scope, Source};
 use crate::checks::{incidents, per_region};
 use crate::evaluate::EvalOptions;
 use crate::evidence;
 use crate::finding::{Finding, FindingBuilder, Resource, Severity};
 use crate::inventory::{AccountInventory, CollectError};
 
-pub struct UnusedRegionCompute;
+crate::check! {
+    /// Fails when instances (pending, running, stopping, stopped), spot requests (open,
+    /// active) or spot fleets (active, modifying) in a region outside `--allowed-regions`.
+    ///
+    /// ## What it does
+    /// In every scanned region that is not in the allowed list (--allowed-regions or
+    /// allowed_regions; by default the home region): DescribeInstances (pending, running,
+    /// stopping, stopped), DescribeSpotInstanceRequests (open, active) and
+    /// DescribeSpotFleetRequests (active, modifying). Fails once per instance, spot request
+    /// and spot fleet, with its type and launch time. Allowed regions pass.
+    ///
+    /// ## Why is this bad
+    /// In INC-2015-LEAKED-ROOT-KEY a leaked key ran about 20 large instances in sa-east-1,
+    /// a region the owner never used, for a 1.8 million yen bill; cleaning up meant hunting
+    /// region by region, and instances came back from open spot requests. AWS's compromise
+    /// notices (INC-AWS-NOTICES) say to check every region and EC2 Spot.
+    ///
+    /// ## How to fix
+    /// If you did not launch it, treat the account as compromised: rotate keys, then cancel
+    /// spot requests and fleets first so nothing relaunches (`aws ec2
+    /// cancel-spot-instance-requests --region REGION --spot-instance-request-ids ID`, `aws
+    /// ec2 cancel-spot-fleet-requests --region REGION --spot-fleet-request-ids ID
+    /// --terminate-instances`), then terminate instances (`aws ec2 terminate-instances
+    /// --region REGION --instance-ids ID`). Snapshot a volume first if you need forensics.
+    /// If it is yours, add the region to allowed_regions. To keep regions unused for good,
+    /// deny them with an SCP on aws:RequestedRegion.
+    pub struct UnusedRegionCompute;
+}
 
 pub static META: CheckMeta = CheckMeta {
     id: "unused-region-compute",
@@ -26,23 +41,7 @@ pub static META: CheckMeta = CheckMeta {
     scope: Scope::Region,
     incidents: &[incidents::LEAKED_ROOT_KEY, incidents::AWS_NOTICES],
     sources: &[Source::Instances, Source::SpotRequests, Source::SpotFleets],
-    description: "In every scanned region that is not in the allowed list (--allowed-regions \
-        or allowed_regions; by default the home region): DescribeInstances (pending, running, \
-        stopping, stopped), DescribeSpotInstanceRequests (open, active) and \
-        DescribeSpotFleetRequests (active, modifying). Fails once per instance, spot request \
-        and spot fleet, with its type and launch time. Allowed regions pass.",
-    rationale: "In INC-2015-LEAKED-ROOT-KEY a leaked key ran about 20 large instances in \
-        sa-east-1, a region the owner never used, for a 1.8 million yen bill; cleaning up \
-        meant hunting region by region, and instances came back from open spot requests. \
-        AWS's compromise notices (INC-AWS-NOTICES) say to check every region and EC2 Spot.",
-    remediation: "If you did not launch it, treat the account as compromised: rotate keys, \
-        then cancel spot requests and fleets first so nothing relaunches \
-        (`aws ec2 cancel-spot-instance-requests --region REGION --spot-instance-request-ids \
-        ID`, `aws ec2 cancel-spot-fleet-requests --region REGION --spot-fleet-request-ids ID \
-        --terminate-instances`), then terminate instances (`aws ec2 terminate-instances \
-        --region REGION --instance-ids ID`). Snapshot a volume first if you need forensics. \
-        If it is yours, add the region to allowed_regions. To keep regions unused for good, \
-        deny them with an SCP on aws:RequestedRegion.",
+    doc: Doc::new(UnusedRegionCompute::DOC),
 };
 
 const LIVE_INSTANCE: [&str; 4] = ["pending", "running", "stopping", "stopped"];
