@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Cold build times of hiyari on this machine, from empty build folders:
+# Cold build times of hiyari on the machine it runs on, from empty build folders:
 #   1. the README's run command (`cargo run -- audit --inventory <example>`), to its output;
 #   2. then the test command's build in the same folder (`cargo test --workspace --no-run`),
 #      which must compile no AWS SDK crate again;

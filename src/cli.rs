@@ -92,7 +92,7 @@ pub struct AwsArgs {
     pub profile: Option<String>,
 
     /// The home region, where the first calls go. Default: AWS_REGION or the profile's.
-    /// Refused with --inventory, which recorded its home region when it was collected.
+    /// `audit --inventory` refuses it: the inventory recorded its home region.
     #[arg(long)]
     pub region: Option<String>,
 
@@ -101,9 +101,9 @@ pub struct AwsArgs {
     #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
 
-    /// Scan only these regions (comma-separated). Default: every enabled region. With
-    /// --inventory, evaluate only these of the regions the inventory holds (a region it
-    /// does not hold is an error); the others are reported as not selected.
+    /// Scan only these regions (comma-separated). Default: every enabled region. For
+    /// `audit --inventory`: evaluate only these of the regions the inventory holds (a
+    /// region it does not hold is an error); the others are reported as not selected.
     #[arg(long, value_delimiter = ',', value_name = "REGION,...")]
     pub regions: Option<Vec<String>>,
 

@@ -352,6 +352,12 @@ fn write_outputs(outputs: &[(Option<&Path>, &str)]) -> Result<()> {
             stdout = Some(text);
             continue;
         };
+        // Devices and FIFOs (`/dev/stderr`, a pipe) are written in place, decided on the
+        // path as given: /dev/stderr may lead to a regular file that is not ours to replace.
+        if is_device(given) {
+            in_place.push((given, text));
+            continue;
+        }
         // Through a symlink to the file it names, which is the one replaced.
         let dest = std::fs::canonicalize(given).unwrap_or_else(|_| given.to_path_buf());
         if dest.is_dir() {
@@ -371,7 +377,12 @@ fn write_outputs(outputs: &[(Option<&Path>, &str)]) -> Result<()> {
             std::process::id(),
             staged.len()
         ));
-        if let Err(e) = std::fs::write(&temp, text) {
+        // The replaced file keeps its permissions (a report kept private stays private).
+        let written = std::fs::write(&temp, text).and_then(|_| match std::fs::metadata(&dest) {
+            Ok(m) => std::fs::set_permissions(&temp, m.permissions()),
+            Err(_) => Ok(()),
+        });
+        if let Err(e) = written {
             let _ = std::fs::remove_file(&temp);
             remove(&staged);
             bail!(
@@ -392,17 +403,40 @@ fn write_outputs(outputs: &[(Option<&Path>, &str)]) -> Result<()> {
     }
     if let Some(text) = stdout {
         if let Err(e) = write_stdout(text) {
-            remove(&staged);
-            return Err(e);
+            // A reader that stopped early (`| head`) is no reason to lose the files.
+            let reader_left = e
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe);
+            if !reader_left {
+                remove(&staged);
+                return Err(e);
+            }
         }
     }
     for (i, s) in staged.iter().enumerate() {
         if let Err(e) = std::fs::rename(&s.temp, &s.dest) {
+            // A file bind-mounted on its own (a container's `-v ./r.json:/out/r.json`)
+            // cannot be replaced, only rewritten: then it is written in place.
+            use std::io::ErrorKind::{CrossesDevices, ResourceBusy};
+            let rewritten = matches!(e.kind(), ResourceBusy | CrossesDevices)
+                && std::fs::copy(&s.temp, &s.dest).is_ok();
+            if rewritten {
+                let _ = std::fs::remove_file(&s.temp);
+                continue;
+            }
             remove(&staged[i..]);
             bail!("cannot write {}: {e}", s.given.display());
         }
     }
     Ok(())
+}
+
+/// A path that names a device or a FIFO rather than a file: written in place.
+fn is_device(path: &Path) -> bool {
+    path.starts_with("/dev")
+        || path.starts_with("/proc")
+        || std::fs::symlink_metadata(path)
+            .is_ok_and(|m| !m.is_file() && !m.is_symlink() && !m.is_dir())
 }
 
 /// A file output must be one hiyari can write: checked before the scan, so that a typo
@@ -425,6 +459,10 @@ fn check_writable(path: &Path) -> Result<()> {
             path.display(),
             dir.display()
         );
+    }
+    // A FIFO would block until a reader came, and a device needs no probe.
+    if is_device(path) {
+        return Ok(());
     }
     let existed = path.exists();
     std::fs::OpenOptions::new()
@@ -519,13 +557,24 @@ async fn audit(args: AuditArgs) -> Result<u8> {
         today: None,
         // A saved inventory is judged as of when it was collected (ages of keys, of root
         // use): the same file gives the same findings whenever it is evaluated.
-        now: args.inventory.as_ref().and_then(|_| {
-            time::OffsetDateTime::parse(
-                &inventory.collected_at,
-                &time::format_description::well_known::Rfc3339,
-            )
-            .ok()
-        }),
+        now: match &args.inventory {
+            None => None,
+            Some(path) => Some(
+                time::OffsetDateTime::parse(
+                    &inventory.collected_at,
+                    &time::format_description::well_known::Rfc3339,
+                )
+                .map_err(|e| {
+                    // Judged against today instead, a key used the day before collection
+                    // could read as months old: no report rather than a wrong one.
+                    anyhow::anyhow!(
+                        "{}: collected_at `{}` is not an RFC 3339 time ({e}); the ages of keys and of root use cannot be judged without it",
+                        path.display(),
+                        inventory.collected_at
+                    )
+                })?,
+            ),
+        },
     };
     for acc in inventory.accounts.iter().filter(|a| a.failure.is_none()) {
         let allowed = config

@@ -40,7 +40,10 @@ fn md(text: &str) -> String {
 /// The "what fails" phrase: the doc's summary without its "Fails when" and full stop.
 pub fn what_fails(m: &CheckMeta) -> &str {
     let s = m.doc.summary();
-    let s = s.strip_prefix("Fails when ").unwrap_or(s);
+    let s = ["Fails when ", "Fails on ", "Fails "]
+        .iter()
+        .find_map(|p| s.strip_prefix(p))
+        .unwrap_or(s);
     s.strip_suffix('.').unwrap_or(s)
 }
 

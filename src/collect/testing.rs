@@ -347,8 +347,19 @@ impl Intercept for Mocks {
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         if let Some(p) = cfg.load::<Pending>() {
-            if matches!(*p.0.lock().unwrap(), Some(MockResponse::Http(_))) {
-                context.request_mut().add_extension(p.clone());
+            let slot = p.0.lock().unwrap();
+            match &*slot {
+                Some(MockResponse::Http(_)) => {
+                    drop(slot);
+                    context.request_mut().add_extension(p.clone());
+                }
+                Some(MockResponse::Output(_)) => {}
+                // Taken by the first attempt: a retry must not read as an empty success.
+                None => {
+                    return Err(
+                        "a second attempt of a mocked call: each rule answers once per call".into(),
+                    )
+                }
             }
         }
         Ok(())
@@ -373,7 +384,8 @@ impl Intercept for Mocks {
 }
 
 /// The HTTP client of a mocked session: it returns the response the rule attached to the
-/// request, or an empty 200 (replaced by a modeled output after parsing).
+/// request, or an empty 200 for a rule with a modeled output (which replaces what the SDK
+/// parsed). A second attempt of one call never gets here: the interceptor fails it.
 #[derive(Debug)]
 struct MockHttp;
 
@@ -384,9 +396,10 @@ impl HttpConnector for MockHttp {
         let answer = request
             .extensions_mut()
             .remove::<Pending>()
-            .and_then(|p| match p.0.lock().unwrap().take() {
-                Some(MockResponse::Http(r)) => Some(r),
-                _ => None,
+            .and_then(|p| p.0.lock().unwrap().take())
+            .map(|r| match r {
+                MockResponse::Http(r) => r,
+                MockResponse::Output(_) => unreachable!("only HTTP responses are attached"),
             })
             .unwrap_or_else(|| {
                 HttpResponse::new(StatusCode::try_from(200).unwrap(), SdkBody::empty())

@@ -317,7 +317,7 @@ fn account_header(out: &mut String, a: &ReportAccount, prefix: &str, width: usiz
             a.regions.skipped.len(),
             not_opted,
             other_partition,
-            a.regions.skipped.len() - not_opted - other_partition,
+            a.regions.skipped.len().saturating_sub(not_opted + other_partition),
         ),
         width,
     );

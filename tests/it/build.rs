@@ -90,6 +90,21 @@ fn tests_build_the_shipped_crates_with_the_shipped_features() {
         "a dev-dependency changes the features of shipped crates:\n{}",
         differing.join("\n")
     );
+    // The code linked into the binary (no build-script units): there a crate is one unit,
+    // and its features must be exactly the same.
+    let shipped_code = features("normal", None);
+    let tested_code = features("normal,dev", None);
+    let differing: Vec<String> = watched
+        .iter()
+        .filter_map(|k| Some((k, shipped_code.get(k)?)))
+        .filter(|(k, s)| tested_code.get(*k) != Some(*s))
+        .map(|(k, s)| format!("{k}: shipped {s:?}, tested {:?}", tested_code.get(k)))
+        .collect();
+    assert!(
+        differing.is_empty(),
+        "a dev-dependency changes the features of crates linked into the binary:\n{}",
+        differing.join("\n")
+    );
     assert!(
         shipped.iter().any(|(k, f)| k.starts_with("serde_json ")
             && f.iter()

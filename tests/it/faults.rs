@@ -742,7 +742,7 @@ fn scale_every_page_is_read_and_counts_are_exact() {
     );
 }
 
-/// The full scale of the issue: 2,100 instances (1,100 of them in reservations of
+/// The full scale: 2,100 instances (1,100 of them in reservations of
 /// one in a region, so DescribeInstances has a second page of 1,000), 5,000 snapshots
 /// (plus moto's own), 1,000 IAM users and 500 security groups across four regions.
 /// Minutes on two cores: `cargo test --test it scale_full -- --ignored`.

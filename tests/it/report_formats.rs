@@ -948,7 +948,7 @@ fn chromium() -> PathBuf {
             return p;
         }
     }
-    panic!("headless Chromium is needed for the HTML test: `apt-get install chromium` (as .ci/run does), or set HIYARI_TEST_CHROMIUM");
+    panic!("headless Chromium is needed for the HTML test: `apt-get install chromium` (scripts/test installs it), or set HIYARI_TEST_CHROMIUM");
 }
 
 /// The DOM of `file` after Chromium loaded and rendered it.

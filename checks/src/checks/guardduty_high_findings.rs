@@ -6,7 +6,7 @@ use crate::finding::{Finding, FindingBuilder, Resource, Severity};
 use crate::inventory::AccountInventory;
 
 crate::check! {
-    /// Fails when an unarchived GuardDuty finding of severity 7 or more (ListFindings with
+    /// Fails on an unarchived GuardDuty finding of severity 7 or more (ListFindings with
     /// `severity` >= 7 and `service.archived` = false, then GetFindings in batches of 50):
     /// one fail per finding, with its type, resource and count. A region with no detector
     /// passes, marked as having nothing to inspect (guardduty-enabled fails it).

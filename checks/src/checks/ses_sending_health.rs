@@ -10,7 +10,7 @@ use crate::inventory::{AccountInventory, CollectError};
 use crate::params::{percentage, ParamsSpec, Typed};
 
 crate::check! {
-    /// Fails when where SES is in use (production access, mail sent in the last 24 hours,
+    /// Fails where SES is in use (production access, mail sent in the last 24 hours,
     /// or under enforcement), SES v2 GetAccount shows an EnforcementStatus other than
     /// `HEALTHY` or sending paused, or the latest CloudWatch AWS/SES
     /// `Reputation.BounceRate` is at or over `bounce_rate_percent` (5) or
@@ -34,8 +34,8 @@ crate::check! {
     ///
     /// ## Why is this bad
     /// INC-PUBLIC-IMAGES-AND-NOTICES: keep the bounce rate under 5% and the complaint rate
-    /// under 0.1%; above 10% bounces or 0.5% complaints the account goes under review or
-    /// probation and SES can pause sending, and 'SES Vulnerable Site' notices mean SMTP
+    /// under 0.1%; at 5% bounces or 0.1% complaints AWS puts the account under review, at
+    /// 10% or 0.5% it can pause its sending, and 'SES Vulnerable Site' notices mean SMTP
     /// credentials may have leaked. A spike in bounces or complaints is also what a spammer
     /// using stolen SMTP credentials looks like.
     ///
