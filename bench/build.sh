@@ -27,7 +27,7 @@ else
     | (cd "$root" && xargs -0 cp --parents -t "$work/src")
 fi
 src="$work/src"
-label="$(git -C "$root" rev-parse --short "${1:-HEAD}")${1:+}"
+label="$(git -C "$root" rev-parse --short "${1:-HEAD}")"
 [ $# -ge 1 ] || label="$label+working-tree"
 example=examples/inc-2015-leaked-root-key.inventory.json
 
