@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
+use hiyari_checks::checks::unused_region_spend;
 use hiyari_checks::inventory::{Inventory, INVENTORY_SCHEMA};
+use hiyari_checks::params::ParamsById;
 use hiyari_checks::{all_checks, evaluate, find_check, Check, EvalOptions, Severity};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
@@ -85,8 +87,13 @@ fn select(sel: &SelectArgs) -> Result<(Config, Vec<&'static dyn Check>)> {
     Ok((config, chosen))
 }
 
-fn needs(checks: &[&dyn Check]) -> Needs {
+fn needs(checks: &[&dyn Check], params: &ParamsById) -> Needs {
+    let opts = EvalOptions {
+        params: params.clone(),
+        ..EvalOptions::default()
+    };
     Needs::of(checks.iter().flat_map(|c| c.meta().sources.iter().copied()))
+        .with_cost_days(unused_region_spend::window_days(&opts))
 }
 
 fn now() -> String {
@@ -113,7 +120,12 @@ fn progress_bar(aws: &AwsArgs) -> ProgressBar {
 
 /// Scans the account (or the accounts of `targets`): identity, regions, then every
 /// needed source at once.
-async fn scan(aws: &AwsArgs, targets: &TargetArgs, checks: &[&dyn Check]) -> Result<Inventory> {
+async fn scan(
+    aws: &AwsArgs,
+    targets: &TargetArgs,
+    checks: &[&dyn Check],
+    params: &ParamsById,
+) -> Result<Inventory> {
     let opts = SessionOptions {
         profile: aws.profile.clone(),
         region: aws.region.clone(),
@@ -131,16 +143,12 @@ async fn scan(aws: &AwsArgs, targets: &TargetArgs, checks: &[&dyn Check]) -> Res
         if targets.shard.is_some() || !targets.exclude_accounts.is_empty() {
             bail!("--shard and --exclude-accounts choose among several accounts: add --org, --accounts or --role-arn");
         }
-        return scan_one(aws, &opts, checks).await;
+        return scan_one(aws, &opts, needs(checks, params)).await;
     }
-    scan_many(aws, targets, &opts, checks).await
+    scan_many(aws, targets, &opts, needs(checks, params)).await
 }
 
-async fn scan_one(
-    aws: &AwsArgs,
-    opts: &SessionOptions,
-    checks: &[&dyn Check],
-) -> Result<Inventory> {
+async fn scan_one(aws: &AwsArgs, opts: &SessionOptions, needs: Needs) -> Result<Inventory> {
     let started = Instant::now();
     let session = Arc::new(Session::start(opts).await?);
     tracing::info!(
@@ -150,7 +158,7 @@ async fn scan_one(
         "scanning"
     );
     let pb = progress_bar(aws);
-    let account = collect_account(session.clone(), needs(checks), pb.clone()).await;
+    let account = collect_account(session.clone(), needs, pb.clone()).await;
     pb.finish_and_clear();
     eprintln!(
         "Scanned account {} in {} region(s) in {:.1}s with {} AWS API calls ({} HTTP requests with retries).",
@@ -178,7 +186,7 @@ async fn scan_many(
     aws: &AwsArgs,
     targets: &TargetArgs,
     opts: &SessionOptions,
-    checks: &[&dyn Check],
+    needs: Needs,
 ) -> Result<Inventory> {
     if targets.account_concurrency == 0 {
         bail!("--account-concurrency must be at least 1");
@@ -236,15 +244,7 @@ async fn scan_many(
         None => {}
     }
     let pb = progress_bar(aws);
-    let accounts = org::audit_all(
-        base.clone(),
-        chosen,
-        opts,
-        &org_opts,
-        needs(checks),
-        pb.clone(),
-    )
-    .await;
+    let accounts = org::audit_all(base.clone(), chosen, opts, &org_opts, needs, pb.clone()).await;
     pb.finish_and_clear();
     let failed = accounts.iter().filter(|a| a.failure.is_some()).count();
     eprintln!(
@@ -541,7 +541,7 @@ async fn audit(args: AuditArgs) -> Result<u8> {
             }
             inv
         }
-        None => scan(&args.aws, &args.targets, &checks).await?,
+        None => scan(&args.aws, &args.targets, &checks, &config.params).await?,
     };
     let allowed_regions = args
         .allowed_regions
@@ -642,11 +642,11 @@ async fn audit(args: AuditArgs) -> Result<u8> {
 }
 
 async fn collect(args: CollectArgs) -> Result<u8> {
-    let (_, checks) = select(&args.select)?;
+    let (config, checks) = select(&args.select)?;
     if !is_stdout(Some(&args.output)) {
         check_writable(&args.output)?;
     }
-    let inventory = scan(&args.aws, &args.targets, &checks).await?;
+    let inventory = scan(&args.aws, &args.targets, &checks, &config.params).await?;
     let mut text =
         serde_json::to_string_pretty(&inventory).context("cannot serialise the inventory")?;
     text.push('\n');
@@ -778,7 +778,13 @@ async fn init(args: InitArgs) -> Result<u8> {
     } else {
         let compute: Vec<&'static dyn Check> =
             find_check("unused-region-compute").into_iter().collect();
-        let inventory = scan(&args.aws, &TargetArgs::default(), &compute).await?;
+        let inventory = scan(
+            &args.aws,
+            &TargetArgs::default(),
+            &compute,
+            &ParamsById::default(),
+        )
+        .await?;
         let mut found = Vec::new();
         let mut unread = Vec::new();
         for acc in &inventory.accounts {

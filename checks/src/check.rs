@@ -51,10 +51,16 @@ pub enum Source {
     ImageBlockPublicAccess,
     SesAccount,
     SesReputation,
+    AlternateContacts,
+    RdsSnapshots,
+    RdsClusterSnapshots,
+    CostByRegion,
+    OrganizationsFeatures,
+    VirtualMfaDevices,
 }
 
 impl Source {
-    pub const ALL: [Source; 20] = [
+    pub const ALL: [Source; 26] = [
         Source::AccountSummary,
         Source::CredentialReport,
         Source::Budgets,
@@ -75,6 +81,12 @@ impl Source {
         Source::ImageBlockPublicAccess,
         Source::SesAccount,
         Source::SesReputation,
+        Source::AlternateContacts,
+        Source::RdsSnapshots,
+        Source::RdsClusterSnapshots,
+        Source::CostByRegion,
+        Source::OrganizationsFeatures,
+        Source::VirtualMfaDevices,
     ];
 
     /// The IAM actions the collector of this source calls: exactly these, no more.
@@ -106,6 +118,18 @@ impl Source {
             Source::ImageBlockPublicAccess => &["ec2:GetImageBlockPublicAccessState"],
             Source::SesAccount => &["ses:GetAccount"],
             Source::SesReputation => &["cloudwatch:GetMetricData"],
+            Source::AlternateContacts => &["account:GetAlternateContact"],
+            Source::RdsSnapshots => &[
+                "rds:DescribeDBSnapshotAttributes",
+                "rds:DescribeDBSnapshots",
+            ],
+            Source::RdsClusterSnapshots => &[
+                "rds:DescribeDBClusterSnapshotAttributes",
+                "rds:DescribeDBClusterSnapshots",
+            ],
+            Source::CostByRegion => &["ce:GetCostAndUsage"],
+            Source::OrganizationsFeatures => &["iam:ListOrganizationsFeatures"],
+            Source::VirtualMfaDevices => &["iam:ListVirtualMFADevices"],
         }
     }
 
@@ -120,6 +144,15 @@ impl Source {
             ],
             Source::AccountPublicAccessBlock => &["s3control:GetPublicAccessBlock"],
             Source::SesAccount => &["sesv2:GetAccount"],
+            // In the order they are made: the list, then one call per manual snapshot.
+            Source::RdsSnapshots => &[
+                "rds:DescribeDBSnapshots",
+                "rds:DescribeDBSnapshotAttributes",
+            ],
+            Source::RdsClusterSnapshots => &[
+                "rds:DescribeDBClusterSnapshots",
+                "rds:DescribeDBClusterSnapshotAttributes",
+            ],
             other => other.iam_actions(),
         }
     }
@@ -135,6 +168,10 @@ impl Source {
                 | Source::BillingAlarms
                 | Source::CloudTrailTrails
                 | Source::AccountPublicAccessBlock
+                | Source::AlternateContacts
+                | Source::CostByRegion
+                | Source::OrganizationsFeatures
+                | Source::VirtualMfaDevices
         )
     }
 }

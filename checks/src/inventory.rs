@@ -179,6 +179,8 @@ pub struct AccountInventory {
     pub cloudtrail: CloudTrailInventory,
     #[serde(default)]
     pub s3: S3Inventory,
+    #[serde(default)]
+    pub contacts: ContactsInventory,
     /// Per scanned region.
     #[serde(default)]
     pub regional: BTreeMap<String, RegionInventory>,
@@ -200,6 +202,7 @@ impl AccountInventory {
             billing: BillingInventory::default(),
             cloudtrail: CloudTrailInventory::default(),
             s3: S3Inventory::default(),
+            contacts: ContactsInventory::default(),
             regional: BTreeMap::new(),
             failure: Some(failure),
         }
@@ -216,6 +219,47 @@ pub struct IamInventory {
     /// AWSCompromisedKeyQuarantine ARN of the partition).
     #[serde(default)]
     pub quarantine_policies: Collected<Vec<PolicyAttachments>>,
+    /// IAM ListOrganizationsFeatures: the organization's centralized root access.
+    #[serde(default)]
+    pub organizations_features: Collected<OrganizationsFeatures>,
+    /// IAM ListVirtualMFADevices (AssignmentStatus=Assigned).
+    #[serde(default)]
+    pub virtual_mfa_devices: Collected<Vec<VirtualMfaDevice>>,
+}
+
+/// What IAM ListOrganizationsFeatures says about centralized root access, as seen from
+/// the scanned account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationsFeatures {
+    /// `listed` (the features below were read), or why IAM would not list them:
+    /// `not_management_account` (neither the management account nor IAM's delegated
+    /// administrator), `no_organization`, `not_all_features` (the organization has only
+    /// consolidated billing) or `iam_trusted_access_off` (trusted access for IAM is not
+    /// enabled in Organizations).
+    pub status: String,
+    pub organization_id: Option<String>,
+    /// `RootCredentialsManagement`, `RootSessions`.
+    #[serde(default)]
+    pub enabled_features: Vec<String>,
+}
+
+/// A virtual MFA device assigned to a user (or to the root user).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VirtualMfaDevice {
+    pub serial_number: String,
+    /// The ARN of the user it is assigned to (`arn:aws:iam::123456789012:root` for root).
+    pub user_arn: Option<String>,
+}
+
+impl VirtualMfaDevice {
+    /// Assigned to the root user: IAM names the root user's ARN `...:root`, and the
+    /// console names the root's first virtual device `root-account-mfa-device`.
+    pub fn is_roots(&self) -> bool {
+        self.user_arn
+            .as_deref()
+            .is_some_and(|a| a.ends_with(":root"))
+            || self.serial_number.ends_with("/root-account-mfa-device")
+    }
 }
 
 /// The users, roles and groups a managed policy is attached to.
@@ -240,6 +284,25 @@ pub struct AccountSummary {
     pub root_access_keys_present: bool,
     /// `AccountMFAEnabled`: the root user has an MFA device.
     pub root_mfa_enabled: bool,
+    /// `AccountPasswordPresent`: the root user has a password. `None` when the summary
+    /// does not carry the entry (older inventories, some emulators): then it is not known.
+    #[serde(default)]
+    pub root_password_present: Option<bool>,
+    /// `AccountSigningCertificatesPresent`: the root user has an X.509 signing certificate.
+    #[serde(default)]
+    pub root_signing_certificates_present: Option<bool>,
+}
+
+impl AccountSummary {
+    /// The summary says the root user has no credential at all: no password, no access
+    /// key, no signing certificate (as after an organization deletes a member account's
+    /// root credentials through centralized root access). Nobody can sign in as root
+    /// then. `false` when an entry is missing, since that is not known.
+    pub fn root_has_no_credentials(&self) -> bool {
+        self.root_password_present == Some(false)
+            && !self.root_access_keys_present
+            && self.root_signing_certificates_present == Some(false)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
@@ -250,6 +313,28 @@ pub struct BillingInventory {
     /// CloudWatch alarms on AWS/Billing EstimatedCharges (us-east-1).
     #[serde(default)]
     pub billing_alarms: Collected<Vec<MetricAlarm>>,
+    /// Cost Explorer GetCostAndUsage, UnblendedCost grouped by region.
+    #[serde(default)]
+    pub cost_by_region: Collected<CostByRegion>,
+}
+
+/// What the account spent per region over a window of days, as Cost Explorer reports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CostByRegion {
+    /// The first day read (`YYYY-MM-DD`).
+    pub start: String,
+    /// The day after the last day read (Cost Explorer's end is exclusive).
+    pub end: String,
+    /// Each `REGION` group's total over the window, with its unit (`USD`). Cost Explorer's
+    /// groups include `global` and `NoRegion`, which are not regions.
+    pub costs: Vec<RegionCost>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegionCost {
+    pub region: String,
+    pub amount: f64,
+    pub unit: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -318,6 +403,31 @@ pub struct S3Inventory {
     /// NoSuchPublicAccessBlockConfiguration).
     #[serde(default)]
     pub account_public_access_block: Collected<Option<PublicAccessBlock>>,
+}
+
+/// The account's alternate contacts (Account GetAlternateContact).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct ContactsInventory {
+    /// One entry per contact type read: `SECURITY`, `BILLING`, `OPERATIONS`.
+    #[serde(default)]
+    pub alternate_contacts: Collected<Vec<AlternateContact>>,
+}
+
+/// One alternate contact type and what the account has for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlternateContact {
+    /// `SECURITY`, `BILLING` or `OPERATIONS`.
+    pub contact_type: String,
+    /// The contact (`None` when the account has none: ResourceNotFoundException), or the
+    /// error that kept it away.
+    pub contact: Collected<Option<Contact>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub title: Option<String>,
+    pub email: Option<String>,
 }
 
 /// The four S3 Block Public Access settings.
@@ -426,6 +536,31 @@ pub struct RegionInventory {
     /// Read only where SES is in use ([`SesAccount::in_use`]).
     #[serde(default)]
     pub ses_reputation: Collected<SesReputation>,
+    /// Manual DB snapshots the account owns (DescribeDBSnapshots SnapshotType=manual),
+    /// each with its `restore` attribute.
+    #[serde(default)]
+    pub rds_snapshots: Collected<Vec<RdsSnapshot>>,
+    /// Manual DB cluster snapshots (DescribeDBClusterSnapshots SnapshotType=manual).
+    #[serde(default)]
+    pub rds_cluster_snapshots: Collected<Vec<RdsSnapshot>>,
+}
+
+/// A manual RDS DB snapshot or DB cluster snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RdsSnapshot {
+    pub id: String,
+    pub arn: Option<String>,
+    /// The DB instance or DB cluster it was taken from.
+    pub source: Option<String>,
+    pub engine: Option<String>,
+    pub create_time: Option<String>,
+    pub encrypted: Option<bool>,
+    /// The accounts (or `all`) its `restore` attribute names, from
+    /// Describe(DB|DBCluster)SnapshotAttributes; `None` when it could not be read.
+    pub restorable_by: Option<Vec<String>>,
+    /// Why the attribute could not be read, when it could not.
+    #[serde(default)]
+    pub attribute_error: Option<CollectError>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -497,12 +632,17 @@ pub struct SecurityGroup {
     pub name: Option<String>,
     pub vpc_id: Option<String>,
     pub owner_id: Option<String>,
-    pub egress: Vec<EgressRule>,
+    pub egress: Vec<IpRule>,
+    /// The inbound rules. `None` in inventories saved before they were recorded: a
+    /// check reading them then reports an error, never a pass.
+    #[serde(default)]
+    pub ingress: Option<Vec<IpRule>>,
 }
 
-/// One egress permission: a protocol and port range, to a set of CIDRs.
+/// One permission of a security group: a protocol and port range, from or to a set of
+/// CIDRs (rules naming other groups or prefix lists keep only their CIDRs).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EgressRule {
+pub struct IpRule {
     /// `-1` for all protocols, else `tcp`, `udp`, `icmp` or a protocol number.
     pub protocol: String,
     pub from_port: Option<i32>,

@@ -5,7 +5,7 @@
 use aws_sdk_ec2::types::{Filter, PermissionGroup, SnapshotAttributeName};
 use futures::future::join_all;
 use hiyari_checks::inventory::{
-    EgressRule, Image, Instance, NetworkInterface, SecurityGroup, Snapshot, SpotFleet, SpotRequest,
+    Image, Instance, IpRule, NetworkInterface, SecurityGroup, Snapshot, SpotFleet, SpotRequest,
 };
 use hiyari_checks::CollectError;
 
@@ -229,6 +229,26 @@ pub async fn spot_fleets(s: &Session, ec2: &Ec2) -> Result<Vec<SpotFleet>, Colle
     Ok(v)
 }
 
+/// A permission's protocol, ports and CIDRs (group and prefix-list sources are left out:
+/// they are never "anyone").
+fn ip_rule(p: &aws_sdk_ec2::types::IpPermission) -> IpRule {
+    IpRule {
+        protocol: p.ip_protocol().unwrap_or("-1").to_string(),
+        from_port: p.from_port(),
+        to_port: p.to_port(),
+        ipv4_ranges: p
+            .ip_ranges()
+            .iter()
+            .filter_map(|r| r.cidr_ip().map(str::to_string))
+            .collect(),
+        ipv6_ranges: p
+            .ipv6_ranges()
+            .iter()
+            .filter_map(|r| r.cidr_ipv6().map(str::to_string))
+            .collect(),
+    }
+}
+
 pub async fn security_groups(s: &Session, ec2: &Ec2) -> Result<Vec<SecurityGroup>, CollectError> {
     let mut v = Vec::new();
     pages(
@@ -241,32 +261,13 @@ pub async fn security_groups(s: &Session, ec2: &Ec2) -> Result<Vec<SecurityGroup
                 .send()
         },
         |out| {
-            v.extend(out.security_groups().iter().map(|g| {
-                SecurityGroup {
-                    id: g.group_id().unwrap_or_default().to_string(),
-                    name: g.group_name().map(str::to_string),
-                    vpc_id: g.vpc_id().map(str::to_string),
-                    owner_id: g.owner_id().map(str::to_string),
-                    egress: g
-                        .ip_permissions_egress()
-                        .iter()
-                        .map(|p| EgressRule {
-                            protocol: p.ip_protocol().unwrap_or("-1").to_string(),
-                            from_port: p.from_port(),
-                            to_port: p.to_port(),
-                            ipv4_ranges: p
-                                .ip_ranges()
-                                .iter()
-                                .filter_map(|r| r.cidr_ip().map(str::to_string))
-                                .collect(),
-                            ipv6_ranges: p
-                                .ipv6_ranges()
-                                .iter()
-                                .filter_map(|r| r.cidr_ipv6().map(str::to_string))
-                                .collect(),
-                        })
-                        .collect(),
-                }
+            v.extend(out.security_groups().iter().map(|g| SecurityGroup {
+                id: g.group_id().unwrap_or_default().to_string(),
+                name: g.group_name().map(str::to_string),
+                vpc_id: g.vpc_id().map(str::to_string),
+                owner_id: g.owner_id().map(str::to_string),
+                egress: g.ip_permissions_egress().iter().map(ip_rule).collect(),
+                ingress: Some(g.ip_permissions().iter().map(ip_rule).collect()),
             }));
             out.next_token().map(str::to_string)
         },

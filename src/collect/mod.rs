@@ -6,13 +6,16 @@
 //! an API that fails leaves its error in the inventory, for the checks to report, and
 //! never stops the rest of the scan.
 
+pub mod account;
 pub mod billing;
 pub mod cloudtrail;
+pub mod costexplorer;
 pub mod ec2;
 pub mod guardduty;
 pub mod iam;
 pub mod org;
 pub mod quarantine;
+pub mod rds;
 pub mod s3control;
 pub mod ses;
 pub mod session;
@@ -32,8 +35,8 @@ use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use hiyari_checks::inventory::{
-    AccountInventory, BillingInventory, CloudTrailInventory, IamInventory, RegionInventory,
-    S3Inventory,
+    AccountInventory, BillingInventory, CloudTrailInventory, ContactsInventory, IamInventory,
+    RegionInventory, S3Inventory,
 };
 use hiyari_checks::{CollectError, Collected, Source};
 use indicatif::ProgressBar;
@@ -247,21 +250,33 @@ pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
-/// Which sources to fetch.
-#[derive(Debug, Clone, Default)]
-pub struct Needs(BTreeSet<Source>);
+/// Which sources to fetch, and the one setting a collector needs from the checks.
+#[derive(Debug, Clone)]
+pub struct Needs {
+    sources: BTreeSet<Source>,
+    /// How many days of cost per region to read ([`Source::CostByRegion`]).
+    pub cost_days: u32,
+}
 
 impl Needs {
     pub fn of(sources: impl IntoIterator<Item = Source>) -> Self {
-        Self(sources.into_iter().collect())
+        Self {
+            sources: sources.into_iter().collect(),
+            cost_days: 14,
+        }
+    }
+
+    pub fn with_cost_days(mut self, days: u32) -> Self {
+        self.cost_days = days.max(1);
+        self
     }
 
     pub fn has(&self, s: Source) -> bool {
-        self.0.contains(&s)
+        self.sources.contains(&s)
     }
 
     pub fn regional(&self) -> bool {
-        self.0.iter().any(|s| s.is_regional())
+        self.sources.iter().any(|s| s.is_regional())
     }
 }
 
@@ -298,7 +313,19 @@ pub async fn collect_account(
         let progress = progress.clone();
         tokio::spawn(async move {
             let iam = s.iam();
-            let (summary, report, budgets, alarms, quarantine, trails, pab) = tokio::join!(
+            let (
+                summary,
+                report,
+                budgets,
+                alarms,
+                quarantine,
+                trails,
+                pab,
+                contacts,
+                cost,
+                features,
+                virtual_mfa,
+            ) = tokio::join!(
                 maybe(
                     needs.has(Source::AccountSummary),
                     iam::account_summary(&s, &iam)
@@ -321,6 +348,22 @@ pub async fn collect_account(
                     needs.has(Source::AccountPublicAccessBlock),
                     s3control::account_public_access_block(&s)
                 ),
+                maybe(
+                    needs.has(Source::AlternateContacts),
+                    account::alternate_contacts(&s)
+                ),
+                maybe(
+                    needs.has(Source::CostByRegion),
+                    costexplorer::cost_by_region(&s, needs.cost_days)
+                ),
+                maybe(
+                    needs.has(Source::OrganizationsFeatures),
+                    iam::organizations_features(&s, &iam)
+                ),
+                maybe(
+                    needs.has(Source::VirtualMfaDevices),
+                    iam::virtual_mfa_devices(&s, &iam)
+                ),
             );
             progress.inc(1);
             (
@@ -328,14 +371,20 @@ pub async fn collect_account(
                     account_summary: summary,
                     credential_report: report,
                     quarantine_policies: quarantine,
+                    organizations_features: features,
+                    virtual_mfa_devices: virtual_mfa,
                 },
                 BillingInventory {
                     budgets,
                     billing_alarms: alarms,
+                    cost_by_region: cost,
                 },
                 CloudTrailInventory { trails },
                 S3Inventory {
                     account_public_access_block: pab,
+                },
+                ContactsInventory {
+                    alternate_contacts: contacts,
                 },
             )
         })
@@ -355,23 +404,29 @@ pub async fn collect_account(
         }
     }
 
-    let (iam, billing, cloudtrail, s3) = account_task.await.unwrap_or_else(|e| {
+    let (iam, billing, cloudtrail, s3, contacts) = account_task.await.unwrap_or_else(|e| {
         let err = CollectError::new("hiyari", "InternalError", e.to_string());
         (
             IamInventory {
                 account_summary: Collected::Error(err.clone()),
                 credential_report: Collected::Error(err.clone()),
                 quarantine_policies: Collected::Error(err.clone()),
+                organizations_features: Collected::Error(err.clone()),
+                virtual_mfa_devices: Collected::Error(err.clone()),
             },
             BillingInventory {
                 budgets: Collected::Error(err.clone()),
                 billing_alarms: Collected::Error(err.clone()),
+                cost_by_region: Collected::Error(err.clone()),
             },
             CloudTrailInventory {
                 trails: Collected::Error(err.clone()),
             },
             S3Inventory {
-                account_public_access_block: Collected::Error(err),
+                account_public_access_block: Collected::Error(err.clone()),
+            },
+            ContactsInventory {
+                alternate_contacts: Collected::Error(err),
             },
         )
     });
@@ -391,6 +446,7 @@ pub async fn collect_account(
         billing,
         cloudtrail,
         s3,
+        contacts,
         regional,
         failure: None,
     }
@@ -445,6 +501,7 @@ async fn collect_region(s: &Session, region: &str, needs: &Needs) -> RegionInven
         spot_fleets,
         security_groups,
         network_interfaces,
+        (rds_snapshots, rds_cluster_snapshots),
     ) = tokio::join!(
         guardduty,
         ses,
@@ -475,6 +532,16 @@ async fn collect_region(s: &Session, region: &str, needs: &Needs) -> RegionInven
             needs.has(Source::NetworkInterfaces),
             ec2::network_interfaces(s, &ec2c)
         ),
+        async {
+            let rds = s.rds(region);
+            tokio::join!(
+                maybe(needs.has(Source::RdsSnapshots), rds::db_snapshots(s, &rds)),
+                maybe(
+                    needs.has(Source::RdsClusterSnapshots),
+                    rds::cluster_snapshots(s, &rds)
+                ),
+            )
+        },
     );
     RegionInventory {
         guardduty_detectors,
@@ -490,6 +557,8 @@ async fn collect_region(s: &Session, region: &str, needs: &Needs) -> RegionInven
         image_block_public_access,
         ses_account,
         ses_reputation,
+        rds_snapshots,
+        rds_cluster_snapshots,
     }
 }
 

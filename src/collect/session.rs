@@ -340,6 +340,23 @@ impl Session {
     client!(organizations_in, aws_sdk_organizations);
     client!(cloudtrail, aws_sdk_cloudtrail);
     client!(sesv2, aws_sdk_sesv2);
+    client!(rds, aws_sdk_rds);
+    client!(account_in, aws_sdk_account);
+    client!(cost_explorer_in, aws_sdk_costexplorer);
+
+    /// The Account API (alternate contacts): global, in the partition's global region.
+    pub fn account(&self) -> aws_sdk_account::Client {
+        self.account_in(self.global_region())
+    }
+
+    /// Cost Explorer: its one endpoint is in us-east-1 for the `aws` partition (and in
+    /// cn-northwest-1 for `aws-cn`).
+    pub fn cost_explorer(&self) -> aws_sdk_costexplorer::Client {
+        self.cost_explorer_in(match self.identity.partition.as_str() {
+            "aws-cn" => "cn-northwest-1",
+            _ => self.global_region(),
+        })
+    }
 
     /// S3 Control (account-wide, in the partition's global region). With an endpoint
     /// override the account id is kept out of the host ([`DropAccountHostPrefix`]).

@@ -1122,6 +1122,8 @@ fn inventory_json() -> String {
                 account_summary: Collected::Ok(AccountSummary {
                     root_access_keys_present: true,
                     root_mfa_enabled: false,
+                    root_password_present: Some(true),
+                    root_signing_certificates_present: Some(false),
                 }),
                 credential_report: Collected::Ok(vec![]),
                 ..IamInventory::default()
@@ -1129,6 +1131,7 @@ fn inventory_json() -> String {
             billing: BillingInventory::default(),
             cloudtrail: CloudTrailInventory::default(),
             s3: S3Inventory::default(),
+            contacts: ContactsInventory::default(),
             regional: BTreeMap::from([("ap-northeast-1".to_string(), RegionInventory::default())]),
             failure: None,
         }],

@@ -84,6 +84,8 @@ mod tests {
         let mut acc = account(&["us-east-1"]);
         acc.iam.account_summary = Collected::Ok(AccountSummary {
             root_access_keys_present: keys,
+            root_password_present: Some(true),
+            root_signing_certificates_present: Some(false),
             root_mfa_enabled: true,
         });
         acc

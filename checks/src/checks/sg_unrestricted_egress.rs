@@ -5,7 +5,7 @@ use crate::checks::{incidents, per_region};
 use crate::evaluate::EvalOptions;
 use crate::evidence;
 use crate::finding::{Finding, FindingBuilder, Resource, Severity};
-use crate::inventory::{AccountInventory, EgressRule};
+use crate::inventory::{AccountInventory, IpRule};
 use crate::params::{ParamsSpec, Typed};
 use serde::{Deserialize, Serialize};
 
@@ -58,7 +58,7 @@ pub static META: CheckMeta = CheckMeta {
 const ANY: [&str; 2] = ["0.0.0.0/0", "::/0"];
 
 /// The destination a rule opens to everyone, if it allows all protocols or all ports.
-fn open_destination(rule: &EgressRule) -> Option<&str> {
+fn open_destination(rule: &IpRule) -> Option<&str> {
     let all_protocols = rule.protocol == "-1" || rule.protocol.eq_ignore_ascii_case("all");
     let all_ports = matches!(rule.protocol.as_str(), "tcp" | "udp" | "6" | "17")
         && rule.from_port.unwrap_or(0) <= 1
@@ -198,14 +198,8 @@ mod tests {
     use crate::finding::Status;
     use crate::inventory::{Collected, NetworkInterface, SecurityGroup};
 
-    fn rule(
-        proto: &str,
-        from: Option<i32>,
-        to: Option<i32>,
-        v4: &[&str],
-        v6: &[&str],
-    ) -> EgressRule {
-        EgressRule {
+    fn rule(proto: &str, from: Option<i32>, to: Option<i32>, v4: &[&str], v6: &[&str]) -> IpRule {
+        IpRule {
             protocol: proto.into(),
             from_port: from,
             to_port: to,
@@ -214,13 +208,14 @@ mod tests {
         }
     }
 
-    fn sg(id: &str, egress: Vec<EgressRule>) -> SecurityGroup {
+    fn sg(id: &str, egress: Vec<IpRule>) -> SecurityGroup {
         SecurityGroup {
             id: id.into(),
             name: Some(format!("{id}-name")),
             vpc_id: Some("vpc-1".into()),
             owner_id: Some(ACCOUNT.into()),
             egress,
+            ingress: Some(vec![]),
         }
     }
 

@@ -33,6 +33,8 @@ pub fn empty_region() -> RegionInventory {
             sent_last_24_hours: Some(0.0),
         }),
         ses_reputation: Collected::NotCollected,
+        rds_snapshots: Collected::Ok(vec![]),
+        rds_cluster_snapshots: Collected::Ok(vec![]),
     }
 }
 
@@ -53,19 +55,47 @@ pub fn account(regions: &[&str]) -> AccountInventory {
             account_summary: Collected::Ok(AccountSummary {
                 root_access_keys_present: false,
                 root_mfa_enabled: true,
+                root_password_present: Some(true),
+                root_signing_certificates_present: Some(false),
             }),
             credential_report: Collected::Ok(vec![]),
             quarantine_policies: Collected::Ok(vec![]),
+            organizations_features: Collected::Ok(OrganizationsFeatures {
+                status: "not_management_account".into(),
+                organization_id: None,
+                enabled_features: vec![],
+            }),
+            virtual_mfa_devices: Collected::Ok(vec![]),
         },
         billing: BillingInventory {
             budgets: Collected::Ok(vec![]),
             billing_alarms: Collected::Ok(vec![]),
+            cost_by_region: Collected::Ok(CostByRegion {
+                start: "2026-11-06".into(),
+                end: "2026-11-20".into(),
+                costs: vec![],
+            }),
         },
         cloudtrail: CloudTrailInventory {
             trails: Collected::Ok(vec![]),
         },
         s3: S3Inventory {
             account_public_access_block: Collected::Ok(None),
+        },
+        contacts: ContactsInventory {
+            alternate_contacts: Collected::Ok(
+                ["SECURITY", "BILLING", "OPERATIONS"]
+                    .into_iter()
+                    .map(|t| AlternateContact {
+                        contact_type: t.into(),
+                        contact: Collected::Ok(Some(Contact {
+                            name: Some("Cloud team".into()),
+                            title: None,
+                            email: Some("cloud@example.com".into()),
+                        })),
+                    })
+                    .collect(),
+            ),
         },
         regional: regions
             .iter()
