@@ -46,7 +46,9 @@ pub enum Command {
     /// Scan the account and save the inventory as JSON, without evaluating it.
     Collect(CollectArgs),
     /// List every check: id, severity, scope, title, incidents (`--format markdown`:
-    /// with each check's documentation).
+    /// with each check's documentation). One check costs money to run:
+    /// unused-region-spend makes a Cost Explorer request per account and scan, which AWS
+    /// charges USD 0.01 for.
     Checks(ChecksArgs),
     /// Compare two JSON reports: findings new, resolved, changed in status, unchanged.
     Diff(DiffArgs),

@@ -24,6 +24,11 @@ static CHECKS: &[&dyn Check] = &[
     &snapshot_block_public_access::SnapshotBlockPublicAccess,
     &ami_block_public_access::AmiBlockPublicAccess,
     &ses_sending_health::SesSendingHealth,
+    &security_contact::SecurityContact,
+    &sg_open_ingress::SgOpenIngress,
+    &public_rds_snapshot::PublicRdsSnapshot,
+    &unused_region_spend::UnusedRegionSpend,
+    &root_credentials_management::RootCredentialsManagement,
 ];
 
 /// Every check, in registry order.
@@ -64,6 +69,11 @@ mod tests {
                 "snapshot-block-public-access",
                 "ami-block-public-access",
                 "ses-sending-health",
+                "security-contact",
+                "sg-open-ingress",
+                "public-rds-snapshot",
+                "unused-region-spend",
+                "root-credentials-management",
             ]
         );
     }

@@ -12,16 +12,21 @@ pub mod guardduty_enabled;
 pub mod guardduty_high_findings;
 pub mod iam_user_console_mfa;
 pub mod public_ami;
+pub mod public_rds_snapshot;
 pub mod public_snapshot;
 pub mod root_access_keys;
+pub mod root_credentials_management;
 pub mod root_mfa;
 pub mod root_recent_use;
 pub mod s3_account_public_access_block;
+pub mod security_contact;
 pub mod ses_sending_health;
+pub mod sg_open_ingress;
 pub mod sg_unrestricted_egress;
 pub mod snapshot_block_public_access;
 pub mod stale_access_keys;
 pub mod unused_region_compute;
+pub mod unused_region_spend;
 
 #[cfg(test)]
 pub(crate) mod testutil;
