@@ -73,6 +73,8 @@ fn breached_account_reports_every_failure_mode() {
     let regions = rt.block_on(scenarios::enabled_regions(&moto));
     let default_sg_sa = rt.block_on(scenarios::default_sg(&moto, "sa-east-1"));
     let default_sg_home = rt.block_on(scenarios::default_sg(&moto, HOME));
+    let ssh = rt.block_on(scenarios::open_ssh(&moto, HOME));
+    let public_rds = rt.block_on(scenarios::rds_snapshots(&moto, HOME));
 
     let out = moto.hiyari(HOME, &["audit", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "stderr: {}", stderr(&out));
@@ -104,7 +106,15 @@ fn breached_account_reports_every_failure_mode() {
         triple("sg-unrestricted-egress", "sa-east-1", &default_sg_sa),
         // The instance the images came from, on the default group.
         triple("sg-unrestricted-egress", HOME, &default_sg_home),
+        // The test box: SSH from anywhere, and the default egress rule.
+        triple("sg-open-ingress", HOME, &ssh),
+        triple("sg-unrestricted-egress", HOME, &ssh),
+        triple("security-contact", "-", ACCOUNT),
+        triple("unused-region-spend", "sa-east-1", "sa-east-1"),
     ];
+    for id in &public_rds {
+        expected.push(triple("public-rds-snapshot", HOME, id));
+    }
     for region in &regions {
         expected.push(triple("guardduty-enabled", region, region));
     }
@@ -118,8 +128,14 @@ fn breached_account_reports_every_failure_mode() {
     // the CloudWatch protocol of the Rust SDK (billing-alarm, with no budget either),
     // the credential report's <root_account> row (root-recent-use), EC2's
     // Get{Snapshot,Image}BlockPublicAccessState (HTTP 500) and SES v2 GetAccount (404),
-    // in every region. guardduty-high-findings has no detector to ask here: it passes.
+    // in every region, and IAM ListOrganizationsFeatures (HTTP 500).
+    // guardduty-high-findings has no detector to ask here: it passes.
     let mut expected_errors = vec![
+        (
+            triple("root-credentials-management", "-", ACCOUNT),
+            "iam:ListOrganizationsFeatures",
+            None,
+        ),
         (
             triple("billing-alarm", "-", ACCOUNT),
             "cloudwatch:DescribeAlarms",
@@ -162,7 +178,31 @@ fn breached_account_reports_every_failure_mode() {
     assert_eq!(f["id"].as_str().unwrap().len(), 32);
     let summary = &r["summary"];
     assert_eq!(summary["fail"], expected.len());
-    assert_eq!(summary["error"], 2 + 3 * regions.len());
+    assert_eq!(summary["error"], 3 + 3 * regions.len());
+    let spend = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "unused-region-spend" && f["status"] == "fail")
+        .unwrap();
+    assert!(
+        spend["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("4817.33 USD spent in sa-east-1 from "),
+        "{spend:#}"
+    );
+    let ssh_fail = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == "sg-open-ingress")
+        .unwrap();
+    assert_eq!(
+        ssh_fail["evidence"]["exposed_ports"],
+        serde_json::json!([22])
+    );
+    assert_eq!(ssh_fail["severity"], "high");
     assert!(stderr(&out).contains("AWS API calls"), "{}", stderr(&out));
 }
 
@@ -173,8 +213,9 @@ fn clean_account_passes_every_check_in_every_region() {
     rt.block_on(scenarios::clean(&mut moto, HOME));
     let regions = rt.block_on(scenarios::enabled_regions(&moto));
     // root-recent-use needs the credential report's <root_account> row, which moto does
-    // not write, and the checks of MOTO_UNSERVED_REGIONAL call APIs moto does not serve
-    // (they are errors there: see moto_unserved_checks_are_errors_never_passes).
+    // not write, and the checks of MOTO_UNSERVED_REGIONAL and root-credentials-management
+    // call APIs moto does not serve (they are errors there: see
+    // moto_unserved_checks_are_errors_never_passes).
     let out = moto.hiyari(
         HOME,
         &[
@@ -183,7 +224,7 @@ fn clean_account_passes_every_check_in_every_region() {
             "json",
             "--skip-checks",
             "root-recent-use,guardduty-high-findings,snapshot-block-public-access,\
-             ami-block-public-access,ses-sending-health",
+             ami-block-public-access,ses-sending-health,root-credentials-management",
         ],
     );
     let r = report(&out);
@@ -193,7 +234,7 @@ fn clean_account_passes_every_check_in_every_region() {
     // One pass per account-wide check, one per region for each regional check.
     let passes = with_status(&r, "pass");
     let checks: BTreeSet<_> = passes.iter().map(|p| p.0.as_str()).collect();
-    assert_eq!(checks.len(), 13, "{checks:?}");
+    assert_eq!(checks.len(), 17, "{checks:?}");
     assert!(checks.contains("stale-access-keys"), "{checks:?}");
     assert!(checks.contains("compromised-key-quarantine"), "{checks:?}");
     assert!(checks.contains("cloudtrail-multi-region"), "{checks:?}");
@@ -201,10 +242,14 @@ fn clean_account_passes_every_check_in_every_region() {
         checks.contains("s3-account-public-access-block"),
         "{checks:?}"
     );
-    assert_eq!(passes.len(), 8 + 5 * regions.len());
+    assert_eq!(passes.len(), 10 + 7 * regions.len());
     for region in &regions {
         assert!(passes.contains(&triple("guardduty-enabled", region, region)));
+        assert!(passes.contains(&triple("sg-open-ingress", region, region)));
+        assert!(passes.contains(&triple("public-rds-snapshot", region, region)));
     }
+    assert!(passes.contains(&triple("security-contact", "-", ACCOUNT)));
+    assert!(passes.contains(&triple("unused-region-spend", "-", ACCOUNT)));
 }
 
 #[test]

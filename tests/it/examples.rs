@@ -88,9 +88,21 @@ fn example_inventory_replays_the_leaked_root_key_incident() {
     // No trail and no S3 Block Public Access: both fail.
     assert_eq!(count("cloudtrail-multi-region", "-"), 1);
     assert_eq!(count("s3-account-public-access-block", "-"), 1);
+    // Nobody to read AWS's notices but the root address; the miners' bill in sa-east-1
+    // (the home region's own spend is expected).
+    assert_eq!(count("security-contact", "-"), 1);
+    assert_eq!(count("unused-region-spend", "sa-east-1"), 1);
+    assert_eq!(count("unused-region-spend", "*"), 1);
+    // The default groups open nothing to the internet, and there is no RDS snapshot.
+    assert_eq!(
+        count("sg-open-ingress", "*") + count("public-rds-snapshot", "*"),
+        0
+    );
     // SES in its sandbox sends nothing: not in use, a pass in every region. No region has
     // a GuardDuty detector, so there are no findings to read.
     let passes = with_status(&r, "pass");
+    // A standalone account: centralized root access has nothing to inspect there.
+    assert!(passes.contains(&triple("root-credentials-management", "-", ACCOUNT)));
     let regions: Vec<String> =
         serde_json::from_value(r["accounts"][0]["regions"]["scanned"].clone()).unwrap();
     for region in &regions {

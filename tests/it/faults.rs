@@ -765,3 +765,102 @@ fn scale_full() {
         None,
     );
 }
+
+/// The sources of the checks added for unread notices, open doors, public database
+/// snapshots and spend: each denied service is an error exactly where it was needed
+/// (the account for the Account API and Cost Explorer, every region for RDS), and a
+/// check that needs none of them is untouched.
+#[test]
+fn denied_account_cost_explorer_and_rds_are_errors_where_needed() {
+    let rt = rt();
+    let mut moto = Moto::start();
+    rt.block_on(scenarios::clean(&mut moto, HOME));
+    rt.block_on(scenarios::rds_snapshots(&moto, HOME));
+    let regions = rt.block_on(scenarios::enabled_regions(&moto));
+    let checks = "security-contact,unused-region-spend,public-rds-snapshot,sg-open-ingress";
+    let scan = |proxy: &Proxy| {
+        let mut cmd = hiyari_cmd(HOME);
+        cmd.args(["audit", "--format", "json", "--checks", checks])
+            .arg("--endpoint-url")
+            .arg(&proxy.endpoint);
+        run_within(&mut cmd, HUNG).output
+    };
+    let proxy = Proxy::start(&moto.endpoint, Faults::none());
+    let baseline = scan(&proxy);
+    assert_eq!(baseline.status.code(), Some(1), "{}", stderr(&baseline));
+    let baseline = report(&baseline);
+    assert_eq!(
+        with_status(&baseline, "fail"),
+        vec![
+            triple("public-rds-snapshot", HOME, "ledger-public"),
+            triple("public-rds-snapshot", HOME, "orders-public"),
+        ]
+    );
+    assert_eq!(with_status(&baseline, "error"), vec![]);
+    // Four manual snapshots, four attribute calls, all in the home region.
+    let counts = proxy.counts();
+    assert_eq!(
+        proxy.count_in(HOME, "rds:DescribeDBSnapshotAttributes")
+            + proxy.count_in(HOME, "rds:DescribeDBClusterSnapshotAttributes"),
+        4,
+        "{counts:?}"
+    );
+
+    proxy.set_faults(Faults {
+        deny: vec![
+            Match::service("account"),
+            Match::service("ce"),
+            Match::service("rds"),
+        ],
+        ..Faults::none()
+    });
+    let out = scan(&proxy);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let r = report(&out);
+    let mut expected = vec![
+        triple("security-contact", "-", ACCOUNT),
+        triple("unused-region-spend", "-", ACCOUNT),
+    ];
+    expected.extend(
+        regions
+            .iter()
+            .map(|region| triple("public-rds-snapshot", region, region)),
+    );
+    expected.sort();
+    assert_eq!(with_status(&r, "error"), expected);
+    assert_eq!(with_status(&r, "fail"), vec![], "no fail from data never read");
+    for f in r["findings"].as_array().unwrap() {
+        if f["status"] == "error" {
+            let api = f["evidence"]["api"].as_str().unwrap();
+            assert!(
+                [
+                    "account:GetAlternateContact",
+                    "ce:GetCostAndUsage",
+                    "rds:DescribeDBSnapshots",
+                    "rds:DescribeDBClusterSnapshots"
+                ]
+                .contains(&api),
+                "{f:#}"
+            );
+        }
+    }
+    assert_eq!(
+        findings_but(&r, "sg-open-ingress").len(),
+        expected.len(),
+        "only the denied checks changed"
+    );
+    assert_eq!(
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["check"] == "sg-open-ingress")
+            .collect::<Vec<_>>(),
+        baseline["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["check"] == "sg-open-ingress")
+            .collect::<Vec<_>>()
+    );
+}

@@ -62,11 +62,21 @@ pub async fn run_instances(
 }
 
 /// The leaked-root-key account: a root key, no root MFA, a console user without MFA,
-/// no budget, no GuardDuty anywhere, 20 large instances and an open spot request in
-/// sa-east-1 (the owner works from ap-northeast-1), on the default security group.
-/// Returns the ids that unused-region-compute must report.
+/// no budget, no GuardDuty anywhere, no security contact, 20 large instances and an open
+/// spot request in sa-east-1 (the owner works from ap-northeast-1), on the default
+/// security group, and the bill they run up there. Returns the ids that
+/// unused-region-compute must report.
 pub async fn leaked_root_key(moto: &mut Moto) -> Vec<String> {
     moto.set_root(false, true);
+    spend(
+        moto,
+        &[
+            ("ap-northeast-1", "38.1200000000"),
+            ("global", "2.4000000000"),
+            ("NoRegion", "0.0000000000"),
+            ("sa-east-1", "4817.3300000000"),
+        ],
+    );
     let iam = aws_sdk_iam::Client::new(&moto.sdk("us-east-1").await);
     iam.create_user()
         .user_name("blog-author")
@@ -356,6 +366,155 @@ pub async fn clean(moto: &mut Moto, home: &str) {
 
     account_trail(moto, home).await;
     account_public_access_block(moto, [true; 4]).await;
+    security_contact(moto).await;
+}
+
+/// Sets the account's SECURITY alternate contact (Account PutAlternateContact).
+pub async fn security_contact(moto: &Moto) {
+    let account = aws_sdk_account::Client::new(&moto.sdk("us-east-1").await);
+    account
+        .put_alternate_contact()
+        .alternate_contact_type(aws_sdk_account::types::AlternateContactType::Security)
+        .name("Security team")
+        .title("Security")
+        .email_address("security@example.com")
+        .phone_number("+81-3-0000-0000")
+        .send()
+        .await
+        .unwrap();
+}
+
+/// A security group allowing SSH from anywhere, on an instance in `region`; returns the
+/// group's id.
+pub async fn open_ssh(moto: &Moto, region: &str) -> String {
+    let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(region).await);
+    let vpc = default_vpc(&ec2).await;
+    let sg = ec2
+        .create_security_group()
+        .group_name("test-box-ssh")
+        .description("SSH for the test box")
+        .vpc_id(&vpc)
+        .send()
+        .await
+        .unwrap()
+        .group_id()
+        .unwrap()
+        .to_string();
+    ec2.authorize_security_group_ingress()
+        .group_id(&sg)
+        .ip_permissions(
+            IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(22)
+                .to_port(22)
+                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    run_instances(moto, region, 1, InstanceType::T3Micro, Some(&sg)).await;
+    sg
+}
+
+/// A PostgreSQL instance in `region` with three manual snapshots: one public, one
+/// shared with another account, one private; and a cluster snapshot made public. Returns
+/// the ids of the public ones.
+pub async fn rds_snapshots(moto: &Moto, region: &str) -> Vec<String> {
+    let rds = aws_sdk_rds::Client::new(&moto.sdk(region).await);
+    rds.create_db_instance()
+        .db_instance_identifier("orders")
+        .db_instance_class("db.t3.micro")
+        .engine("postgres")
+        .master_username("app")
+        .master_user_password("Passw0rd!Passw0rd!")
+        .allocated_storage(20)
+        .send()
+        .await
+        .unwrap();
+    for (id, share) in [
+        ("orders-public", Some("all")),
+        ("orders-shared", Some("210987654321")),
+        ("orders-private", None),
+    ] {
+        rds.create_db_snapshot()
+            .db_snapshot_identifier(id)
+            .db_instance_identifier("orders")
+            .send()
+            .await
+            .unwrap();
+        if let Some(who) = share {
+            rds.modify_db_snapshot_attribute()
+                .db_snapshot_identifier(id)
+                .attribute_name("restore")
+                .values_to_add(who)
+                .send()
+                .await
+                .unwrap();
+        }
+    }
+    rds.create_db_cluster()
+        .db_cluster_identifier("ledger")
+        .engine("aurora-postgresql")
+        .master_username("app")
+        .master_user_password("Passw0rd!Passw0rd!")
+        .send()
+        .await
+        .unwrap();
+    rds.create_db_cluster_snapshot()
+        .db_cluster_snapshot_identifier("ledger-public")
+        .db_cluster_identifier("ledger")
+        .send()
+        .await
+        .unwrap();
+    rds.modify_db_cluster_snapshot_attribute()
+        .db_cluster_snapshot_identifier("ledger-public")
+        .attribute_name("restore")
+        .values_to_add("all")
+        .send()
+        .await
+        .unwrap();
+    vec!["ledger-public".into(), "orders-public".into()]
+}
+
+/// Queues the answer moto's Cost Explorer gives the next GetCostAndUsage (moto tracks no
+/// cost): `costs` per region, in one month, in Cost Explorer's response shape.
+pub fn spend(moto: &Moto, costs: &[(&str, &str)]) {
+    use std::io::{Read, Write};
+    let groups: Vec<serde_json::Value> = costs
+        .iter()
+        .map(|(region, amount)| {
+            serde_json::json!({
+                "Keys": [region],
+                "Metrics": {"UnblendedCost": {"Amount": amount, "Unit": "USD"}}
+            })
+        })
+        .collect();
+    let body = serde_json::json!({"results": [{
+        "GroupDefinitions": [{"Type": "DIMENSION", "Key": "REGION"}],
+        "ResultsByTime": [{
+            "TimePeriod": {"Start": "2026-11-10", "End": "2026-11-24"},
+            "Total": {},
+            "Groups": groups,
+            "Estimated": true
+        }],
+        "DimensionValueAttributes": []
+    }]})
+    .to_string();
+    let authority = moto.endpoint.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(authority).unwrap();
+    write!(
+        conn,
+        "POST /moto-api/static/ce/cost-and-usage-results HTTP/1.1\r\nHost: {authority}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    conn.read_to_string(&mut answer).unwrap();
+    assert!(
+        answer.starts_with("HTTP/1.1 201"),
+        "cost-and-usage-results: {answer}"
+    );
 }
 
 /// Creates an S3 bucket with S3 CreateBucket (a plain `PUT /BUCKET`, which moto takes
@@ -859,6 +1018,17 @@ pub fn as_on_aws() -> Vec<(crate::support::proxy::Match, crate::support::proxy::
                 "GetImageBlockPublicAccessState",
                 "imageBlockPublicAccessState",
             ),
+        ),
+        (
+            // A standalone account: IAM's query-protocol error for no organization.
+            Match::action("iam", "ListOrganizationsFeatures"),
+            Canned {
+                status: 400,
+                ..Canned::ok(
+                    xml,
+                    "<ErrorResponse xmlns=\"https://iam.amazonaws.com/doc/2010-05-08/\"><Error><Type>Sender</Type><Code>OrganizationNotFoundException</Code><Message>Your account is not a member of an organization.</Message></Error><RequestId>3c5e1a7b-0000-4000-8000-000000000003</RequestId></ErrorResponse>",
+                )
+            },
         ),
         (
             // Smithy RPC v2 CBOR: the body is an empty CBOR map (0xA0), DescribeAlarms

@@ -571,7 +571,8 @@ fn identify(req: &Message) -> (Call, Protocol) {
     )
 }
 
-/// The action of a REST request (GuardDuty's, which hiyari calls), else `METHOD /first`.
+/// The action of a REST request (GuardDuty's, SES v2's and the Account API's, which hiyari calls),
+/// else `METHOD /first`.
 fn rest_action(service: &str, method: &str, path: &str) -> String {
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     match (service, method, segs.as_slice()) {
@@ -583,6 +584,8 @@ fn rest_action(service: &str, method: &str, path: &str) -> String {
             "GetFindingsStatistics".into()
         }
         ("ses", "GET", ["v2", "email", "account"]) => "GetAccount".into(),
+        ("account", "POST", ["getAlternateContact"]) => "GetAlternateContact".into(),
+        ("account", "POST", ["putAlternateContact"]) => "PutAlternateContact".into(),
         _ => format!("{method} /{}", segs.first().unwrap_or(&"")),
     }
 }
