@@ -350,7 +350,7 @@ fn a_full_audit_is_read_only_and_the_policy_covers_exactly_its_calls() {
 /// contact types, `require_hardware` reads the virtual MFA devices (the root user's MFA
 /// here is not one of them), and a contact type AWS does not have is refused.
 #[test]
-fn check_settings_of_contacts_root_mfa_and_ports() {
+fn check_settings_of_contacts_and_root_mfa() {
     let rt = rt();
     let mut moto = Moto::start();
     rt.block_on(scenarios::clean(&mut moto, HOME));
@@ -387,17 +387,32 @@ fn check_settings_of_contacts_root_mfa_and_ports() {
         vec![triple("security-contact", "-", ACCOUNT)]
     );
     let findings = r["findings"].as_array().unwrap();
-    let contact = findings.iter().find(|f| f["check"] == "security-contact").unwrap();
-    assert_eq!(contact["evidence"]["missing"], serde_json::json!(["BILLING"]));
+    let contact = findings
+        .iter()
+        .find(|f| f["check"] == "security-contact")
+        .unwrap();
+    assert_eq!(
+        contact["evidence"]["missing"],
+        serde_json::json!(["BILLING"])
+    );
     // The operator's virtual device is listed, and it is not the root user's.
     let mfa = findings.iter().find(|f| f["check"] == "root-mfa").unwrap();
     assert_eq!(mfa["status"], "pass", "{mfa:#}");
-    assert_eq!(mfa["evidence"]["root_virtual_mfa_devices"], serde_json::json!([]));
+    assert_eq!(
+        mfa["evidence"]["root_virtual_mfa_devices"],
+        serde_json::json!([])
+    );
 
     std::fs::write(&cfg, "[checks.security-contact]\nalso = [\"PAGER\"]\n").unwrap();
     let out = moto.hiyari(
         HOME,
-        &["audit", "--checks", checks, "--config", cfg.to_str().unwrap()],
+        &[
+            "audit",
+            "--checks",
+            checks,
+            "--config",
+            cfg.to_str().unwrap(),
+        ],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("PAGER"), "{}", stderr(&out));

@@ -828,7 +828,11 @@ fn denied_account_cost_explorer_and_rds_are_errors_where_needed() {
     );
     expected.sort();
     assert_eq!(with_status(&r, "error"), expected);
-    assert_eq!(with_status(&r, "fail"), vec![], "no fail from data never read");
+    assert_eq!(
+        with_status(&r, "fail"),
+        vec![],
+        "no fail from data never read"
+    );
     for f in r["findings"].as_array().unwrap() {
         if f["status"] == "error" {
             let api = f["evidence"]["api"].as_str().unwrap();

@@ -146,7 +146,8 @@ impl Check for PublicRdsSnapshot {
                 let mut also: Vec<String> = rest.iter().map(ToString::to_string).collect();
                 also.dedup();
                 if !also.is_empty() {
-                    f.evidence.insert("also_failed".into(), serde_json::json!(also));
+                    f.evidence
+                        .insert("also_failed".into(), serde_json::json!(also));
                 }
                 out.push(f);
             }
@@ -251,7 +252,10 @@ mod tests {
         sa.rds_snapshots = Collected::Error(denied("rds:DescribeDBSnapshots"));
         sa.rds_cluster_snapshots = Collected::Error(denied("rds:DescribeDBClusterSnapshots"));
         let f = run(&PublicRdsSnapshot, &acc);
-        assert_eq!(outcome(&f), vec![o(Status::Error, Some("sa-east-1"), "sa-east-1")]);
+        assert_eq!(
+            outcome(&f),
+            vec![o(Status::Error, Some("sa-east-1"), "sa-east-1")]
+        );
         assert_eq!(f[0].evidence["api"], "rds:DescribeDBSnapshots");
         assert!(
             f[0].evidence["also_failed"][0]
