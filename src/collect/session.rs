@@ -196,6 +196,30 @@ impl Intercept for DropAccountHostPrefix {
     }
 }
 
+/// The HTTP client of a whole run. Left to itself, the SDK builds a client, with its
+/// own connection pool and TLS setup, for every service client: one per service, region
+/// and account, so an organization scan would open a new TLS connection to the same
+/// endpoint for each. This is the SDK's own default (`aws_smithy_runtime`'s
+/// `default_https_client`, which is not public): rustls with aws-lc, the proxy from the
+/// environment (`HTTPS_PROXY`, `NO_PROXY`), connectors cached per timeout settings; built
+/// once, and shared by every client made from the configuration (member accounts'
+/// configurations are copies of it).
+fn shared_https_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::proxy::ProxyConfig;
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode};
+    use aws_smithy_http_client::{Builder, ConnectorBuilder};
+    Builder::new().build_with_connector_fn(|settings, components| {
+        let mut conn =
+            ConnectorBuilder::default().tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc));
+        conn.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            conn.set_sleep_impl(components.sleep_impl());
+        }
+        conn.set_proxy_config(Some(ProxyConfig::from_env()));
+        conn.build()
+    })
+}
+
 /// The SDK configuration of the command line's credentials: profile, region, endpoint,
 /// retries and timeouts.
 pub async fn load_config(opts: &SessionOptions) -> Result<SdkConfig, SessionError> {
@@ -216,7 +240,7 @@ pub async fn load_config(opts: &SessionOptions) -> Result<SdkConfig, SessionErro
     if let Some(u) = &opts.endpoint_url {
         loader = loader.endpoint_url(u);
     }
-    let sdk = loader.load().await;
+    let sdk = loader.http_client(shared_https_client()).load().await;
     if sdk.region().is_none() {
         return Err(SessionError::NoRegion);
     }
