@@ -19,7 +19,7 @@ use crate::cli::{
 use crate::collect::org::{self, OrgOptions};
 use crate::collect::session::{load_config, RequestCounter, SessionOptions};
 use crate::collect::Limiter;
-use crate::collect::{collect_account, Needs, Session};
+use crate::collect::{collect_account_listing_regions, Needs, Session};
 use crate::config::{self, Config};
 use crate::report::common::ReportContext;
 use crate::report::{self, RenderOptions};
@@ -150,23 +150,25 @@ async fn scan(
 
 async fn scan_one(aws: &AwsArgs, opts: &SessionOptions, needs: Needs) -> Result<Inventory> {
     let started = Instant::now();
-    let session = Arc::new(Session::start(opts).await?);
+    let session = Session::start(opts).await?;
     tracing::info!(
         account = %session.identity.account_id,
         principal = %session.identity.principal_arn,
-        regions = session.regions.scanned.len(),
         "scanning"
     );
+    let (limiter, requests) = (session.limiter.clone(), session.requests.clone());
     let pb = progress_bar(aws);
-    let account = collect_account(session.clone(), needs, pb.clone()).await;
+    let account =
+        collect_account_listing_regions(session, opts.regions.as_deref(), needs, pb.clone()).await;
     pb.finish_and_clear();
+    let account = account?;
     eprintln!(
         "Scanned account {} in {} region(s) in {:.1}s with {} AWS API calls ({} HTTP requests with retries).",
-        session.identity.account_id,
-        session.regions.scanned.len(),
+        account.identity.account_id,
+        account.regions.scanned.len(),
         started.elapsed().as_secs_f64(),
-        session.limiter.operations(),
-        session.requests.get(),
+        limiter.operations(),
+        requests.get(),
     );
     Ok(inventory_of(vec![account]))
 }

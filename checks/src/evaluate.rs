@@ -171,6 +171,41 @@ pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
+/// One check over one account. A check that panics (a bug in hiyari, or data no test
+/// foresaw) becomes one `error` finding for that check and account, naming the panic,
+/// instead of taking the other checks and accounts of the report down with it.
+fn evaluate_isolated(
+    check: &dyn Check,
+    account: &AccountInventory,
+    opts: &EvalOptions,
+) -> Vec<Finding> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        check.evaluate(account, opts)
+    })) {
+        Ok(found) => found,
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a panic".to_string());
+            let b = FindingBuilder::new(
+                check.meta(),
+                &account.identity.account_id,
+                &account.identity.partition,
+            );
+            let err = crate::inventory::CollectError::new(
+                "hiyari",
+                "InternalError",
+                format!(
+                    "the check failed while evaluating this account ({what}); please report it"
+                ),
+            );
+            vec![b.error(None, b.account_resource(), &err)]
+        }
+    }
+}
+
 /// Runs `checks` over every account of `inventory`.
 pub fn evaluate(
     inventory: &Inventory,
@@ -193,7 +228,7 @@ pub fn evaluate(
                     );
                     vec![b.error(None, b.account_resource(), err)]
                 }
-                None => check.evaluate(account, opts),
+                None => evaluate_isolated(*check, account, opts),
             };
             if let Some(sev) = opts.severity.get(check.meta().id) {
                 for f in &mut found {
@@ -246,6 +281,72 @@ mod tests {
             collected_at: "2026-11-22T00:00:00Z".into(),
             accounts,
         }
+    }
+
+    /// A check that panics on one account's data.
+    struct Fragile;
+    static FRAGILE: crate::check::CheckMeta = crate::check::CheckMeta {
+        id: "fragile",
+        title: "A check with a bug",
+        severity: crate::finding::Severity::High,
+        scope: crate::check::Scope::Account,
+        incidents: &[],
+        sources: &[crate::check::Source::AccountSummary],
+        doc: crate::check::Doc::new(
+            "Fails never.\n## What it does\nx\n## Why is this bad\nx\n## How to fix\nx",
+        ),
+    };
+    impl Check for Fragile {
+        fn meta(&self) -> &'static crate::check::CheckMeta {
+            &FRAGILE
+        }
+        fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
+            assert!(
+                account.identity.account_id != "222222222222",
+                "unexpected data"
+            );
+            let b = FindingBuilder::new(&FRAGILE, &account.identity.account_id, "aws");
+            vec![b.pass(None, b.account_resource(), "fine", Default::default())]
+        }
+    }
+
+    #[test]
+    fn a_check_that_panics_on_one_account_is_an_error_there_and_nowhere_else() {
+        let mut other = account(&["us-east-1"]);
+        other.identity.account_id = "222222222222".into();
+        let inv = inventory(vec![account(&["us-east-1"]), other]);
+        let checks: Vec<&dyn Check> = vec![&Fragile, all_checks()[0]];
+        let r = evaluate(
+            &inv,
+            &checks,
+            &EvalOptions::default(),
+            "a".into(),
+            "b".into(),
+        );
+        let of = |acc: &str, check: &str| -> Vec<Status> {
+            r.findings
+                .iter()
+                .filter(|f| f.account == acc && f.check == check)
+                .map(|f| f.status)
+                .collect()
+        };
+        assert_eq!(of("123456789012", "fragile"), [Status::Pass]);
+        assert_eq!(of("222222222222", "fragile"), [Status::Error]);
+        let err = r
+            .findings
+            .iter()
+            .find(|f| f.status == Status::Error)
+            .unwrap();
+        assert!(err.message.contains("unexpected data"), "{}", err.message);
+        // The other check ran on both accounts.
+        assert_eq!(
+            of("222222222222", all_checks()[0].meta().id),
+            [Status::Pass]
+        );
+        assert_eq!(
+            r.exit_code_gated(crate::finding::Severity::Critical, false),
+            3
+        );
     }
 
     #[test]

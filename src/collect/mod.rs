@@ -1,6 +1,6 @@
 //! Collection: the only code that talks to AWS.
 //!
-//! One module per service. [`collect_account`] fills an [`AccountInventory`] for the
+//! One module per service. [`collect_account_listing_regions`] fills an [`AccountInventory`] for the
 //! sources the selected checks need, running every region and every service at once
 //! under one bound on requests in flight ([`Limiter`]). Every piece is a `Collected<T>`:
 //! an API that fails leaves its error in the inventory, for the checks to report, and
@@ -296,21 +296,48 @@ fn maybe<'a, T: 'a>(
     })
 }
 
-/// Collects one account: the account-wide sources and every scanned region, all at once.
-pub async fn collect_account(
+/// Collects one account whose regions are not listed yet: the account-wide sources start
+/// at once, while EC2 DescribeRegions runs, so the credential report's chain of calls
+/// does not wait for the region list. `wanted` is `--regions`.
+pub async fn collect_account_listing_regions(
+    session: Session,
+    wanted: Option<&[String]>,
+    needs: Needs,
+    progress: ProgressBar,
+) -> Result<AccountInventory, session::SessionError> {
+    progress.inc_length(1);
+    let unlisted = Arc::new(session);
+    let account_task = account_wide(unlisted.clone(), needs.clone(), progress.clone());
+    let home = unlisted.home_region.clone().unwrap_or_default();
+    let regions = match unlisted.list_regions(&home, wanted).await {
+        Ok(r) => r,
+        Err(e) => {
+            account_task.abort();
+            return Err(e);
+        }
+    };
+    let mut listed = (*unlisted).clone();
+    listed.regions = regions;
+    Ok(regional_and_join(Arc::new(listed), account_task, needs, progress).await)
+}
+
+type AccountWide = (
+    IamInventory,
+    BillingInventory,
+    CloudTrailInventory,
+    S3Inventory,
+    ContactsInventory,
+);
+
+/// The account-wide sources, all at once, in a task of their own.
+fn account_wide(
     session: Arc<Session>,
     needs: Needs,
     progress: ProgressBar,
-) -> AccountInventory {
-    let scanned = session.regions.scanned.clone();
-    let units = scanned.len() as u64 * u64::from(needs.regional()) + 1;
-    progress.inc_length(units);
-
+) -> tokio::task::JoinHandle<AccountWide> {
     // The credential report takes seconds to generate: it starts first, in its own task.
-    let account_task = {
-        let s = session.clone();
-        let needs = needs.clone();
-        let progress = progress.clone();
+    {
+        let s = session;
         tokio::spawn(async move {
             let iam = s.iam();
             let (
@@ -388,8 +415,21 @@ pub async fn collect_account(
                 },
             )
         })
-    };
+    }
+}
 
+/// The regional sources of every scanned region, each region in a task of its own, and
+/// then the account-wide ones: the account's inventory.
+async fn regional_and_join(
+    session: Arc<Session>,
+    account_task: tokio::task::JoinHandle<AccountWide>,
+    needs: Needs,
+    progress: ProgressBar,
+) -> AccountInventory {
+    let scanned = session.regions.scanned.clone();
+    if needs.regional() {
+        progress.inc_length(scanned.len() as u64);
+    }
     let mut region_tasks = Vec::new();
     if needs.regional() {
         for region in scanned {

@@ -13,7 +13,7 @@ use indicatif::ProgressBar;
 use tokio::sync::Semaphore;
 
 use super::session::{SessionError, SessionOptions};
-use super::{collect_account, pages, Needs, Session};
+use super::{collect_account_listing_regions, pages, Needs, Session};
 
 /// One account to audit and how to reach it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -287,11 +287,16 @@ async fn audit_target(
         ));
     }
     let limiter = base.limiter.clone();
-    let session = match Session::known(sdk, who, &opts, limiter, base.requests.clone()).await {
+    let session = match Session::known(sdk, who, limiter, base.requests.clone()) {
         Ok(s) => s,
         Err(e) => return failed(session_failure(e)),
     };
-    collect_account(Arc::new(session), needs, progress).await
+    match collect_account_listing_regions(session, opts.regions.as_deref(), needs, progress.clone())
+        .await
+    {
+        Ok(account) => account,
+        Err(e) => failed(session_failure(e)),
+    }
 }
 
 /// Audits every target, `account_concurrency` accounts at a time, all sharing the base
@@ -304,23 +309,52 @@ pub async fn audit_all(
     needs: Needs,
     progress: ProgressBar,
 ) -> Vec<AccountInventory> {
-    let gate = Arc::new(Semaphore::new(org.account_concurrency.max(1)));
+    let (partition, home) = (base.identity.partition.clone(), base.home_region.clone());
+    let (opts, external_id) = (opts.clone(), org.external_id.clone());
+    each_isolated(
+        targets,
+        org.account_concurrency,
+        partition,
+        home,
+        move |t| {
+            audit_target(
+                base.clone(),
+                t,
+                opts.clone(),
+                external_id.clone(),
+                needs.clone(),
+                progress.clone(),
+            )
+        },
+    )
+    .await
+}
+
+/// Runs `audit` on every target, `concurrency` at a time, each in a task of its own: an
+/// account whose audit panics becomes that account's error entry (every check in error
+/// for it, exit 3), and every other account's inventory is kept. Results come back in
+/// target order.
+async fn each_isolated<F, Fut>(
+    targets: Vec<Target>,
+    concurrency: usize,
+    partition: String,
+    home_region: Option<String>,
+    audit: F,
+) -> Vec<AccountInventory>
+where
+    F: Fn(Target) -> Fut,
+    Fut: std::future::Future<Output = AccountInventory> + Send + 'static,
+{
+    let gate = Arc::new(Semaphore::new(concurrency.max(1)));
     let mut tasks = Vec::new();
     for t in targets {
-        let (base, gate, opts, needs, progress) = (
-            base.clone(),
-            gate.clone(),
-            opts.clone(),
-            needs.clone(),
-            progress.clone(),
-        );
-        let external_id = org.external_id.clone();
-        let fallback = t.clone();
+        let gate = gate.clone();
+        let work = audit(t.clone());
         let task = tokio::spawn(async move {
             let _turn = gate.acquire_owned().await.expect("semaphore never closed");
-            audit_target(base, t, opts, external_id, needs, progress).await
+            work.await
         });
-        tasks.push((fallback, task));
+        tasks.push((t, task));
     }
     let mut out = Vec::new();
     for (t, task) in tasks {
@@ -329,11 +363,15 @@ pub async fn audit_all(
             Err(e) => AccountInventory::failed(
                 Identity {
                     account_id: t.account_id.clone(),
-                    partition: base.identity.partition.clone(),
+                    partition: partition.clone(),
                     principal_arn: t.role_arn.clone().unwrap_or_default(),
                 },
-                base.home_region.clone(),
-                CollectError::new("hiyari", "InternalError", e.to_string()),
+                home_region.clone(),
+                CollectError::new(
+                    "hiyari",
+                    "InternalError",
+                    format!("the audit of this account stopped: {e}; please report it"),
+                ),
             ),
         });
     }
@@ -349,6 +387,42 @@ mod tests {
             account_id: id.into(),
             role_arn: Some(format!("arn:aws:iam::{id}:role/R")),
         }
+    }
+
+    /// The orchestration with an injected failing account task: the panicking account
+    /// is an error entry, the others are audited, in order.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn an_account_whose_audit_panics_is_an_error_and_the_others_are_kept() {
+        let targets = vec![t("111111111111"), t("222222222222"), t("333333333333")];
+        let out = each_isolated(
+            targets,
+            2,
+            "aws".into(),
+            Some("us-east-1".into()),
+            |t| async move {
+                if t.account_id == "222222222222" {
+                    panic!("injected failure");
+                }
+                AccountInventory::failed(
+                    Identity {
+                        account_id: t.account_id.clone(),
+                        partition: "aws".into(),
+                        principal_arn: "audited".into(),
+                    },
+                    None,
+                    CollectError::new("test", "Marker", "audited"),
+                )
+            },
+        )
+        .await;
+        let ids: Vec<_> = out.iter().map(|a| a.identity.account_id.as_str()).collect();
+        assert_eq!(ids, ["111111111111", "222222222222", "333333333333"]);
+        assert_eq!(out[0].failure.as_ref().unwrap().code, "Marker");
+        assert_eq!(out[2].failure.as_ref().unwrap().code, "Marker");
+        let broken = out[1].failure.as_ref().unwrap();
+        assert_eq!(broken.code, "InternalError");
+        assert!(broken.message.contains("panic"), "{}", broken.message);
+        assert_eq!(out[1].home_region.as_deref(), Some("us-east-1"));
     }
 
     #[test]

@@ -117,7 +117,7 @@ impl Intercept for RequestCounter {
 }
 
 /// An authenticated session on one account.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Session {
     pub sdk: SdkConfig,
     pub identity: Identity,
@@ -248,54 +248,38 @@ pub async fn load_config(opts: &SessionOptions) -> Result<SdkConfig, SessionErro
 }
 
 impl Session {
-    /// Loads credentials, checks them with STS GetCallerIdentity, and lists regions.
+    /// Loads credentials and checks them with STS GetCallerIdentity; the regions are not
+    /// listed yet (see [`Session::known`]).
     pub async fn start(opts: &SessionOptions) -> Result<Session, SessionError> {
         let sdk = load_config(opts).await?;
         let limiter = Limiter::new(opts.concurrency).with_deadline(opts.scan_timeout);
-        Session::open(sdk, opts, limiter, RequestCounter::default())
+        Session::identify(sdk, limiter, RequestCounter::default())
             .await
             .map_err(|e| e.with_profile(opts.profile.as_deref()))
     }
 
-    /// A session on the account that `sdk`'s credentials belong to, sharing `limiter`
-    /// and `requests` with the other sessions of the scan (one per account in an
-    /// organization scan): who the credentials are (STS GetCallerIdentity) and which
-    /// regions the account has enabled.
-    pub async fn open(
-        sdk: SdkConfig,
-        opts: &SessionOptions,
-        limiter: Limiter,
-        requests: RequestCounter,
-    ) -> Result<Session, SessionError> {
-        let mut session = Session::identify(sdk, limiter, requests).await?;
-        let home = session.home_region.clone().unwrap_or_default();
-        session.regions = session.list_regions(&home, opts.regions.as_deref()).await?;
-        Ok(session)
-    }
-
     /// A session whose identity is already known (from AssumeRole's answer, or the
-    /// session it shares credentials with): only the regions are listed.
-    pub async fn known(
+    /// session it shares credentials with), its regions not listed yet
+    /// ([`collect_account_listing_regions`](super::collect_account_listing_regions)
+    /// lists them while the account-wide sources are read).
+    pub fn known(
         sdk: SdkConfig,
         identity: Identity,
-        opts: &SessionOptions,
         limiter: Limiter,
         requests: RequestCounter,
     ) -> Result<Session, SessionError> {
         let Some(home) = sdk.region().map(|r| r.to_string()) else {
             return Err(SessionError::NoRegion);
         };
-        let mut session = Session {
+        Ok(Session {
             sdk,
             identity,
-            home_region: Some(home.clone()),
+            home_region: Some(home),
             regions: Regions::default(),
             limiter,
             requests,
             extra_interceptors: Vec::new(),
-        };
-        session.regions = session.list_regions(&home, opts.regions.as_deref()).await?;
-        Ok(session)
+        })
     }
 
     /// A session that knows who it is (STS GetCallerIdentity) but has listed no
@@ -414,7 +398,7 @@ impl Session {
         self.budgets_in(self.global_region())
     }
 
-    async fn list_regions(
+    pub(crate) async fn list_regions(
         &self,
         home: &str,
         wanted: Option<&[String]>,
