@@ -121,15 +121,20 @@ async fn build(moto: &mut Moto) -> Org {
     o
 }
 
-/// A proxy in front of moto that refuses AssumeRole into `locked`'s role.
-fn proxy_for(moto: &Moto, o: &Org) -> Proxy {
+/// Faults that refuse AssumeRole into `locked`'s role, as AWS words it.
+fn locked_out(o: &Org) -> Faults {
     let mut faults = Faults::none();
     faults.deny = vec![Match::body("sts", "AssumeRole", &o.locked)];
     faults.deny_message = Some(format!(
         "User: arn:aws:iam::{ACCOUNT}:user/auditor is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::{}:role/OrganizationAccountAccessRole",
         o.locked
     ));
-    Proxy::start(&moto.endpoint, faults)
+    faults
+}
+
+/// A proxy in front of moto that refuses AssumeRole into `locked`'s role.
+fn proxy_for(moto: &Moto, o: &Org) -> Proxy {
+    Proxy::start(&moto.endpoint, locked_out(o))
 }
 
 fn run(proxy: &Proxy, args: &[&str]) -> Output {
@@ -516,4 +521,66 @@ async fn shards_merged_equal_the_whole_organization() {
         "{}",
         stderr(&refused)
     );
+}
+
+/// Nothing lost at scale: a member whose AssumeRole is throttled twice is retried and
+/// audited in full, and a member whose credentials expire after a few calls has its
+/// remaining calls as errors naming the expiry, while every other account's findings are
+/// exactly those of a scan without faults.
+#[tokio::test(flavor = "multi_thread")]
+async fn throttled_roles_are_retried_and_expired_credentials_stay_with_their_account() {
+    let mut moto = Moto::start();
+    let o = build(&mut moto).await;
+    let proxy = proxy_for(&moto, &o);
+    let args = ["audit", "--org", "--checks", CHECKS, "--format", "json"];
+    let calm = run(&proxy, &args);
+    // Fails outrank errors (the locked member) in the exit code.
+    assert_eq!(calm.status.code(), Some(1), "{}", stderr(&calm));
+    let calm = report(&calm);
+
+    let mut faults = locked_out(&o);
+    faults.throttle_first = vec![(Match::body("sts", "AssumeRole", &o.miner), 2)];
+    faults.expire_after = Some((o.console.clone(), 3));
+    proxy.set_faults(faults);
+    proxy.reset_counts();
+    let out = run(&proxy, &args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let r = report(&out);
+
+    // Throttled twice, then assumed: audited as in the calm scan.
+    let assumed = proxy.counts().get("sts:AssumeRole").copied().unwrap_or(0);
+    let members = 5; // leaky, console, miner, blind, clean (+ locked, denied once)
+    assert_eq!(assumed, members + 1 + 2, "{:?}", proxy.counts());
+    let of = |r: &serde_json::Value, account: &str| -> Vec<serde_json::Value> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["account"] == account)
+            .cloned()
+            .collect()
+    };
+    for account in [ACCOUNT, &o.leaky, &o.miner, &o.blind, &o.clean, &o.locked] {
+        assert_eq!(of(&r, account), of(&calm, account), "account {account}");
+    }
+    // The console member: what its expired credentials could not read is an error that
+    // says so, never a pass; what was read before the expiry stands.
+    let console = of(&r, &o.console);
+    let errors: Vec<_> = console.iter().filter(|f| f["status"] == "error").collect();
+    assert!(!errors.is_empty(), "{console:#?}");
+    for e in &errors {
+        assert!(
+            e["evidence"]["error_code"]
+                .as_str()
+                .unwrap()
+                .starts_with("ExpiredToken"),
+            "{e:#}"
+        );
+    }
+    for f in console.iter().filter(|f| f["status"] != "error") {
+        assert!(
+            of(&calm, &o.console).contains(f),
+            "a finding the calm scan did not have: {f:#}"
+        );
+    }
 }

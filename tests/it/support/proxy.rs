@@ -6,7 +6,9 @@
 //! protocols, `Action=` in the form body for the query protocols of EC2, IAM and STS,
 //! the operation in the path for Smithy RPC v2 CBOR, and method and path for REST-JSON
 //! such as GuardDuty), and counted. Then the [`Faults`] in force decide what happens to
-//! it, in this order: bad credentials for every call; a denial (`AccessDenied`,
+//! it, in this order: bad credentials for every call; expired credentials for the calls
+//! signed with one account's assumed-role key past a count (`expire_after`); the first
+//! N of the matching calls throttled (`throttle_first`); a denial (`AccessDenied`,
 //! `UnauthorizedOperation`, `AccessDeniedException`, each in its protocol's shape) for
 //! the matching calls; a stall (no answer until the proxy is dropped) for the matching
 //! calls; with probability `transient_rate`, one of the transient faults; added latency;
@@ -147,6 +149,13 @@ pub struct Faults {
     pub answer: Vec<(Match, Canned)>,
     /// Calls whose answer from moto has its body rewritten.
     pub rewrite: Vec<(Match, Rewrite)>,
+    /// The first N calls of each match are throttled (`Throttling` in the protocol's
+    /// shape), the ones after go through: a retried call must get through.
+    pub throttle_first: Vec<(Match, u32)>,
+    /// `(account, n)`: the credentials AssumeRole handed out for `account` (learnt from
+    /// its answers) expire after `n` calls made with them: every later call with them is
+    /// answered AWS's `ExpiredToken`.
+    pub expire_after: Option<(String, u32)>,
 }
 
 /// A rewrite of moto's answer body.
@@ -194,6 +203,8 @@ impl Default for Faults {
             page_size: None,
             answer: Vec::new(),
             rewrite: Vec::new(),
+            throttle_first: Vec::new(),
+            expire_after: None,
         }
     }
 }
@@ -242,12 +253,18 @@ struct Stats {
     injected: BTreeMap<String, u64>,
     /// How often each request (by content) was seen, for the fault decision.
     seen: BTreeMap<u64, u64>,
+    /// Calls throttled so far, per `throttle_first` entry.
+    throttled: BTreeMap<usize, u32>,
+    /// Calls made so far with each access key id.
+    key_calls: BTreeMap<String, u32>,
 }
 
 struct State {
     upstream: SocketAddr,
     faults: Mutex<Faults>,
     stats: Mutex<Stats>,
+    /// The account of each access key id AssumeRole handed out.
+    keys: Mutex<BTreeMap<String, String>>,
     shutdown: AtomicBool,
     request_ids: AtomicU64,
 }
@@ -275,6 +292,7 @@ impl Proxy {
             upstream,
             faults: Mutex::new(faults),
             stats: Mutex::new(Stats::default()),
+            keys: Mutex::new(BTreeMap::new()),
             shutdown: AtomicBool::new(false),
             request_ids: AtomicU64::new(1),
         });
@@ -749,6 +767,62 @@ fn decide(st: &State, req: &mut Message) -> Outcome {
         };
         return Outcome::Answer(error_response(protocol, 403, code, message, &request_id));
     }
+    if let Some((account, n)) = &faults.expire_after {
+        let key = req
+            .header("authorization")
+            .and_then(|a| a.split("Credential=").nth(1))
+            .and_then(|c| c.split('/').next())
+            .unwrap_or_default()
+            .to_string();
+        let of_account = st.keys.lock().unwrap().get(&key) == Some(account);
+        if of_account {
+            let mut stats = st.stats.lock().unwrap();
+            let used = stats.key_calls.entry(key).or_default();
+            *used += 1;
+            if *used > *n {
+                drop(stats);
+                note("expired");
+                let code = match protocol {
+                    Protocol::Ec2 | Protocol::Query => "ExpiredToken",
+                    _ => "ExpiredTokenException",
+                };
+                return Outcome::Answer(error_response(
+                    protocol,
+                    400,
+                    code,
+                    "The security token included in the request is expired",
+                    &request_id,
+                ));
+            }
+        }
+    }
+    let throttle = faults
+        .throttle_first
+        .iter()
+        .enumerate()
+        .find(|(_, (m, _))| m.matches(&call, &req.body))
+        .map(|(i, (_, n))| (i, *n));
+    if let Some((i, n)) = throttle {
+        let mut stats = st.stats.lock().unwrap();
+        let done = stats.throttled.entry(i).or_default();
+        if *done < n {
+            *done += 1;
+            drop(stats);
+            note("throttle-first");
+            let (status, code) = match protocol {
+                Protocol::Ec2 => (503, "RequestLimitExceeded"),
+                Protocol::Query => (400, "Throttling"),
+                _ => (400, "ThrottlingException"),
+            };
+            return Outcome::Answer(error_response(
+                protocol,
+                status,
+                code,
+                "Rate exceeded",
+                &request_id,
+            ));
+        }
+    }
     if faults.deny.iter().any(|m| m.matches(&call, &req.body)) {
         note("deny");
         let (code, default_message) = match protocol {
@@ -862,6 +936,9 @@ fn decide(st: &State, req: &mut Message) -> Outcome {
                 note("rewrite");
                 resp.body = f(&resp.body);
             }
+            if call.action == "AssumeRole" {
+                learn_key(st, &resp.body);
+            }
             Outcome::Answer(resp)
         }
         Err(e) => Outcome::Answer(error_response(
@@ -871,6 +948,26 @@ fn decide(st: &State, req: &mut Message) -> Outcome {
             &format!("the proxy could not reach moto: {e}"),
             &request_id,
         )),
+    }
+}
+
+/// Remembers whose credentials an AssumeRole answer holds: its `AccessKeyId` and the
+/// account of its `AssumedRoleUser` ARN.
+fn learn_key(st: &State, body: &[u8]) {
+    let xml = String::from_utf8_lossy(body);
+    let between = |open: &str, close: &str| {
+        let start = xml.find(open)? + open.len();
+        let end = xml[start..].find(close)? + start;
+        Some(xml[start..end].to_string())
+    };
+    let (Some(key), Some(arn)) = (
+        between("<AccessKeyId>", "</AccessKeyId>"),
+        between("<Arn>", "</Arn>"),
+    ) else {
+        return;
+    };
+    if let Some(account) = arn.split(':').nth(4) {
+        st.keys.lock().unwrap().insert(key, account.to_string());
     }
 }
 
