@@ -2,6 +2,16 @@
 """hiyari on an organization: one `audit --org` against N sequential single-account runs.
 
     python3 bench/org.py [--accounts 50] [--latency-ms 40] [--hiyari PATH]
+    python3 bench/org.py --sizes 100,500,1000 --regions us-east-1,sa-east-1 \
+        [--every-region-accounts 100]
+
+With --sizes, one organization of the largest size is built and `audit --org` runs once
+per size, leaving the accounts past it out with --exclude-accounts; the sequential
+single-account runs (and the comparison of findings) are made for the smallest size
+only, and --every-region-accounts N adds a run over N accounts in every enabled region.
+Each org run reports its wall time, requests, requests per second against moto's own
+rate (requests per second of moto CPU: moto serves one request at a time, so that is
+the most any client can get), peak RSS, and peak RSS per 1,000 findings.
 
 Starts moto_server in-process (the project's .venv, moto 5.2.5) behind the latency proxy
 of bench/latency_proxy.py, creates an organization of `--accounts` accounts through the
@@ -26,6 +36,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 
 BENCH = os.path.dirname(os.path.abspath(__file__))
@@ -90,7 +101,9 @@ def build_org(moto, n):
     return base, accounts, creds
 
 
-def run(cmd, env, timeout):
+def run(cmd, env, timeout, rss=None):
+    """Runs hiyari; returns wall seconds, the JSON report and stderr. With `rss` (a
+    dict), GNU time measures the peak RSS into rss["kib"]."""
     full = dict(os.environ)
     for k in list(full):
         if k.startswith("AWS_"):
@@ -101,10 +114,19 @@ def run(cmd, env, timeout):
         "NO_COLOR": "1",
     })
     full.update(env)
+    rss_file = None
+    if rss is not None and os.path.exists("/usr/bin/time"):
+        fd, rss_file = tempfile.mkstemp(prefix="hiyari-org-rss-")
+        os.close(fd)
+        cmd = ["/usr/bin/time", "-q", "-f", "%M", "-o", rss_file] + cmd
     t0 = time.monotonic()
     p = subprocess.Popen(cmd, env=full, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     out, err = p.communicate(timeout=timeout)
     wall = time.monotonic() - t0
+    if rss_file:
+        with open(rss_file) as f:
+            rss["kib"] = int(f.read().strip().splitlines()[-1])
+        os.unlink(rss_file)
     if p.returncode not in (0, 1, 3):
         raise RuntimeError(f"{cmd[:3]} exited {p.returncode}: {err.decode()[-2000:]}")
     return wall, json.loads(out), err.decode()
@@ -128,8 +150,14 @@ def main():
                     help="comma-separated regions to scan (default: every enabled region)")
     ap.add_argument("--timeout", type=float, default=3600.0)
     ap.add_argument("--out", default=None)
+    ap.add_argument("--sizes", default=None,
+                    help="comma-separated organization sizes, e.g. 100,500,1000 (see above)")
+    ap.add_argument("--every-region-accounts", type=int, default=0,
+                    help="with --sizes: one more run over this many accounts, every region")
     args = ap.parse_args()
     hiyari = b.ensure_hiyari(args.hiyari, args.build)
+    if args.sizes:
+        return scale(args, hiyari)
 
     moto = b.Moto(minimal_amis=True)
     proxy = b.Proxy(moto.endpoint, args.latency_ms)
@@ -211,6 +239,78 @@ def main():
     b.log(f"wrote {out}")
     if not same:
         sys.exit("the org run and the sequential runs found different things")
+
+
+def scale(args, hiyari):
+    sizes = sorted(int(x) for x in args.sizes.split(","))
+    moto = b.Moto(minimal_amis=True)
+    proxy = b.Proxy(moto.endpoint, args.latency_ms)
+    rows = []
+    try:
+        t0 = time.monotonic()
+        base, accounts, creds = build_org(moto, sizes[-1])
+        b.log(f"organization of {len(accounts)} accounts seeded in {time.monotonic() - t0:.1f}s")
+        plan = [(n, args.regions) for n in sizes]
+        if args.every_region_accounts:
+            plan.append((args.every_region_accounts, None))
+        for n, regions in plan:
+            cmd = [hiyari, "audit", "--no-progress", "--format", "json", "--checks", CHECKS,
+                   "--endpoint-url", proxy.endpoint, "--concurrency", str(args.concurrency),
+                   "--org", "--account-concurrency", args.account_concurrency.split(",")[0]]
+            if regions:
+                cmd += ["--regions", regions]
+            if accounts[n:]:
+                cmd += ["--exclude-accounts", ",".join(accounts[n:])]
+            proxy.reset()
+            cpu0 = b.moto_cpu()
+            rss = {}
+            wall, rep, _ = run(cmd, creds[base], args.timeout, rss)
+            moto_cpu = b.moto_cpu() - cpu0
+            requests = sum(proxy.stats()["calls"].values())
+            findings = len(rep["findings"])
+            row = {
+                "accounts": len(rep["accounts"]),
+                "regions_per_account": len(rep["accounts"][0]["regions"]["scanned"]),
+                "wall_s": round(wall, 2), "requests": requests,
+                "requests_per_s": round(requests / wall, 1),
+                "moto_cpu_s": round(moto_cpu, 2),
+                "moto_requests_per_cpu_s": round(requests / moto_cpu, 1) if moto_cpu else None,
+                "wall_over_moto_cpu": round(wall / moto_cpu, 2) if moto_cpu else None,
+                "peak_rss_mib": round(rss.get("kib", 0) / 1024, 1),
+                "findings": findings,
+                "peak_rss_mib_per_1000_findings": round(rss.get("kib", 0) / 1024 / findings * 1000, 1),
+                "errors": sum(1 for f in rep["findings"] if f["status"] == "error"),
+            }
+            if n == sizes[0] and regions == args.regions:
+                seq = set()
+                for a in accounts[:n]:
+                    seq_cmd = [hiyari, "audit", "--no-progress", "--format", "json", "--checks",
+                               CHECKS, "--endpoint-url", proxy.endpoint]
+                    if regions:
+                        seq_cmd += ["--regions", regions]
+                    seq |= ids(run(seq_cmd, creds[a], args.timeout)[1])
+                row["same_findings_as_per_account_runs"] = seq == ids(rep)
+            b.log(f"{row}")
+            rows.append(row)
+    finally:
+        proxy.stop()
+        moto.stop()
+    print(f"\nhiyari audit --org, {args.latency_ms:g} ms per request, checks {CHECKS}\n")
+    print(f"{'accounts':>8} {'regions':>7} {'wall s':>7} {'requests':>8} {'req/s':>6} "
+          f"{'moto req/CPU s':>14} {'wall/moto CPU':>13} {'peak RSS MiB':>12} {'findings':>8} "
+          f"{'MiB/1k findings':>15} {'same as per-account':>19}")
+    for r in rows:
+        print(f"{r['accounts']:>8} {r['regions_per_account']:>7} {r['wall_s']:>7.1f} "
+              f"{r['requests']:>8} {r['requests_per_s']:>6.0f} {r['moto_requests_per_cpu_s']:>14} "
+              f"{r['wall_over_moto_cpu']:>13} {r['peak_rss_mib']:>12} {r['findings']:>8} "
+              f"{r['peak_rss_mib_per_1000_findings']:>15} "
+              f"{str(r.get('same_findings_as_per_account_runs', '')):>19}")
+    out = args.out or os.path.join(BENCH, "results", f"org-scale-{'-'.join(map(str, sizes))}.json")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w") as f:
+        json.dump({"latency_ms": args.latency_ms, "checks": CHECKS.split(","), "rows": rows,
+                   "hiyari": hiyari}, f, indent=2)
+    b.log(f"wrote {out}")
 
 
 if __name__ == "__main__":

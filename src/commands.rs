@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use hiyari_checks::checks::unused_region_spend;
-use hiyari_checks::inventory::{Inventory, INVENTORY_SCHEMA};
+use hiyari_checks::evaluate::{assemble, evaluate_account, EvaluatedAccount};
+use hiyari_checks::inventory::{AccountInventory, Inventory, INVENTORY_SCHEMA};
 use hiyari_checks::params::ParamsById;
-use hiyari_checks::{all_checks, evaluate, find_check, Check, EvalOptions, Severity};
+use hiyari_checks::{all_checks, find_check, Check, EvalOptions, Severity};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{
@@ -119,13 +120,16 @@ fn progress_bar(aws: &AwsArgs) -> ProgressBar {
 }
 
 /// Scans the account (or the accounts of `targets`): identity, regions, then every
-/// needed source at once.
-async fn scan(
+/// needed source at once. Each account's inventory goes to `keep` as soon as it is
+/// complete; returns what `keep` made of each, in account order, and when the data was
+/// collected (the end of the scan).
+async fn scan<T: Send + 'static>(
     aws: &AwsArgs,
     targets: &TargetArgs,
     checks: &[&dyn Check],
     params: &ParamsById,
-) -> Result<Inventory> {
+    keep: org::Keep<T>,
+) -> Result<(Vec<T>, String)> {
     let opts = SessionOptions {
         profile: aws.profile.clone(),
         region: aws.region.clone(),
@@ -143,12 +147,17 @@ async fn scan(
         if targets.shard.is_some() || !targets.exclude_accounts.is_empty() {
             bail!("--shard and --exclude-accounts choose among several accounts: add --org, --accounts or --role-arn");
         }
-        return scan_one(aws, &opts, needs(checks, params)).await;
+        return scan_one(aws, &opts, needs(checks, params), keep).await;
     }
-    scan_many(aws, targets, &opts, needs(checks, params)).await
+    scan_many(aws, targets, &opts, needs(checks, params), keep).await
 }
 
-async fn scan_one(aws: &AwsArgs, opts: &SessionOptions, needs: Needs) -> Result<Inventory> {
+async fn scan_one<T>(
+    aws: &AwsArgs,
+    opts: &SessionOptions,
+    needs: Needs,
+    keep: org::Keep<T>,
+) -> Result<(Vec<T>, String)> {
     let started = Instant::now();
     let session = Session::start(opts).await?;
     tracing::info!(
@@ -170,26 +179,32 @@ async fn scan_one(aws: &AwsArgs, opts: &SessionOptions, needs: Needs) -> Result<
         limiter.operations(),
         requests.get(),
     );
-    Ok(inventory_of(vec![account]))
+    Ok((vec![keep(account)], now()))
 }
 
-fn inventory_of(accounts: Vec<hiyari_checks::AccountInventory>) -> Inventory {
+fn inventory_of((accounts, collected_at): (Vec<AccountInventory>, String)) -> Inventory {
     Inventory {
         schema: INVENTORY_SCHEMA.into(),
         tool_version: env!("CARGO_PKG_VERSION").into(),
-        collected_at: now(),
+        collected_at,
         accounts,
     }
 }
 
+/// Keeps each account's whole inventory (`collect`, `init`).
+fn keep_inventory() -> org::Keep<AccountInventory> {
+    Arc::new(|inv| inv)
+}
+
 /// Several accounts: the organization's, or those named; each one assumed and
 /// audited, `--account-concurrency` at a time, under one bound on requests.
-async fn scan_many(
+async fn scan_many<T: Send + 'static>(
     aws: &AwsArgs,
     targets: &TargetArgs,
     opts: &SessionOptions,
     needs: Needs,
-) -> Result<Inventory> {
+    keep: org::Keep<T>,
+) -> Result<(Vec<T>, String)> {
     if targets.account_concurrency == 0 {
         bail!("--account-concurrency must be at least 1");
     }
@@ -246,9 +261,17 @@ async fn scan_many(
         None => {}
     }
     let pb = progress_bar(aws);
-    let accounts = org::audit_all(base.clone(), chosen, opts, &org_opts, needs, pb.clone()).await;
+    let (accounts, failed) = org::audit_all(
+        base.clone(),
+        chosen,
+        opts,
+        &org_opts,
+        needs,
+        pb.clone(),
+        keep,
+    )
+    .await;
     pb.finish_and_clear();
-    let failed = accounts.iter().filter(|a| a.failure.is_some()).count();
     eprintln!(
         "Scanned {} account(s) ({} could not be audited) in {:.1}s with {} AWS API calls ({} HTTP requests with retries).",
         accounts.len(),
@@ -257,7 +280,7 @@ async fn scan_many(
         base.limiter.operations(),
         base.requests.get(),
     );
-    Ok(inventory_of(accounts))
+    Ok((accounts, now()))
 }
 
 fn load_inventory(path: &Path) -> Result<Inventory> {
@@ -519,7 +542,23 @@ async fn audit(args: AuditArgs) -> Result<u8> {
     let (config, checks) = select(&args.select)?;
     let outputs = output_plan(&args)?;
     let started_at = now();
-    let inventory = match &args.inventory {
+    let allowed_regions = args
+        .allowed_regions
+        .clone()
+        .or_else(|| config.allowed_regions.clone());
+    let mut opts = EvalOptions {
+        allowed_regions: allowed_regions.clone(),
+        account_allowed_regions: config.account_allowed_regions.clone(),
+        params: config.params.clone(),
+        severity: config.severity.clone(),
+        accept: config.accept.clone(),
+        today: None,
+        now: None,
+    };
+    // Each account as evaluated, with its home region (for the report's context).
+    let (evaluated, collected_at): (Vec<(EvaluatedAccount, Option<String>)>, String) = match &args
+        .inventory
+    {
         Some(path) => {
             let mut inv = load_inventory(path)?;
             if let Some(region) = &args.aws.region {
@@ -529,58 +568,64 @@ async fn audit(args: AuditArgs) -> Result<u8> {
                     .filter_map(|a| a.home_region.as_deref())
                     .collect();
                 bail!(
-                    "--region {region} cannot apply to a saved inventory: its home region was recorded when it was collected ({}). Leave --region out; --allowed-regions says where compute is expected, --regions narrows the regions evaluated",
-                    if homes.is_empty() {
-                        "none".to_string()
-                    } else {
-                        homes.join(", ")
-                    }
-                );
+                        "--region {region} cannot apply to a saved inventory: its home region was recorded when it was collected ({}). Leave --region out; --allowed-regions says where compute is expected, --regions narrows the regions evaluated",
+                        if homes.is_empty() {
+                            "none".to_string()
+                        } else {
+                            homes.join(", ")
+                        }
+                    );
             }
             if let Some(regions) = &args.aws.regions {
                 inv.select_regions(regions)
                     .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
             }
-            inv
-        }
-        None => scan(&args.aws, &args.targets, &checks, &config.params).await?,
-    };
-    let allowed_regions = args
-        .allowed_regions
-        .clone()
-        .or_else(|| config.allowed_regions.clone());
-    let opts = EvalOptions {
-        allowed_regions: allowed_regions.clone(),
-        account_allowed_regions: config.account_allowed_regions.clone(),
-        params: config.params.clone(),
-        severity: config.severity.clone(),
-        accept: config.accept.clone(),
-        today: None,
-        // A saved inventory is judged as of when it was collected (ages of keys, of root
-        // use): the same file gives the same findings whenever it is evaluated.
-        now: match &args.inventory {
-            None => None,
-            Some(path) => Some(
-                time::OffsetDateTime::parse(
-                    &inventory.collected_at,
-                    &time::format_description::well_known::Rfc3339,
-                )
-                .map_err(|e| {
-                    // Judged against today instead, a key used the day before collection
-                    // could read as months old: no report rather than a wrong one.
-                    anyhow::anyhow!(
-                        "{}: collected_at `{}` is not an RFC 3339 time ({e}); the ages of keys and of root use cannot be judged without it",
-                        path.display(),
-                        inventory.collected_at
+            // A saved inventory is judged as of when it was collected (ages of keys,
+            // of root use): the same file gives the same findings whenever it is
+            // evaluated.
+            opts.now = Some(
+                    time::OffsetDateTime::parse(
+                        &inv.collected_at,
+                        &time::format_description::well_known::Rfc3339,
                     )
-                })?,
-            ),
-        },
+                    .map_err(|e| {
+                        // Judged against today instead, a key used the day before
+                        // collection could read as months old: no report rather than a
+                        // wrong one.
+                        anyhow::anyhow!(
+                            "{}: collected_at `{}` is not an RFC 3339 time ({e}); the ages of keys and of root use cannot be judged without it",
+                            path.display(),
+                            inv.collected_at
+                        )
+                    })?,
+                );
+            let evaluated = inv
+                .accounts
+                .iter()
+                .map(|a| (evaluate_account(a, &checks, &opts), a.home_region.clone()))
+                .collect();
+            (evaluated, inv.collected_at)
+        }
+        None => {
+            // Evaluated as each account's collection ends, and its inventory dropped:
+            // an organization scan holds findings, not inventories.
+            let (checks_kept, opts_kept) = (checks.clone(), opts.clone());
+            let keep: org::Keep<_> = Arc::new(move |inv: AccountInventory| {
+                let home = inv.home_region.clone();
+                (evaluate_account(&inv, &checks_kept, &opts_kept), home)
+            });
+            scan(&args.aws, &args.targets, &checks, &config.params, keep).await?
+        }
     };
-    for acc in inventory.accounts.iter().filter(|a| a.failure.is_none()) {
+    let home_regions = evaluated
+        .iter()
+        .filter_map(|((_, entry), home)| Some((entry.id.clone(), home.clone()?)))
+        .collect();
+    let evaluated: Vec<EvaluatedAccount> = evaluated.into_iter().map(|(e, _)| e).collect();
+    for (_, acc) in evaluated.iter().filter(|(_, a)| a.error.is_none()) {
         let allowed = config
             .account_allowed_regions
-            .get(&acc.identity.account_id)
+            .get(&acc.id)
             .or(allowed_regions.as_ref());
         if let Some(allowed) = allowed {
             let known = |r: &String| {
@@ -590,12 +635,13 @@ async fn audit(args: AuditArgs) -> Result<u8> {
             for r in allowed.iter().filter(|r| !known(r)) {
                 eprintln!(
                     "warning: allowed regions name `{r}`, which is not a region of account {}",
-                    acc.identity.account_id
+                    acc.id
                 );
             }
         }
     }
-    let mut report = evaluate(&inventory, &checks, &opts, started_at, now());
+    let collected_at = Some(collected_at).filter(|c| !c.is_empty());
+    let mut report = assemble(evaluated, &checks, &opts, started_at, now(), collected_at);
     if let Some(path) = &args.baseline {
         let base = crate::diff::load(path)?;
         let ids = report.accounts.iter().map(|a| a.id.as_str()).collect();
@@ -605,11 +651,7 @@ async fn audit(args: AuditArgs) -> Result<u8> {
     let context = ReportContext {
         config: config.path.as_ref().map(|p| p.display().to_string()),
         sarif_location: args.sarif_location.clone(),
-        home_regions: inventory
-            .accounts
-            .iter()
-            .filter_map(|a| Some((a.identity.account_id.clone(), a.home_region.clone()?)))
-            .collect(),
+        home_regions,
     };
     // One scan, every requested format, written all or none.
     let texts: Vec<String> = outputs
@@ -648,7 +690,16 @@ async fn collect(args: CollectArgs) -> Result<u8> {
     if !is_stdout(Some(&args.output)) {
         check_writable(&args.output)?;
     }
-    let inventory = scan(&args.aws, &args.targets, &checks, &config.params).await?;
+    let inventory = inventory_of(
+        scan(
+            &args.aws,
+            &args.targets,
+            &checks,
+            &config.params,
+            keep_inventory(),
+        )
+        .await?,
+    );
     let mut text =
         serde_json::to_string_pretty(&inventory).context("cannot serialise the inventory")?;
     text.push('\n');
@@ -780,13 +831,16 @@ async fn init(args: InitArgs) -> Result<u8> {
     } else {
         let compute: Vec<&'static dyn Check> =
             find_check("unused-region-compute").into_iter().collect();
-        let inventory = scan(
-            &args.aws,
-            &TargetArgs::default(),
-            &compute,
-            &ParamsById::default(),
-        )
-        .await?;
+        let inventory = inventory_of(
+            scan(
+                &args.aws,
+                &TargetArgs::default(),
+                &compute,
+                &ParamsById::default(),
+                keep_inventory(),
+            )
+            .await?,
+        );
         let mut found = Vec::new();
         let mut unread = Vec::new();
         for acc in &inventory.accounts {

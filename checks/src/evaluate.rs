@@ -214,40 +214,81 @@ pub fn evaluate(
     started_at: String,
     finished_at: String,
 ) -> Report {
+    let evaluated = inventory
+        .accounts
+        .iter()
+        .map(|account| evaluate_account(account, checks, opts))
+        .collect();
+    assemble(
+        evaluated,
+        checks,
+        opts,
+        started_at,
+        finished_at,
+        Some(inventory.collected_at.clone()).filter(|c| !c.is_empty()),
+    )
+}
+
+/// One account's findings and its entry in the report: what a scan of many accounts
+/// keeps of each once it is evaluated, so that its inventory can be dropped.
+pub type EvaluatedAccount = (Vec<Finding>, ReportAccount);
+
+/// Runs `checks` over one account.
+pub fn evaluate_account(
+    account: &AccountInventory,
+    checks: &[&dyn Check],
+    opts: &EvalOptions,
+) -> EvaluatedAccount {
+    let mut findings = Vec::new();
+    for check in checks {
+        let mut found = match &account.failure {
+            // Nothing was collected: every check is in error for the account.
+            Some(err) => {
+                let b = FindingBuilder::new(
+                    check.meta(),
+                    &account.identity.account_id,
+                    &account.identity.partition,
+                );
+                vec![b.error(None, b.account_resource(), err)]
+            }
+            None => evaluate_isolated(*check, account, opts),
+        };
+        if let Some(sev) = opts.severity.get(check.meta().id) {
+            for f in &mut found {
+                f.severity = *sev;
+            }
+        }
+        findings.extend(found);
+    }
+    let entry = ReportAccount {
+        id: account.identity.account_id.clone(),
+        partition: account.identity.partition.clone(),
+        principal: account.identity.principal_arn.clone(),
+        regions: account.regions.clone(),
+        allowed_regions: match account.failure {
+            Some(_) => None,
+            None => Some(opts.allowed_regions_for(account)),
+        },
+        error: account.failure.clone(),
+    };
+    (findings, entry)
+}
+
+/// The report of accounts evaluated one by one ([`evaluate_account`], in report order):
+/// accepted risks applied, findings sorted, the summary counted.
+pub fn assemble(
+    evaluated: Vec<EvaluatedAccount>,
+    checks: &[&dyn Check],
+    opts: &EvalOptions,
+    started_at: String,
+    finished_at: String,
+    collected_at: Option<String>,
+) -> Report {
     let mut findings = Vec::new();
     let mut accounts = Vec::new();
-    for account in &inventory.accounts {
-        for check in checks {
-            let mut found = match &account.failure {
-                // Nothing was collected: every check is in error for the account.
-                Some(err) => {
-                    let b = FindingBuilder::new(
-                        check.meta(),
-                        &account.identity.account_id,
-                        &account.identity.partition,
-                    );
-                    vec![b.error(None, b.account_resource(), err)]
-                }
-                None => evaluate_isolated(*check, account, opts),
-            };
-            if let Some(sev) = opts.severity.get(check.meta().id) {
-                for f in &mut found {
-                    f.severity = *sev;
-                }
-            }
-            findings.extend(found);
-        }
-        accounts.push(ReportAccount {
-            id: account.identity.account_id.clone(),
-            partition: account.identity.partition.clone(),
-            principal: account.identity.principal_arn.clone(),
-            regions: account.regions.clone(),
-            allowed_regions: match account.failure {
-                Some(_) => None,
-                None => Some(opts.allowed_regions_for(account)),
-            },
-            error: account.failure.clone(),
-        });
+    for (found, entry) in evaluated {
+        findings.extend(found);
+        accounts.push(entry);
     }
     let today = opts
         .today
@@ -259,7 +300,7 @@ pub fn evaluate(
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         started_at,
         finished_at,
-        collected_at: Some(inventory.collected_at.clone()).filter(|c| !c.is_empty()),
+        collected_at,
         accounts,
         summary: Summary::of(&findings),
         findings,

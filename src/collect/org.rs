@@ -299,83 +299,103 @@ async fn audit_target(
     }
 }
 
+/// What a scan keeps of each account once it is collected (its inventory, or what the
+/// caller makes of it: `audit` evaluates it and drops it, so that memory holds findings,
+/// not inventories).
+pub type Keep<T> = Arc<dyn Fn(AccountInventory) -> T + Send + Sync>;
+
 /// Audits every target, `account_concurrency` accounts at a time, all sharing the base
-/// session's bound on requests in flight. Results come back in target order.
-pub async fn audit_all(
+/// session's bound on requests in flight. Results come back in target order, with the
+/// number of accounts that could not be audited.
+pub async fn audit_all<T: Send + 'static>(
     base: Arc<Session>,
     targets: Vec<Target>,
     opts: &SessionOptions,
     org: &OrgOptions,
     needs: Needs,
     progress: ProgressBar,
-) -> Vec<AccountInventory> {
+    keep: Keep<T>,
+) -> (Vec<T>, usize) {
     let (partition, home) = (base.identity.partition.clone(), base.home_region.clone());
     let (opts, external_id) = (opts.clone(), org.external_id.clone());
+    let audit = move |t| {
+        audit_target(
+            base.clone(),
+            t,
+            opts.clone(),
+            external_id.clone(),
+            needs.clone(),
+            progress.clone(),
+        )
+    };
     each_isolated(
         targets,
         org.account_concurrency,
         partition,
         home,
-        move |t| {
-            audit_target(
-                base.clone(),
-                t,
-                opts.clone(),
-                external_id.clone(),
-                needs.clone(),
-                progress.clone(),
-            )
-        },
+        audit,
+        keep,
     )
     .await
 }
 
-/// Runs `audit` on every target, `concurrency` at a time, each in a task of its own: an
-/// account whose audit panics becomes that account's error entry (every check in error
-/// for it, exit 3), and every other account's inventory is kept. Results come back in
-/// target order.
-async fn each_isolated<F, Fut>(
+/// Runs `audit` on every target, `concurrency` at a time, each in a task of its own
+/// that hands its inventory to `keep` as soon as it is complete: an account whose audit
+/// panics becomes that account's error entry (every check in error for it, exit 3), and
+/// every other account is kept. Results come back in target order, with the number of
+/// accounts that could not be audited.
+async fn each_isolated<F, Fut, T>(
     targets: Vec<Target>,
     concurrency: usize,
     partition: String,
     home_region: Option<String>,
     audit: F,
-) -> Vec<AccountInventory>
+    keep: Keep<T>,
+) -> (Vec<T>, usize)
 where
     F: Fn(Target) -> Fut,
     Fut: std::future::Future<Output = AccountInventory> + Send + 'static,
+    T: Send + 'static,
 {
     let gate = Arc::new(Semaphore::new(concurrency.max(1)));
     let mut tasks = Vec::new();
     for t in targets {
-        let gate = gate.clone();
+        let (gate, keep) = (gate.clone(), keep.clone());
         let work = audit(t.clone());
         let task = tokio::spawn(async move {
             let _turn = gate.acquire_owned().await.expect("semaphore never closed");
-            work.await
+            let inv = work.await;
+            let failed = inv.failure.is_some();
+            (keep(inv), failed)
         });
         tasks.push((t, task));
     }
     let mut out = Vec::new();
+    let mut failed = 0;
     for (t, task) in tasks {
-        out.push(match task.await {
-            Ok(inv) => inv,
-            Err(e) => AccountInventory::failed(
-                Identity {
-                    account_id: t.account_id.clone(),
-                    partition: partition.clone(),
-                    principal_arn: t.role_arn.clone().unwrap_or_default(),
-                },
-                home_region.clone(),
-                CollectError::new(
-                    "hiyari",
-                    "InternalError",
-                    format!("the audit of this account stopped: {e}; please report it"),
-                ),
+        let (kept, broken) = match task.await {
+            Ok(done) => done,
+            Err(e) => (
+                keep(AccountInventory::failed(
+                    Identity {
+                        account_id: t.account_id.clone(),
+                        partition: partition.clone(),
+                        principal_arn: t.role_arn.clone().unwrap_or_default(),
+                    },
+                    home_region.clone(),
+                    CollectError::new(
+                        "hiyari",
+                        "InternalError",
+                        format!("the audit of this account stopped: {e}; please report it"),
+                    ),
+                )),
+                true,
             ),
-        });
+        };
+        out.push(kept);
+        failed += usize::from(broken);
     }
-    out
+    (out, failed)
 }
 
 #[cfg(test)]
@@ -394,27 +414,32 @@ mod tests {
     #[tokio::test(flavor = "multi_thread")]
     async fn an_account_whose_audit_panics_is_an_error_and_the_others_are_kept() {
         let targets = vec![t("111111111111"), t("222222222222"), t("333333333333")];
-        let out = each_isolated(
+        let audit = |t: Target| async move {
+            if t.account_id == "222222222222" {
+                panic!("injected failure");
+            }
+            AccountInventory::failed(
+                Identity {
+                    account_id: t.account_id.clone(),
+                    partition: "aws".into(),
+                    principal_arn: "audited".into(),
+                },
+                None,
+                CollectError::new("test", "Marker", "audited"),
+            )
+        };
+        let keep: Keep<AccountInventory> = Arc::new(|inv| inv);
+        let (out, failed) = each_isolated(
             targets,
             2,
             "aws".into(),
             Some("us-east-1".into()),
-            |t| async move {
-                if t.account_id == "222222222222" {
-                    panic!("injected failure");
-                }
-                AccountInventory::failed(
-                    Identity {
-                        account_id: t.account_id.clone(),
-                        partition: "aws".into(),
-                        principal_arn: "audited".into(),
-                    },
-                    None,
-                    CollectError::new("test", "Marker", "audited"),
-                )
-            },
+            audit,
+            keep,
         )
         .await;
+        // The two that ran carry a marker failure of their own; the panic is the third.
+        assert_eq!(failed, 3);
         let ids: Vec<_> = out.iter().map(|a| a.identity.account_id.as_str()).collect();
         assert_eq!(ids, ["111111111111", "222222222222", "333333333333"]);
         assert_eq!(out[0].failure.as_ref().unwrap().code, "Marker");

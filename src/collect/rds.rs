@@ -6,6 +6,10 @@ use futures::future::join_all;
 use hiyari_checks::inventory::RdsSnapshot;
 use hiyari_checks::CollectError;
 
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
 use super::{pages, ts, Session};
 
 /// RDS's page size limit (the default is 100).
@@ -38,30 +42,25 @@ pub async fn db_snapshots(s: &Session, rds: &Rds) -> Result<Vec<RdsSnapshot>, Co
         },
     )
     .await?;
-    // One call per manual snapshot, each under the scan's bound on calls in flight.
-    join_all(v.iter_mut().map(|sn| async move {
-        let got = s
-            .limiter
-            .call(
-                "rds:DescribeDBSnapshotAttributes",
-                rds.describe_db_snapshot_attributes()
-                    .db_snapshot_identifier(&sn.id)
-                    .send(),
-            )
-            .await;
-        match got {
-            Ok(out) => {
-                sn.restorable_by = Some(restore_values(
-                    out.db_snapshot_attributes_result()
-                        .map(|r| r.db_snapshot_attributes())
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|a| (a.attribute_name(), a.attribute_values())),
-                ))
-            }
-            Err(e) => sn.attribute_error = Some(e),
-        }
-    }))
+    restore_attributes(
+        s,
+        "rds:DescribeDBSnapshotAttributes",
+        &mut v,
+        |id| async move {
+            let out = rds
+                .describe_db_snapshot_attributes()
+                .db_snapshot_identifier(id)
+                .send()
+                .await?;
+            Ok(restore_values(
+                out.db_snapshot_attributes_result()
+                    .map(|r| r.db_snapshot_attributes())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|a| (a.attribute_name(), a.attribute_values())),
+            ))
+        },
+    )
     .await;
     Ok(v)
 }
@@ -98,31 +97,50 @@ pub async fn cluster_snapshots(s: &Session, rds: &Rds) -> Result<Vec<RdsSnapshot
         },
     )
     .await?;
-    join_all(v.iter_mut().map(|sn| async move {
-        let got = s
-            .limiter
-            .call(
-                "rds:DescribeDBClusterSnapshotAttributes",
-                rds.describe_db_cluster_snapshot_attributes()
-                    .db_cluster_snapshot_identifier(&sn.id)
-                    .send(),
-            )
-            .await;
-        match got {
-            Ok(out) => {
-                sn.restorable_by = Some(restore_values(
-                    out.db_cluster_snapshot_attributes_result()
-                        .map(|r| r.db_cluster_snapshot_attributes())
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|a| (a.attribute_name(), a.attribute_values())),
-                ))
-            }
+    restore_attributes(
+        s,
+        "rds:DescribeDBClusterSnapshotAttributes",
+        &mut v,
+        |id| async move {
+            let out = rds
+                .describe_db_cluster_snapshot_attributes()
+                .db_cluster_snapshot_identifier(id)
+                .send()
+                .await?;
+            Ok(restore_values(
+                out.db_cluster_snapshot_attributes_result()
+                    .map(|r| r.db_cluster_snapshot_attributes())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|a| (a.attribute_name(), a.attribute_values())),
+            ))
+        },
+    )
+    .await;
+    Ok(v)
+}
+
+/// Reads each snapshot's `restore` attribute with `get` (one call per manual snapshot,
+/// each under the scan's bound on calls in flight); a call that fails leaves its error
+/// on the snapshot.
+async fn restore_attributes<F, Fut, E>(
+    s: &Session,
+    api: &str,
+    snapshots: &mut [RdsSnapshot],
+    get: F,
+) where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<Vec<String>, SdkError<E, HttpResponse>>>,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    let get = &get;
+    join_all(snapshots.iter_mut().map(|sn| async move {
+        match s.limiter.call(api, get(sn.id.clone())).await {
+            Ok(who) => sn.restorable_by = Some(who),
             Err(e) => sn.attribute_error = Some(e),
         }
     }))
     .await;
-    Ok(v)
 }
 
 /// The values of the `restore` attribute: account ids, or `all`.

@@ -196,35 +196,10 @@ mod tests {
     use super::*;
     use crate::checks::testutil::*;
     use crate::finding::Status;
-    use crate::inventory::{Collected, NetworkInterface, SecurityGroup};
-
-    fn rule(proto: &str, from: Option<i32>, to: Option<i32>, v4: &[&str], v6: &[&str]) -> IpRule {
-        IpRule {
-            protocol: proto.into(),
-            from_port: from,
-            to_port: to,
-            ipv4_ranges: v4.iter().map(|s| s.to_string()).collect(),
-            ipv6_ranges: v6.iter().map(|s| s.to_string()).collect(),
-        }
-    }
+    use crate::inventory::{Collected, SecurityGroup};
 
     fn sg(id: &str, egress: Vec<IpRule>) -> SecurityGroup {
-        SecurityGroup {
-            id: id.into(),
-            name: Some(format!("{id}-name")),
-            vpc_id: Some("vpc-1".into()),
-            owner_id: Some(ACCOUNT.into()),
-            egress,
-            ingress: Some(vec![]),
-        }
-    }
-
-    fn eni(id: &str, groups: &[&str]) -> NetworkInterface {
-        NetworkInterface {
-            id: id.into(),
-            group_ids: groups.iter().map(|s| s.to_string()).collect(),
-            description: None,
-        }
+        security_group(id, egress, vec![])
     }
 
     #[test]

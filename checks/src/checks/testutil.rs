@@ -176,3 +176,35 @@ pub fn assert_errors_named(findings: &[Finding], api: &str, code: &str) {
         );
     }
 }
+
+/// A security-group rule: protocol, ports, IPv4 and IPv6 CIDRs.
+pub fn rule(proto: &str, from: Option<i32>, to: Option<i32>, v4: &[&str], v6: &[&str]) -> IpRule {
+    IpRule {
+        protocol: proto.into(),
+        from_port: from,
+        to_port: to,
+        ipv4_ranges: v4.iter().map(|s| s.to_string()).collect(),
+        ipv6_ranges: v6.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// A security group of the account with these rules.
+pub fn security_group(id: &str, egress: Vec<IpRule>, ingress: Vec<IpRule>) -> SecurityGroup {
+    SecurityGroup {
+        id: id.into(),
+        name: Some(format!("{id}-name")),
+        vpc_id: Some("vpc-1".into()),
+        owner_id: Some(ACCOUNT.into()),
+        egress,
+        ingress: Some(ingress),
+    }
+}
+
+/// A network interface carrying these groups.
+pub fn eni(id: &str, groups: &[&str]) -> NetworkInterface {
+    NetworkInterface {
+        id: id.into(),
+        group_ids: groups.iter().map(|s| s.to_string()).collect(),
+        description: None,
+    }
+}
