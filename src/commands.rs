@@ -376,8 +376,8 @@ fn write_outputs(outputs: &[(Option<&Path>, &str)]) -> Result<()> {
             std::process::id(),
             staged.len()
         ));
-        // The replaced file keeps its permissions (a report kept private stays private).
-        let written = std::fs::write(&temp, text).and_then(|_| match std::fs::metadata(&dest) {
+        let written = write_synced(&temp, text).and_then(|_| match std::fs::metadata(&dest) {
+            // The replaced file keeps its permissions (a report kept private stays private).
             Ok(m) => std::fs::set_permissions(&temp, m.permissions()),
             Err(_) => Ok(()),
         });
@@ -426,8 +426,28 @@ fn write_outputs(outputs: &[(Option<&Path>, &str)]) -> Result<()> {
             remove(&staged[i..]);
             bail!("cannot write {}: {e}", s.given.display());
         }
+        sync_dir(&s.dest);
     }
     Ok(())
+}
+
+/// Writes `text` to a new file at `path` and waits until it is on disk: a rename that
+/// a crash or power loss could replay before the data would leave an empty report at
+/// the target, which is what the temporary file is there to prevent.
+fn write_synced(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut f = std::fs::File::create(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
+}
+
+/// Makes a rename into the folder of `file` durable. Best effort: some file systems
+/// cannot sync a directory, and the report is complete either way.
+fn sync_dir(file: &Path) {
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
 }
 
 /// A path that names a device or a FIFO rather than a file: written in place.
@@ -773,6 +793,9 @@ async fn init(args: InitArgs) -> Result<u8> {
             args.output.display()
         );
     }
+    if !is_stdout(Some(&args.output)) {
+        check_writable(&args.output)?;
+    }
     let (allowed, note) = if args.no_scan {
         (vec![], "Fill in the list.".to_string())
     } else {
@@ -822,8 +845,7 @@ async fn init(args: InitArgs) -> Result<u8> {
             "Filled by `hiyari init` from the regions where compute ran; confirm them.".to_string(),
         )
     };
-    std::fs::write(&args.output, config::starter(&allowed, &note))
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    write_out(Some(&args.output), &config::starter(&allowed, &note))?;
     eprintln!("Wrote {}", args.output.display());
     Ok(0)
 }

@@ -14,6 +14,7 @@ mod diff_moto;
 mod examples;
 mod faults;
 mod org_moto;
+mod outputs;
 mod parsers;
 mod report_formats;
 
