@@ -595,6 +595,7 @@ async fn audit(args: AuditArgs) -> Result<u8> {
             ),
         },
     };
+    let mut region_warnings = Vec::new();
     for acc in inventory.accounts.iter().filter(|a| a.failure.is_none()) {
         let allowed = config
             .account_allowed_regions
@@ -606,14 +607,26 @@ async fn audit(args: AuditArgs) -> Result<u8> {
                     || acc.regions.skipped.iter().any(|s| &s.region == r)
             };
             for r in allowed.iter().filter(|r| !known(r)) {
-                eprintln!(
-                    "warning: allowed regions name `{r}`, which is not a region of account {}",
-                    acc.identity.account_id
-                );
+                let w = hiyari_checks::Warning {
+                    account: Some(acc.identity.account_id.clone()),
+                    region: Some(r.clone()),
+                    ..hiyari_checks::Warning::new(
+                        hiyari_checks::warning::kind::UNKNOWN_ALLOWED_REGION,
+                        format!(
+                            "allowed regions name `{r}`, which is not a region of account {}",
+                            acc.identity.account_id
+                        ),
+                    )
+                };
+                eprintln!("warning: {w}");
+                region_warnings.push(w);
             }
         }
     }
     let mut report = evaluate(&inventory, &checks, &opts, started_at, now());
+    // Said on stderr above, before the scan's own output; the report carries them too.
+    let said = region_warnings.len();
+    report.warnings.splice(0..0, region_warnings);
     if let Some(path) = &args.baseline {
         let base = crate::diff::load(path)?;
         let ids = report.accounts.iter().map(|a| a.id.as_str()).collect();
@@ -651,12 +664,15 @@ async fn audit(args: AuditArgs) -> Result<u8> {
         .map(|((_, path), text)| (path.as_deref(), text.as_str()))
         .collect();
     write_outputs(&writes)?;
-    for w in &report.warnings {
+    for w in &report.warnings[said..] {
         eprintln!("warning: {w}");
     }
-    let code = report.exit_code_gated(
-        args.fail_on.or(config.fail_on).unwrap_or(Severity::Low),
-        args.fail_on_new,
+    let code = report.gate_warnings(
+        report.exit_code_gated(
+            args.fail_on.or(config.fail_on).unwrap_or(Severity::Low),
+            args.fail_on_new,
+        ),
+        args.fail_on_warnings || config.fail_on_warnings,
     );
     Ok(code as u8)
 }
@@ -864,11 +880,12 @@ fn diff_reports(args: DiffArgs) -> Result<u8> {
         }
     };
     let (ol, nl) = (label(&old, &args.old), label(&new, &args.new));
+    let w = crate::diff::warnings(&old, &new);
     let text = match args.format {
-        DiffFormat::Table => crate::diff::render_table(&d),
-        DiffFormat::Json => crate::diff::render_json(&d),
-        DiffFormat::Markdown => crate::diff::render_markdown(&d, &ol, &nl),
-        DiffFormat::Html => crate::diff::render_html(&d, &ol, &nl),
+        DiffFormat::Table => crate::diff::render_table(&d, &w),
+        DiffFormat::Json => crate::diff::render_json(&d, &w),
+        DiffFormat::Markdown => crate::diff::render_markdown(&d, &ol, &nl, &w),
+        DiffFormat::Html => crate::diff::render_html(&d, &ol, &nl, &w),
     };
     write_out(args.output.as_deref(), &text)?;
     Ok(0)
@@ -904,7 +921,7 @@ fn merge_reports(args: MergeArgs) -> Result<u8> {
         report.accounts.len(),
         report.findings.len()
     );
-    Ok(report.exit_code(args.fail_on) as u8)
+    Ok(report.gate_warnings(report.exit_code(args.fail_on), args.fail_on_warnings) as u8)
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{bail, Context, Result};
 use hiyari_checks::diff::{Change, Diff};
 use hiyari_checks::inventory::INVENTORY_SCHEMA;
-use hiyari_checks::{Finding, Report, ReportAccount, Summary};
+use hiyari_checks::{Finding, Report, ReportAccount, Summary, Warning};
 use serde::Deserialize;
 
 use crate::report::common::{markdown, xml};
@@ -21,6 +21,8 @@ pub struct SavedReport {
     pub started_at: String,
     pub accounts: Vec<SavedAccount>,
     pub findings: Vec<Finding>,
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -52,6 +54,9 @@ struct FullReport {
     collected_at: Option<String>,
     accounts: Vec<ReportAccount>,
     findings: Vec<Finding>,
+    /// Absent from reports written before warnings were in the JSON.
+    #[serde(default)]
+    warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -71,7 +76,7 @@ pub fn load_full(path: &Path) -> Result<Report> {
         accounts: r.accounts,
         summary: Summary::of(&r.findings),
         findings: r.findings,
-        warnings: vec![],
+        warnings: r.warnings,
     })
 }
 
@@ -127,7 +132,20 @@ fn line(f: &Finding) -> String {
     )
 }
 
-pub fn render_table(d: &Diff) -> String {
+/// The newer report's warnings, each with whether the older report lacked it: a
+/// warning is news when an accepted risk has just expired or stopped matching.
+pub fn warnings<'a>(old: &SavedReport, new: &'a SavedReport) -> Vec<(&'a Warning, bool)> {
+    new.warnings
+        .iter()
+        .map(|w| (w, !old.warnings.contains(w)))
+        .collect()
+}
+
+fn warning_line(w: &Warning, is_new: bool) -> String {
+    format!("{}{}", if is_new { "(new) " } else { "" }, w.message)
+}
+
+pub fn render_table(d: &Diff, warnings: &[(&Warning, bool)]) -> String {
     let mut out = String::new();
     let section = |out: &mut String, title: &str, items: Vec<String>| {
         out.push_str(&format!("{title} ({})\n", items.len()));
@@ -160,6 +178,13 @@ pub fn render_table(d: &Diff) -> String {
             .map(|f| format!("{:<5} {}", f.status.as_str(), line(f)))
             .collect(),
     );
+    if !warnings.is_empty() {
+        section(
+            &mut out,
+            "Warnings of the new report",
+            warnings.iter().map(|(w, n)| warning_line(w, *n)).collect(),
+        );
+    }
     out.push_str(&format!(
         "Summary: {} new ({} new fail), {} changed, {} resolved, {} unchanged\n",
         d.new.len(),
@@ -171,7 +196,7 @@ pub fn render_table(d: &Diff) -> String {
     out
 }
 
-pub fn render_json(d: &Diff) -> String {
+pub fn render_json(d: &Diff, warnings: &[(&Warning, bool)]) -> String {
     let brief = |f: &Finding| {
         serde_json::json!({
             "id": f.id, "account": f.account, "check": f.check, "status": f.status,
@@ -195,6 +220,14 @@ pub fn render_json(d: &Diff) -> String {
         "changed": d.changed.iter().map(change).collect::<Vec<_>>(),
         "resolved": d.resolved.iter().map(brief).collect::<Vec<_>>(),
         "unchanged": d.unchanged.iter().map(brief).collect::<Vec<_>>(),
+        "warnings": warnings
+            .iter()
+            .map(|(w, is_new)| {
+                let mut v = serde_json::json!(w);
+                v["new"] = serde_json::json!(is_new);
+                v
+            })
+            .collect::<Vec<_>>(),
     });
     let mut s = serde_json::to_string_pretty(&v).expect("diff serialises");
     s.push('\n');
@@ -236,7 +269,7 @@ fn cells<'a>(status: &'a str, f: &'a Finding) -> [&'a str; 5] {
     ]
 }
 
-pub fn render_markdown(d: &Diff, old: &str, new: &str) -> String {
+pub fn render_markdown(d: &Diff, old: &str, new: &str, warnings: &[(&Warning, bool)]) -> String {
     let mut out = format!(
         "# hiyari: what changed\n\nFrom {} to {}.\n\n",
         markdown(old),
@@ -255,11 +288,21 @@ pub fn render_markdown(d: &Diff, old: &str, new: &str) -> String {
         }
         out.push('\n');
     }
+    if !warnings.is_empty() {
+        out.push_str(&format!(
+            "## Warnings of the new report ({})\n\n",
+            warnings.len()
+        ));
+        for (w, n) in warnings {
+            out.push_str(&format!("- {}\n", markdown(&warning_line(w, *n))));
+        }
+        out.push('\n');
+    }
     out.push_str(&format!("{} finding(s) unchanged.\n", d.unchanged.len()));
     out
 }
 
-pub fn render_html(d: &Diff, old: &str, new: &str) -> String {
+pub fn render_html(d: &Diff, old: &str, new: &str, warnings: &[(&Warning, bool)]) -> String {
     let mut body = String::new();
     for (title, rows) in sections(d) {
         body.push_str(&format!("<h2>{} ({})</h2>\n", xml(title), rows.len()));
@@ -276,6 +319,16 @@ pub fn render_html(d: &Diff, old: &str, new: &str) -> String {
             body.push_str(&format!("<tr>{row}</tr>\n"));
         }
         body.push_str("</tbody></table>\n");
+    }
+    if !warnings.is_empty() {
+        body.push_str(&format!(
+            "<h2>Warnings of the new report ({})</h2>\n<ul>\n",
+            warnings.len()
+        ));
+        for (w, n) in warnings {
+            body.push_str(&format!("<li>{}</li>\n", xml(&warning_line(w, *n))));
+        }
+        body.push_str("</ul>\n");
     }
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>hiyari: what changed</title>\n\
