@@ -20,7 +20,8 @@ Exit codes: 0 no fail at or above --fail-on and nothing in error; 1 such a fail 
 2 no report: a usage, configuration or credential error, or a report that could not be \
 written (then no --output file is created or replaced and stdout gets no report); 3 no such \
 fail, but some checks could not be evaluated; 4 with --fail-on-warnings: none of these, \
-but the run has warnings (an accepted risk that expired or matched nothing).",
+but the run has warnings (an accepted risk that expired or matched nothing); 130 or 143: \
+interrupted by SIGINT or SIGTERM, and nothing was written.",
     after_help = "Examples:\n  \
 hiyari audit                                  # the account of your current credentials\n  \
 hiyari audit --allowed-regions ap-northeast-1,us-east-1 --format json --output report.json\n  \
