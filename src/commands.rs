@@ -275,8 +275,9 @@ fn load_inventory(path: &Path) -> Result<Inventory> {
             path.display()
         ),
         Some(s) => bail!(
-            "{} has schema `{s}`; this hiyari reads `{INVENTORY_SCHEMA}`",
-            path.display()
+            "{} has schema `{}`; this hiyari reads `{INVENTORY_SCHEMA}`",
+            path.display(),
+            crate::input::clean(&s)
         ),
         None => bail!(
             "{} is not a hiyari inventory (no `schema` field); {MAKE}",
@@ -556,8 +557,9 @@ async fn audit(args: AuditArgs) -> Result<u8> {
                 );
             }
             if let Some(regions) = &args.aws.regions {
-                inv.select_regions(regions)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                inv.select_regions(regions).map_err(|e| {
+                    anyhow::anyhow!("{}: {}", path.display(), crate::input::clean(&e))
+                })?;
             }
             inv
         }
@@ -589,7 +591,7 @@ async fn audit(args: AuditArgs) -> Result<u8> {
                     anyhow::anyhow!(
                         "{}: collected_at `{}` is not an RFC 3339 time ({e}); the ages of keys and of root use cannot be judged without it",
                         path.display(),
-                        inventory.collected_at
+                        crate::input::clean(&inventory.collected_at)
                     )
                 })?,
             ),
@@ -912,8 +914,9 @@ fn merge_reports(args: MergeArgs) -> Result<u8> {
         },
     );
     write_out(args.output.as_deref(), &text)?;
+    // Merged warnings quote the reports, which may come from anywhere.
     for w in &report.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", crate::input::clean(&w.message));
     }
     eprintln!(
         "Merged {} report(s): {} account(s), {} finding(s).",

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use hiyari_checks::diff::{Change, Diff};
 use hiyari_checks::inventory::INVENTORY_SCHEMA;
 use hiyari_checks::{Finding, Report, ReportAccount, Summary, Warning};
@@ -38,8 +38,16 @@ impl SavedReport {
 
 /// Reads a JSON report written by `hiyari audit --format json`.
 pub fn load(path: &Path) -> Result<SavedReport> {
-    serde_json::from_value(read_checked(path)?)
-        .with_context(|| format!("{} is not a valid {SCHEMA} report", path.display()))
+    serde_json::from_value(read_checked(path)?).map_err(|e| invalid(path, &e))
+}
+
+/// A report whose JSON does not fit the contract; the serde error may quote the file.
+fn invalid(path: &Path, e: &serde_json::Error) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{} is not a valid {SCHEMA} report: {}",
+        path.display(),
+        clean(&e.to_string())
+    )
 }
 
 /// A saved report, whole: what `hiyari merge` combines and renders again.
@@ -66,8 +74,8 @@ struct FullTool {
 
 /// Reads a JSON report back into the report every renderer takes.
 pub fn load_full(path: &Path) -> Result<Report> {
-    let r: FullReport = serde_json::from_value(read_checked(path)?)
-        .with_context(|| format!("{} is not a valid {SCHEMA} report", path.display()))?;
+    let r: FullReport =
+        serde_json::from_value(read_checked(path)?).map_err(|e| invalid(path, &e))?;
     Ok(Report {
         tool_version: r.tool.version,
         started_at: r.started_at,
@@ -99,8 +107,9 @@ fn read_checked(path: &Path) -> Result<serde_json::Value> {
             path.display()
         ),
         Some(other) => bail!(
-            "{} has schema `{other}`; this hiyari reads `{SCHEMA}` reports only",
-            path.display()
+            "{} has schema `{}`; this hiyari reads `{SCHEMA}` reports only",
+            path.display(),
+            clean(other)
         ),
         None => bail!(
             "{} is not a hiyari report (no `schema` field); {MAKE}",
@@ -115,8 +124,8 @@ pub fn same_accounts(old: &SavedReport, new_ids: &BTreeSet<&str>, what: &str) ->
     if &old_ids != new_ids {
         bail!(
             "{what} covers account(s) {} but this report covers {}: compare reports of the same accounts",
-            old_ids.into_iter().collect::<Vec<_>>().join(","),
-            new_ids.iter().copied().collect::<Vec<_>>().join(",")
+            clean(&old_ids.into_iter().collect::<Vec<_>>().join(",")),
+            clean(&new_ids.iter().copied().collect::<Vec<_>>().join(","))
         );
     }
     Ok(())
