@@ -17,6 +17,7 @@ mod org_moto;
 mod outputs;
 mod parsers;
 mod report_formats;
+mod secrets;
 mod warnings;
 
 // The renderers, compiled in from `src/report/` as they are (they depend only on
