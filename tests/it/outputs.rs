@@ -206,7 +206,10 @@ fn a_read_only_folder_is_refused_before_any_work_and_left_as_it_was() {
             );
             assert_eq!(err.lines().count(), 1, "{what}: one line: {err}");
             assert_eq!(files(&dir), ["hiyari.out"], "{what} {name}");
-            assert_eq!(std::fs::read_to_string(dir.join("hiyari.out")).unwrap(), OLD);
+            assert_eq!(
+                std::fs::read_to_string(dir.join("hiyari.out")).unwrap(),
+                OLD
+            );
         }
     }
 }
@@ -220,12 +223,7 @@ fn a_full_stdout_exits_2_and_creates_no_file_beside_it() {
     let cases: [(&str, Vec<&str>); 3] = [
         (
             "audit",
-            vec![
-                "audit",
-                "--inventory",
-                inv.to_str().unwrap(),
-                "--output",
-            ],
+            vec!["audit", "--inventory", inv.to_str().unwrap(), "--output"],
         ),
         ("merge", vec!["merge", report.to_str().unwrap()]),
         (
