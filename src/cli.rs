@@ -19,7 +19,9 @@ could not see: data it could not collect makes the check `error`.\n\n\
 Exit codes: 0 no fail at or above --fail-on and nothing in error; 1 such a fail exists; \
 2 no report: a usage, configuration or credential error, or a report that could not be \
 written (then no --output file is created or replaced and stdout gets no report); 3 no such \
-fail, but some checks could not be evaluated.",
+fail, but some checks could not be evaluated; 4 with --fail-on-warnings: none of these, \
+but the run has warnings (an accepted risk that expired or matched nothing); 130 or 143: \
+interrupted by SIGINT or SIGTERM, and nothing was written.",
     after_help = "Examples:\n  \
 hiyari audit                                  # the account of your current credentials\n  \
 hiyari audit --allowed-regions ap-northeast-1,us-east-1 --format json --output report.json\n  \
@@ -265,6 +267,12 @@ pub struct AuditArgs {
     #[arg(long, requires = "baseline")]
     pub fail_on_new: bool,
 
+    /// Exit 4 when the run has warnings (an accepted risk that expired or matched
+    /// nothing, an allowed region that does not exist) and no fail at or above
+    /// --fail-on and nothing in error. Also `fail_on_warnings = true` in hiyari.toml.
+    #[arg(long)]
+    pub fail_on_warnings: bool,
+
     /// List passing checks in the table too (JSON always has them).
     #[arg(long)]
     pub show_pass: bool,
@@ -312,6 +320,11 @@ pub struct MergeArgs {
     /// Exit 1 when an unmuted fail of this severity or worse exists.
     #[arg(long, value_name = "SEVERITY", value_parser = parse_severity, default_value = "low")]
     pub fail_on: Severity,
+
+    /// Exit 4 when the merged reports carry warnings (or an account is in two of them)
+    /// and no fail at or above --fail-on and nothing in error.
+    #[arg(long)]
+    pub fail_on_warnings: bool,
 
     /// List passing checks in the table too.
     #[arg(long)]

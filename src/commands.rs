@@ -300,8 +300,9 @@ fn load_inventory(path: &Path) -> Result<Inventory> {
             path.display()
         ),
         Some(s) => bail!(
-            "{} has schema `{s}`; this hiyari reads `{INVENTORY_SCHEMA}`",
-            path.display()
+            "{} has schema `{}`; this hiyari reads `{INVENTORY_SCHEMA}`",
+            path.display(),
+            crate::input::clean(&s)
         ),
         None => bail!(
             "{} is not a hiyari inventory (no `schema` field); {MAKE}",
@@ -401,8 +402,8 @@ fn write_outputs(outputs: &[(Option<&Path>, &str)]) -> Result<()> {
             std::process::id(),
             staged.len()
         ));
-        // The replaced file keeps its permissions (a report kept private stays private).
-        let written = std::fs::write(&temp, text).and_then(|_| match std::fs::metadata(&dest) {
+        let written = write_synced(&temp, text).and_then(|_| match std::fs::metadata(&dest) {
+            // The replaced file keeps its permissions (a report kept private stays private).
             Ok(m) => std::fs::set_permissions(&temp, m.permissions()),
             Err(_) => Ok(()),
         });
@@ -451,8 +452,28 @@ fn write_outputs(outputs: &[(Option<&Path>, &str)]) -> Result<()> {
             remove(&staged[i..]);
             bail!("cannot write {}: {e}", s.given.display());
         }
+        sync_dir(&s.dest);
     }
     Ok(())
+}
+
+/// Writes `text` to a new file at `path` and waits until it is on disk: a rename that
+/// a crash or power loss could replay before the data would leave an empty report at
+/// the target, which is what the temporary file is there to prevent.
+fn write_synced(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut f = std::fs::File::create(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
+}
+
+/// Makes a rename into the folder of `file` durable. Best effort: some file systems
+/// cannot sync a directory, and the report is complete either way.
+fn sync_dir(file: &Path) {
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = std::fs::File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
 }
 
 /// A path that names a device or a FIFO rather than a file: written in place.
@@ -577,8 +598,9 @@ async fn audit(args: AuditArgs) -> Result<u8> {
                     );
             }
             if let Some(regions) = &args.aws.regions {
-                inv.select_regions(regions)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+                inv.select_regions(regions).map_err(|e| {
+                    anyhow::anyhow!("{}: {}", path.display(), crate::input::clean(&e))
+                })?;
             }
             // A saved inventory is judged as of when it was collected (ages of keys,
             // of root use): the same file gives the same findings whenever it is
@@ -595,7 +617,7 @@ async fn audit(args: AuditArgs) -> Result<u8> {
                         anyhow::anyhow!(
                             "{}: collected_at `{}` is not an RFC 3339 time ({e}); the ages of keys and of root use cannot be judged without it",
                             path.display(),
-                            inv.collected_at
+                            crate::input::clean(&inv.collected_at)
                         )
                     })?,
                 );
@@ -622,6 +644,7 @@ async fn audit(args: AuditArgs) -> Result<u8> {
         .filter_map(|((_, entry), home)| Some((entry.id.clone(), home.clone()?)))
         .collect();
     let evaluated: Vec<EvaluatedAccount> = evaluated.into_iter().map(|(e, _)| e).collect();
+    let mut region_warnings = Vec::new();
     for (_, acc) in evaluated.iter().filter(|(_, a)| a.error.is_none()) {
         let allowed = config
             .account_allowed_regions
@@ -633,15 +656,27 @@ async fn audit(args: AuditArgs) -> Result<u8> {
                     || acc.regions.skipped.iter().any(|s| &s.region == r)
             };
             for r in allowed.iter().filter(|r| !known(r)) {
-                eprintln!(
-                    "warning: allowed regions name `{r}`, which is not a region of account {}",
-                    acc.id
-                );
+                let w = hiyari_checks::Warning {
+                    account: Some(acc.id.clone()),
+                    region: Some(r.clone()),
+                    ..hiyari_checks::Warning::new(
+                        hiyari_checks::warning::kind::UNKNOWN_ALLOWED_REGION,
+                        format!(
+                            "allowed regions name `{r}`, which is not a region of account {}",
+                            acc.id
+                        ),
+                    )
+                };
+                eprintln!("warning: {w}");
+                region_warnings.push(w);
             }
         }
     }
     let collected_at = Some(collected_at).filter(|c| !c.is_empty());
     let mut report = assemble(evaluated, &checks, &opts, started_at, now(), collected_at);
+    // Said on stderr above, before the scan's own output; the report carries them too.
+    let said = region_warnings.len();
+    report.warnings.splice(0..0, region_warnings);
     if let Some(path) = &args.baseline {
         let base = crate::diff::load(path)?;
         let ids = report.accounts.iter().map(|a| a.id.as_str()).collect();
@@ -675,12 +710,15 @@ async fn audit(args: AuditArgs) -> Result<u8> {
         .map(|((_, path), text)| (path.as_deref(), text.as_str()))
         .collect();
     write_outputs(&writes)?;
-    for w in &report.warnings {
+    for w in &report.warnings[said..] {
         eprintln!("warning: {w}");
     }
-    let code = report.exit_code_gated(
-        args.fail_on.or(config.fail_on).unwrap_or(Severity::Low),
-        args.fail_on_new,
+    let code = report.gate_warnings(
+        report.exit_code_gated(
+            args.fail_on.or(config.fail_on).unwrap_or(Severity::Low),
+            args.fail_on_new,
+        ),
+        args.fail_on_warnings || config.fail_on_warnings,
     );
     Ok(code as u8)
 }
@@ -826,6 +864,9 @@ async fn init(args: InitArgs) -> Result<u8> {
             args.output.display()
         );
     }
+    if !is_stdout(Some(&args.output)) {
+        check_writable(&args.output)?;
+    }
     let (allowed, note) = if args.no_scan {
         (vec![], "Fill in the list.".to_string())
     } else {
@@ -884,8 +925,7 @@ async fn init(args: InitArgs) -> Result<u8> {
             "Filled by `hiyari init` from the regions where compute ran; confirm them.".to_string(),
         )
     };
-    std::fs::write(&args.output, config::starter(&allowed, &note))
-        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    write_out(Some(&args.output), &config::starter(&allowed, &note))?;
     eprintln!("Wrote {}", args.output.display());
     Ok(0)
 }
@@ -904,11 +944,12 @@ fn diff_reports(args: DiffArgs) -> Result<u8> {
         }
     };
     let (ol, nl) = (label(&old, &args.old), label(&new, &args.new));
+    let w = crate::diff::warnings(&old, &new);
     let text = match args.format {
-        DiffFormat::Table => crate::diff::render_table(&d),
-        DiffFormat::Json => crate::diff::render_json(&d),
-        DiffFormat::Markdown => crate::diff::render_markdown(&d, &ol, &nl),
-        DiffFormat::Html => crate::diff::render_html(&d, &ol, &nl),
+        DiffFormat::Table => crate::diff::render_table(&d, &w),
+        DiffFormat::Json => crate::diff::render_json(&d, &w),
+        DiffFormat::Markdown => crate::diff::render_markdown(&d, &ol, &nl, &w),
+        DiffFormat::Html => crate::diff::render_html(&d, &ol, &nl, &w),
     };
     write_out(args.output.as_deref(), &text)?;
     Ok(0)
@@ -935,8 +976,9 @@ fn merge_reports(args: MergeArgs) -> Result<u8> {
         },
     );
     write_out(args.output.as_deref(), &text)?;
+    // Merged warnings quote the reports, which may come from anywhere.
     for w in &report.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", crate::input::clean(&w.message));
     }
     eprintln!(
         "Merged {} report(s): {} account(s), {} finding(s).",
@@ -944,7 +986,7 @@ fn merge_reports(args: MergeArgs) -> Result<u8> {
         report.accounts.len(),
         report.findings.len()
     );
-    Ok(report.exit_code(args.fail_on) as u8)
+    Ok(report.gate_warnings(report.exit_code(args.fail_on), args.fail_on_warnings) as u8)
 }
 
 #[cfg(test)]

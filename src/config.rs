@@ -19,6 +19,7 @@ pub const DEFAULT_FILE: &str = "hiyari.toml";
 struct RawConfig {
     allowed_regions: Option<Vec<String>>,
     fail_on: Option<Severity>,
+    fail_on_warnings: Option<bool>,
     /// `[checks.<id>]`: `enabled`, `severity` and the check's own parameters, read
     /// after the file is parsed so that each key keeps its place in the file.
     #[serde(default)]
@@ -59,6 +60,8 @@ pub struct Config {
     pub path: Option<PathBuf>,
     pub allowed_regions: Option<Vec<String>>,
     pub fail_on: Option<Severity>,
+    /// Whether run warnings (e.g. an expired accepted risk) fail a clean run.
+    pub fail_on_warnings: bool,
     pub disabled: Vec<String>,
     pub severity: BTreeMap<String, Severity>,
     /// Checks' own parameters, by check id (each check's `Params`).
@@ -95,6 +98,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         path: Some(path.to_path_buf()),
         allowed_regions: raw.allowed_regions,
         fail_on: raw.fail_on,
+        fail_on_warnings: raw.fail_on_warnings.unwrap_or(false),
         ..Config::default()
     };
     if let Some(list) = &cfg.allowed_regions {
@@ -356,6 +360,10 @@ pub fn starter(allowed: &[String], note: &str) -> String {
 # The lowest severity of an unmuted fail that makes `hiyari audit` exit 1.
 # fail_on = "low"
 
+# Exit 4 when a run with no such fail and nothing in error has warnings (an accepted
+# risk that expired or matched nothing): keeps the accepted risks below honest in CI.
+# fail_on_warnings = true
+
 # Per-check settings: `enabled = false` turns a check off, `severity` changes its
 # severity, and some checks have parameters of their own (below, with their defaults;
 # `hiyari explain ID` tells what they do).
@@ -421,6 +429,7 @@ bounce_rate_percent = 2.5
             Some(&["ap-northeast-1".to_string(), "us-east-1".to_string()][..])
         );
         assert_eq!(c.fail_on, Some(Severity::High));
+        assert!(!c.fail_on_warnings, "off unless asked");
         assert_eq!(c.disabled, ["billing-alarm"]);
         assert_eq!(c.severity["sg-unrestricted-egress"], Severity::High);
         let sg: sg_unrestricted_egress::Params = c.params.get("sg-unrestricted-egress");
@@ -518,6 +527,14 @@ bounce_rate_percent = 2.5
         ids.sort();
         // ...and is read back (so no table is silently ignored).
         assert_eq!(disabled, ids);
+    }
+
+    #[test]
+    fn fail_on_warnings_is_a_boolean() {
+        assert!(p("fail_on_warnings = true\n").unwrap().fail_on_warnings);
+        assert!(!p("fail_on_warnings = false\n").unwrap().fail_on_warnings);
+        let e = p("fail_on_warnings = \"yes\"\n").unwrap_err().to_string();
+        assert!(e.starts_with("hiyari.toml:1:20:"), "{e}");
     }
 
     #[test]

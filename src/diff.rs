@@ -4,10 +4,10 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use hiyari_checks::diff::{Change, Diff};
 use hiyari_checks::inventory::INVENTORY_SCHEMA;
-use hiyari_checks::{Finding, Report, ReportAccount, Summary};
+use hiyari_checks::{Finding, Report, ReportAccount, Summary, Warning};
 use serde::Deserialize;
 
 use crate::report::common::{markdown, xml};
@@ -21,6 +21,8 @@ pub struct SavedReport {
     pub started_at: String,
     pub accounts: Vec<SavedAccount>,
     pub findings: Vec<Finding>,
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -36,8 +38,16 @@ impl SavedReport {
 
 /// Reads a JSON report written by `hiyari audit --format json`.
 pub fn load(path: &Path) -> Result<SavedReport> {
-    serde_json::from_value(read_checked(path)?)
-        .with_context(|| format!("{} is not a valid {SCHEMA} report", path.display()))
+    serde_json::from_value(read_checked(path)?).map_err(|e| invalid(path, &e))
+}
+
+/// A report whose JSON does not fit the contract; the serde error may quote the file.
+fn invalid(path: &Path, e: &serde_json::Error) -> anyhow::Error {
+    anyhow::anyhow!(
+        "{} is not a valid {SCHEMA} report: {}",
+        path.display(),
+        clean(&e.to_string())
+    )
 }
 
 /// A saved report, whole: what `hiyari merge` combines and renders again.
@@ -52,6 +62,9 @@ struct FullReport {
     collected_at: Option<String>,
     accounts: Vec<ReportAccount>,
     findings: Vec<Finding>,
+    /// Absent from reports written before warnings were in the JSON.
+    #[serde(default)]
+    warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -61,8 +74,8 @@ struct FullTool {
 
 /// Reads a JSON report back into the report every renderer takes.
 pub fn load_full(path: &Path) -> Result<Report> {
-    let r: FullReport = serde_json::from_value(read_checked(path)?)
-        .with_context(|| format!("{} is not a valid {SCHEMA} report", path.display()))?;
+    let r: FullReport =
+        serde_json::from_value(read_checked(path)?).map_err(|e| invalid(path, &e))?;
     Ok(Report {
         tool_version: r.tool.version,
         started_at: r.started_at,
@@ -71,7 +84,7 @@ pub fn load_full(path: &Path) -> Result<Report> {
         accounts: r.accounts,
         summary: Summary::of(&r.findings),
         findings: r.findings,
-        warnings: vec![],
+        warnings: r.warnings,
     })
 }
 
@@ -94,8 +107,9 @@ fn read_checked(path: &Path) -> Result<serde_json::Value> {
             path.display()
         ),
         Some(other) => bail!(
-            "{} has schema `{other}`; this hiyari reads `{SCHEMA}` reports only",
-            path.display()
+            "{} has schema `{}`; this hiyari reads `{SCHEMA}` reports only",
+            path.display(),
+            clean(other)
         ),
         None => bail!(
             "{} is not a hiyari report (no `schema` field); {MAKE}",
@@ -110,8 +124,8 @@ pub fn same_accounts(old: &SavedReport, new_ids: &BTreeSet<&str>, what: &str) ->
     if &old_ids != new_ids {
         bail!(
             "{what} covers account(s) {} but this report covers {}: compare reports of the same accounts",
-            old_ids.into_iter().collect::<Vec<_>>().join(","),
-            new_ids.iter().copied().collect::<Vec<_>>().join(",")
+            clean(&old_ids.into_iter().collect::<Vec<_>>().join(",")),
+            clean(&new_ids.iter().copied().collect::<Vec<_>>().join(","))
         );
     }
     Ok(())
@@ -127,7 +141,20 @@ fn line(f: &Finding) -> String {
     )
 }
 
-pub fn render_table(d: &Diff) -> String {
+/// The newer report's warnings, each with whether the older report lacked it: a
+/// warning is news when an accepted risk has just expired or stopped matching.
+pub fn warnings<'a>(old: &SavedReport, new: &'a SavedReport) -> Vec<(&'a Warning, bool)> {
+    new.warnings
+        .iter()
+        .map(|w| (w, !old.warnings.contains(w)))
+        .collect()
+}
+
+fn warning_line(w: &Warning, is_new: bool) -> String {
+    format!("{}{}", if is_new { "(new) " } else { "" }, w.message)
+}
+
+pub fn render_table(d: &Diff, warnings: &[(&Warning, bool)]) -> String {
     let mut out = String::new();
     let section = |out: &mut String, title: &str, items: Vec<String>| {
         out.push_str(&format!("{title} ({})\n", items.len()));
@@ -160,6 +187,13 @@ pub fn render_table(d: &Diff) -> String {
             .map(|f| format!("{:<5} {}", f.status.as_str(), line(f)))
             .collect(),
     );
+    if !warnings.is_empty() {
+        section(
+            &mut out,
+            "Warnings of the new report",
+            warnings.iter().map(|(w, n)| warning_line(w, *n)).collect(),
+        );
+    }
     out.push_str(&format!(
         "Summary: {} new ({} new fail), {} changed, {} resolved, {} unchanged\n",
         d.new.len(),
@@ -171,7 +205,7 @@ pub fn render_table(d: &Diff) -> String {
     out
 }
 
-pub fn render_json(d: &Diff) -> String {
+pub fn render_json(d: &Diff, warnings: &[(&Warning, bool)]) -> String {
     let brief = |f: &Finding| {
         serde_json::json!({
             "id": f.id, "account": f.account, "check": f.check, "status": f.status,
@@ -195,6 +229,14 @@ pub fn render_json(d: &Diff) -> String {
         "changed": d.changed.iter().map(change).collect::<Vec<_>>(),
         "resolved": d.resolved.iter().map(brief).collect::<Vec<_>>(),
         "unchanged": d.unchanged.iter().map(brief).collect::<Vec<_>>(),
+        "warnings": warnings
+            .iter()
+            .map(|(w, is_new)| {
+                let mut v = serde_json::json!(w);
+                v["new"] = serde_json::json!(is_new);
+                v
+            })
+            .collect::<Vec<_>>(),
     });
     let mut s = serde_json::to_string_pretty(&v).expect("diff serialises");
     s.push('\n');
@@ -236,7 +278,7 @@ fn cells<'a>(status: &'a str, f: &'a Finding) -> [&'a str; 5] {
     ]
 }
 
-pub fn render_markdown(d: &Diff, old: &str, new: &str) -> String {
+pub fn render_markdown(d: &Diff, old: &str, new: &str, warnings: &[(&Warning, bool)]) -> String {
     let mut out = format!(
         "# hiyari: what changed\n\nFrom {} to {}.\n\n",
         markdown(old),
@@ -255,11 +297,21 @@ pub fn render_markdown(d: &Diff, old: &str, new: &str) -> String {
         }
         out.push('\n');
     }
+    if !warnings.is_empty() {
+        out.push_str(&format!(
+            "## Warnings of the new report ({})\n\n",
+            warnings.len()
+        ));
+        for (w, n) in warnings {
+            out.push_str(&format!("- {}\n", markdown(&warning_line(w, *n))));
+        }
+        out.push('\n');
+    }
     out.push_str(&format!("{} finding(s) unchanged.\n", d.unchanged.len()));
     out
 }
 
-pub fn render_html(d: &Diff, old: &str, new: &str) -> String {
+pub fn render_html(d: &Diff, old: &str, new: &str, warnings: &[(&Warning, bool)]) -> String {
     let mut body = String::new();
     for (title, rows) in sections(d) {
         body.push_str(&format!("<h2>{} ({})</h2>\n", xml(title), rows.len()));
@@ -276,6 +328,16 @@ pub fn render_html(d: &Diff, old: &str, new: &str) -> String {
             body.push_str(&format!("<tr>{row}</tr>\n"));
         }
         body.push_str("</tbody></table>\n");
+    }
+    if !warnings.is_empty() {
+        body.push_str(&format!(
+            "<h2>Warnings of the new report ({})</h2>\n<ul>\n",
+            warnings.len()
+        ));
+        for (w, n) in warnings {
+            body.push_str(&format!("<li>{}</li>\n", xml(&warning_line(w, *n))));
+        }
+        body.push_str("</ul>\n");
     }
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>hiyari: what changed</title>\n\

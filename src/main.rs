@@ -1,6 +1,7 @@
 //! hiyari: audit every enabled region of an AWS account for the mistakes behind real
-//! incidents. `main` only parses the command line, sets up logging and turns the
-//! outcome into an exit code; the work is in `commands`.
+//! incidents. `main` only parses the command line, sets up logging, turns the outcome
+//! into an exit code, and stops the run on SIGINT or SIGTERM (exit 130, 143); the work
+//! is in `commands`.
 
 mod cli;
 mod collect;
@@ -52,12 +53,45 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match runtime.block_on(commands::run(cli)) {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
+    let outcome = runtime.block_on(async {
+        tokio::select! {
+            // A command that has finished has written its outputs whole: its outcome
+            // stands even if a signal came in the same instant.
+            biased;
+            r = commands::run(cli) => Ok(r),
+            s = interrupted() => Err(s),
+        }
+    });
+    match outcome {
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(e)) => {
             // One line, saying what to do; no backtrace.
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
+        Err((name, code)) => {
+            // Outputs are written only once a command has its whole result, without a
+            // pause in between, so an interrupted run has written nothing; exiting here
+            // abandons the calls in flight instead of waiting for their deadlines.
+            eprintln!("error: interrupted by {name}: stopped, and no report or file was written");
+            std::process::exit(code);
+        }
+    }
+}
+
+/// Waits for SIGINT (Ctrl-C) or SIGTERM (a CI runner's timeout, `kill`), and gives the
+/// signal's name and the shell's exit code for it (128 + its number).
+async fn interrupted() -> (&'static str, i32) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let (Ok(mut int), Ok(mut term)) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    ) else {
+        // Without handlers, the signals keep their default action: the process ends.
+        return std::future::pending().await;
+    };
+    tokio::select! {
+        _ = int.recv() => ("SIGINT", 130),
+        _ = term.recv() => ("SIGTERM", 143),
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::finding::{Finding, Status};
+use crate::warning::{kind, Warning};
 
 /// One accepted risk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +49,32 @@ impl AcceptRule {
 
     fn expired(&self, today: Date) -> bool {
         self.expires.is_some_and(|d| today > d)
+    }
+
+    /// The file and line of `origin` (`path:line`; the path may hold colons itself).
+    fn location(&self) -> (Option<String>, Option<u32>) {
+        match self.origin.rsplit_once(':') {
+            Some((file, line)) if line.parse::<u32>().is_ok() => {
+                (Some(file.to_string()), line.parse().ok())
+            }
+            _ => (Some(self.origin.clone()).filter(|o| !o.is_empty()), None),
+        }
+    }
+
+    /// A warning of `kind` about this entry, every field of it said.
+    fn warning(&self, kind: &str, message: String) -> Warning {
+        let (config, line) = self.location();
+        Warning {
+            config,
+            line,
+            check: Some(self.check.clone()),
+            account: self.account.clone(),
+            region: self.region.clone(),
+            resource: self.resource.clone(),
+            reason: Some(self.reason.clone()),
+            expires: self.expires.map(|d| d.to_string()),
+            ..Warning::new(kind, message)
+        }
     }
 
     fn describe(&self) -> String {
@@ -95,15 +122,18 @@ pub fn apply(
     rules: &[AcceptRule],
     checks_run: &[&str],
     today: Date,
-) -> Vec<String> {
+) -> Vec<Warning> {
     let mut warnings = Vec::new();
     for rule in rules {
         if rule.expired(today) {
-            warnings.push(format!(
-                "{} expired on {} and no longer applies: {}",
-                rule.describe(),
-                rule.expires.expect("expired implies a date"),
-                rule.reason
+            warnings.push(rule.warning(
+                kind::ACCEPT_EXPIRED,
+                format!(
+                    "{} expired on {} and no longer applies: {}",
+                    rule.describe(),
+                    rule.expires.expect("expired implies a date"),
+                    rule.reason
+                ),
             ));
             continue;
         }
@@ -118,9 +148,12 @@ pub fn apply(
             }
         }
         if matched == 0 && checks_run.contains(&rule.check.as_str()) {
-            warnings.push(format!(
-                "{} matched no failing finding: remove it, or fix its region or resource",
-                rule.describe()
+            warnings.push(rule.warning(
+                kind::ACCEPT_UNMATCHED,
+                format!(
+                    "{} matched no failing finding: remove it, or fix its region or resource",
+                    rule.describe()
+                ),
             ));
         }
     }
@@ -260,7 +293,8 @@ mod tests {
         assert_eq!(fs[0].status, Status::Fail, "expired entries stop applying");
         assert_eq!(w.len(), 1);
         assert!(
-            w[0].contains("expired on 2026-11-22") && w[0].contains("hiyari.toml:3"),
+            w[0].message.contains("expired on 2026-11-22")
+                && w[0].message.contains("hiyari.toml:3"),
             "{w:?}"
         );
     }
@@ -282,8 +316,48 @@ mod tests {
         ];
         let w = apply(&mut fs, &rules, &["public-snapshot"], TODAY);
         assert_eq!(w.len(), 1, "{w:?}");
-        assert!(w[0].contains("matched no failing finding") && w[0].contains("snap-nope"));
+        assert!(
+            w[0].message.contains("matched no failing finding")
+                && w[0].message.contains("snap-nope")
+        );
         assert_eq!(fs[0].status, Status::Fail);
+    }
+
+    #[test]
+    fn warnings_say_the_entry_field_by_field() {
+        let expired = AcceptRule {
+            region: Some("us-east-1".into()),
+            resource: Some("snap-*".into()),
+            expires: Some(date!(2026 - 11 - 21)),
+            origin: "conf/with:colon/hiyari.toml:17".into(),
+            ..rule("public-snapshot")
+        };
+        let unmatched = AcceptRule {
+            account: Some("999999999999".into()),
+            ..rule("public-ami")
+        };
+        let mut fs = vec![];
+        let w = apply(
+            &mut fs,
+            &[expired, unmatched],
+            &["public-snapshot", "public-ami"],
+            TODAY,
+        );
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert_eq!(w[0].kind, kind::ACCEPT_EXPIRED);
+        assert_eq!(w[0].config.as_deref(), Some("conf/with:colon/hiyari.toml"));
+        assert_eq!(w[0].line, Some(17));
+        assert_eq!(w[0].check.as_deref(), Some("public-snapshot"));
+        assert_eq!(w[0].region.as_deref(), Some("us-east-1"));
+        assert_eq!(w[0].resource.as_deref(), Some("snap-*"));
+        assert_eq!(w[0].reason.as_deref(), Some("public dataset"));
+        assert_eq!(w[0].expires.as_deref(), Some("2026-11-21"));
+        assert_eq!(w[1].kind, kind::ACCEPT_UNMATCHED);
+        assert_eq!(w[1].config.as_deref(), Some("hiyari.toml"));
+        assert_eq!(w[1].line, Some(3));
+        assert_eq!(w[1].account.as_deref(), Some("999999999999"));
+        assert_eq!(w[1].expires, None);
+        assert_eq!(w[1].to_string(), w[1].message);
     }
 
     #[test]

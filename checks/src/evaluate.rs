@@ -121,6 +121,10 @@ pub struct ReportAccount {
     pub error: Option<crate::inventory::CollectError>,
 }
 
+/// The exit code of a run that found no fail and no error but has warnings, with
+/// `--fail-on-warnings` (or `fail_on_warnings = true`).
+pub const EXIT_WARNINGS: i32 = 4;
+
 /// The finished report: what every renderer takes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
@@ -136,8 +140,9 @@ pub struct Report {
     pub summary: Summary,
     pub findings: Vec<Finding>,
     /// Things the reader should know that are not findings: accepted risks that expired
-    /// or matched nothing. Shown by the human-readable formats and on stderr.
-    pub warnings: Vec<String>,
+    /// or matched nothing, allowed regions that do not exist. Shown on stderr, by the
+    /// human-readable formats, and in the machine formats that have a place for them.
+    pub warnings: Vec<crate::warning::Warning>,
 }
 
 impl Report {
@@ -146,6 +151,17 @@ impl Report {
     /// credential errors, decided before any report exists.)
     pub fn exit_code(&self, fail_on: Severity) -> i32 {
         self.exit_code_gated(fail_on, false)
+    }
+
+    /// `code` (an exit code of [`Report::exit_code_gated`]), or [`EXIT_WARNINGS`] when
+    /// it is 0, `fail_on_warnings` is set and the run has warnings: a fail or an error
+    /// says more than a warning, so 1 and 3 are kept.
+    pub fn gate_warnings(&self, code: i32, fail_on_warnings: bool) -> i32 {
+        if code == 0 && fail_on_warnings && !self.warnings.is_empty() {
+            EXIT_WARNINGS
+        } else {
+            code
+        }
     }
 
     /// The exit code; with `new_only`, only fails marked new against a baseline count
@@ -441,6 +457,30 @@ mod tests {
             String::new(),
         );
         assert_eq!(alone.exit_code(Severity::Low), 3);
+    }
+
+    #[test]
+    fn warnings_fail_the_run_only_when_asked_and_only_a_clean_one() {
+        let mut r = evaluate(
+            &inventory(vec![]),
+            all_checks(),
+            &EvalOptions::default(),
+            String::new(),
+            String::new(),
+        );
+        assert_eq!(
+            r.gate_warnings(0, true),
+            0,
+            "no warning, nothing to fail on"
+        );
+        r.warnings.push(crate::Warning::new(
+            crate::warning::kind::ACCEPT_EXPIRED,
+            "x",
+        ));
+        assert_eq!(r.gate_warnings(0, false), 0);
+        assert_eq!(r.gate_warnings(0, true), EXIT_WARNINGS);
+        assert_eq!(r.gate_warnings(1, true), 1, "a fail says more");
+        assert_eq!(r.gate_warnings(3, true), 3, "so does an error");
     }
 
     #[test]

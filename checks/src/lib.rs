@@ -19,6 +19,7 @@ pub mod inventory;
 pub mod org;
 pub mod params;
 pub mod registry;
+pub mod warning;
 
 pub use accept::AcceptRule;
 pub use check::{Check, CheckMeta, Doc, Scope, Source};
@@ -27,3 +28,4 @@ pub use finding::{Baseline, Finding, FindingBuilder, Resource, Severity, Status}
 pub use inventory::{AccountInventory, CollectError, Collected, Inventory, RegionInventory};
 pub use params::{ParamError, ParamErrorAt, ParamsById, ParamsSpec};
 pub use registry::{all_checks, find_check};
+pub use warning::Warning;

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::evaluate::{sort_findings, Report, Summary};
+use crate::warning::{kind, Warning};
 
 /// `--shard I/N`: worker `I` of `N` (1-based) audits the accounts whose id hashes to it.
 ///
@@ -90,13 +91,17 @@ pub fn merge(reports: Vec<Report>, names: &[String]) -> Report {
         }
         for a in r.accounts {
             match seen_account.get(&a.id) {
-                Some(first) => warnings.push(format!(
-                    "account {} appears in both {} and {}: were two shards or runs given the same account? Its findings are kept once per finding id, from {}",
-                    a.id,
-                    names.get(*first).map(String::as_str).unwrap_or("?"),
-                    name,
-                    names.get(*first).map(String::as_str).unwrap_or("?"),
-                )),
+                Some(first) => warnings.push(Warning {
+                    account: Some(a.id.clone()),
+                    source: Some(name.clone()),
+                    ..Warning::new(kind::DUPLICATE_ACCOUNT, format!(
+                        "account {} appears in both {} and {}: were two shards or runs given the same account? Its findings are kept once per finding id, from {}",
+                        a.id,
+                        names.get(*first).map(String::as_str).unwrap_or("?"),
+                        name,
+                        names.get(*first).map(String::as_str).unwrap_or("?"),
+                    ))
+                }),
                 None => {
                     seen_account.insert(a.id.clone(), i);
                     accounts.push(a);
@@ -108,7 +113,7 @@ pub fn merge(reports: Vec<Report>, names: &[String]) -> Report {
                 findings.push(f);
             }
         }
-        warnings.extend(r.warnings.into_iter().map(|w| format!("{name}: {w}")));
+        warnings.extend(r.warnings.into_iter().map(|w| w.from_report(&name)));
     }
     accounts.sort_by(|a, b| a.id.cmp(&b.id));
     sort_findings(&mut findings);

@@ -1,10 +1,12 @@
 //! The `hiyari.report/v1` JSON contract (DESIGN.md).
 //!
 //! A frozen DTO: these structs are the schema, written out field by field, so a
-//! refactor of the internal model cannot change what CI and SIEM consumers read. Any
-//! change here bumps the version.
+//! refactor of the internal model cannot change what CI and SIEM consumers read. A new
+//! field may be added within v1 (readers ignore what they do not know); any other
+//! change (a field removed, renamed or retyped, a meaning changed) bumps the version.
+//! `warnings` holds [`Warning`] as it serialises: its fields are part of the contract.
 
-use hiyari_checks::{Finding, Report};
+use hiyari_checks::{Finding, Report, Warning};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -23,6 +25,10 @@ struct ReportV1<'a> {
     accounts: Vec<AccountV1<'a>>,
     summary: SummaryV1,
     findings: Vec<FindingV1<'a>>,
+    /// What the run warns about (expired or unmatched accepted risks, …): additive, and
+    /// always written, empty when there is nothing to say, so that a pipeline can tell
+    /// "no warning" from a report that predates the field.
+    warnings: &'a [Warning],
 }
 
 #[derive(Serialize)]
@@ -163,6 +169,7 @@ pub fn render(report: &Report) -> String {
             muted: report.summary.muted,
         },
         findings: report.findings.iter().map(finding).collect(),
+        warnings: &report.warnings,
     };
     let mut s = serde_json::to_string_pretty(&dto).expect("the report serialises");
     s.push('\n');

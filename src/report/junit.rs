@@ -3,8 +3,9 @@
 //! One `<testsuite>` per check, one `<testcase>` per scope or resource. A case is named
 //! `<account>/<region or global>/<resource id>`, because consumers merge cases of the
 //! same name. A fail carries `<failure>`, an error `<error>` (the API and error code),
-//! a muted fail `<skipped>` with the reason it is accepted; a pass has no child. All
-//! text from the account is escaped.
+//! a muted fail `<skipped>` with the reason it is accepted; a pass has no child. A run
+//! warning about a check (an accepted risk that expired or matched nothing) is a
+//! `hiyari.warning.<kind>` property of its suite. All text from the account is escaped.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
@@ -96,6 +97,20 @@ pub fn render(report: &Report) -> String {
                 out,
                 "      <property name=\"incidents\" value=\"{}\"/>",
                 xml(&m.incidents.join(", "))
+            );
+        }
+        // A warning about the check (an accepted risk of it that expired or matched
+        // nothing) is a property of its suite: JUnit has no other place for it.
+        for w in report
+            .warnings
+            .iter()
+            .filter(|w| w.check.as_deref() == Some(check))
+        {
+            let _ = writeln!(
+                out,
+                "      <property name=\"hiyari.warning.{}\" value=\"{}\"/>",
+                xml(&w.kind),
+                xml(&w.message)
             );
         }
         out.push_str("    </properties>\n");

@@ -12,9 +12,11 @@
 //!
 //! Muted findings are left out: GitHub does not honour SARIF suppressions, and an
 //! alert that is no longer reported is closed. Checks in error are tool execution
-//! notifications of level `error` (the run cannot vouch for them), not alerts.
+//! notifications of level `error` (the run cannot vouch for them), not alerts. Run
+//! warnings (accepted risks that expired or matched nothing, …) are tool configuration
+//! notifications of level `warning`, located at the configuration entry's file and line.
 
-use hiyari_checks::{Finding, Report, Severity, Status};
+use hiyari_checks::{Finding, Report, Severity, Status, Warning};
 use serde_json::{json, Map, Value};
 
 use super::common::{self, ReportContext};
@@ -174,6 +176,46 @@ fn notification(f: &Finding, rule_index: usize) -> Value {
     })
 }
 
+/// A run warning (an accepted risk that expired or matched nothing, …) as a tool
+/// configuration notification: it is about how hiyari was configured, not a result,
+/// and its location is the configuration entry's file and line.
+fn config_notification(w: &Warning, rule_index: Option<usize>) -> Value {
+    let mut props = Map::new();
+    props.insert("kind".into(), json!(w.kind));
+    for (key, value) in [
+        ("check", &w.check),
+        ("account", &w.account),
+        ("region", &w.region),
+        ("resource", &w.resource),
+        ("reason", &w.reason),
+        ("expires", &w.expires),
+        ("source", &w.source),
+    ] {
+        if let Some(v) = value {
+            props.insert(key.into(), json!(v));
+        }
+    }
+    let mut n = json!({
+        "level": "warning",
+        "message": {"text": w.message},
+        "descriptor": {"id": w.kind},
+        "properties": Value::Object(props),
+    });
+    if let Some(config) = &w.config {
+        let mut physical = json!({"artifactLocation": {"uri": config}});
+        if let Some(line) = w.line {
+            physical["region"] = json!({"startLine": line});
+        }
+        n["locations"] = json!([{"physicalLocation": physical}]);
+    }
+    // Only a rule of this run can be pointed at; an entry for a check that did not run
+    // names it in the properties alone.
+    if let (Some(check), Some(index)) = (&w.check, rule_index) {
+        n["associatedRule"] = json!({"id": check, "index": index});
+    }
+    n
+}
+
 /// The report as one SARIF 2.1.0 log.
 pub fn render(report: &Report, ctx: &ReportContext) -> String {
     let checks = common::checks_in(report);
@@ -194,8 +236,30 @@ pub fn render(report: &Report, ctx: &ReportContext) -> String {
                 .filter(|f| f.status == Status::Error)
                 .map(|f| notification(f, index(&f.check)))
                 .collect();
+            // A warning about one account goes to its run; any other to every run.
+            let warnings: Vec<Value> = report
+                .warnings
+                .iter()
+                .filter(|w| w.account.as_ref().is_none_or(|a| *a == acc.id))
+                .map(|w| {
+                    let rule = w
+                        .check
+                        .as_deref()
+                        .and_then(|c| checks.iter().position(|k| *k == c));
+                    config_notification(w, rule)
+                })
+                .collect();
             let counts = common::counts(mine());
             let total = |col: usize| counts.iter().map(|row| row[col]).sum::<usize>();
+            let mut invocation = json!({
+                "executionSuccessful": true,
+                "startTimeUtc": report.started_at,
+                "endTimeUtc": report.finished_at,
+                "toolExecutionNotifications": notifications,
+            });
+            if !warnings.is_empty() {
+                invocation["toolConfigurationNotifications"] = json!(warnings);
+            }
             json!({
                 "tool": {"driver": {
                     "name": "hiyari",
@@ -208,12 +272,7 @@ pub fn render(report: &Report, ctx: &ReportContext) -> String {
                     "id": format!("hiyari/{}/", acc.id),
                     "description": {"text": format!("hiyari audit of AWS account {}", acc.id)},
                 },
-                "invocations": [{
-                    "executionSuccessful": true,
-                    "startTimeUtc": report.started_at,
-                    "endTimeUtc": report.finished_at,
-                    "toolExecutionNotifications": notifications,
-                }],
+                "invocations": [invocation],
                 "results": results,
                 "properties": {
                     "account": acc.id,

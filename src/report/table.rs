@@ -477,7 +477,11 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
     }
     para(&mut out, &summary, w);
     for warning in &report.warnings {
-        para(&mut out, &format!("Warning: {}", clean(warning)), w);
+        para(
+            &mut out,
+            &format!("Warning: {}", clean(&warning.message)),
+            w,
+        );
     }
     if s.error > 0 {
         para(

@@ -868,3 +868,94 @@ fn denied_account_cost_explorer_and_rds_are_errors_where_needed() {
             .collect::<Vec<_>>()
     );
 }
+
+/// SIGINT (Ctrl-C) and SIGTERM (a CI runner's timeout) during a scan held up by a
+/// stalled region: hiyari stops at once instead of waiting for its deadlines, writes no
+/// output (not even part of one), says so in one line, and exits as a shell expects
+/// (128 + the signal's number).
+#[test]
+fn sigint_and_sigterm_stop_a_stalled_scan_at_once_and_write_nothing() {
+    use std::process::Stdio;
+    use std::time::Instant;
+    let moto = Moto::start();
+    let proxy = Proxy::start(
+        &moto.endpoint,
+        Faults {
+            stall: vec![Match::region("sa-east-1")],
+            ..Faults::none()
+        },
+    );
+    let stalls = || proxy.injected().get("stall").copied().unwrap_or(0);
+    let commands: [&[&str]; 2] = [
+        &[
+            "audit",
+            "--format",
+            "json",
+            "--output",
+            "json=r.json",
+            "--output",
+            "sarif=r.sarif",
+        ],
+        &["collect", "--output", "inventory.json"],
+    ];
+    for (signal, code, name) in [
+        (libc::SIGINT, 130, "SIGINT"),
+        (libc::SIGTERM, 143, "SIGTERM"),
+    ] {
+        for args in commands {
+            let dir = tempfile::tempdir().unwrap();
+            let before = stalls();
+            let mut child = hiyari_cmd(HOME)
+                .current_dir(dir.path())
+                .args(args)
+                .args(["--regions", "ap-northeast-1,sa-east-1", "--checks", CHECKS])
+                .args(["--call-timeout", "300", "--endpoint-url", &proxy.endpoint])
+                .stdin(Stdio::null())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let waiting = Instant::now();
+            while stalls() == before {
+                assert!(
+                    waiting.elapsed() < Duration::from_secs(120),
+                    "the scan never reached the stalled region"
+                );
+                assert!(child.try_wait().unwrap().is_none(), "hiyari ended early");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            // The scan is now held up: everything else has been asked for or answered.
+            std::thread::sleep(Duration::from_millis(300));
+            // SAFETY: signalling our own child, which has not been reaped.
+            assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, signal) }, 0);
+            let sent = Instant::now();
+            let status = loop {
+                if let Some(s) = child.try_wait().unwrap() {
+                    break s;
+                }
+                if sent.elapsed() > Duration::from_secs(20) {
+                    let _ = child.kill();
+                    panic!("{} {name}: still running 20 s after the signal", args[0]);
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            };
+            let out = child.wait_with_output().unwrap();
+            let what = format!("{} {name}", args[0]);
+            assert_eq!(status.code(), Some(code), "{what}: {}", stderr(&out));
+            assert!(sent.elapsed() < Duration::from_secs(5), "{what}: promptly");
+            assert_eq!(stdout(&out), "", "{what}: no report on stdout");
+            assert_eq!(
+                stderr(&out),
+                format!(
+                    "error: interrupted by {name}: stopped, and no report or file was written\n"
+                ),
+                "{what}: one line"
+            );
+            let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+            assert!(
+                left.is_empty(),
+                "{what}: no output, whole or partial: {left:?}"
+            );
+        }
+    }
+}

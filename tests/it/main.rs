@@ -14,8 +14,11 @@ mod diff_moto;
 mod examples;
 mod faults;
 mod org_moto;
+mod outputs;
 mod parsers;
 mod report_formats;
+mod secrets;
+mod warnings;
 
 // The renderers, compiled in from `src/report/` as they are (they depend only on
 // `hiyari_checks` and on each other), for tests/it/report_formats.rs.

@@ -443,3 +443,238 @@ fn toml_string(s: &str) -> String {
     out.push('"');
     out
 }
+
+// ------------------------------------------------- hostile input files, each entry point
+
+/// Where hiyari reads a JSON file that may come from elsewhere: `audit --inventory`,
+/// `audit --baseline`, `merge` and `diff` (as the older and as the newer report).
+const ENTRY_POINTS: [&str; 5] = ["inventory", "baseline", "merge", "diff old", "diff new"];
+
+/// A JSON report of the example inventory, made once by the binary.
+fn example_report() -> &'static str {
+    static REPORT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    REPORT.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let inv = dir.path().join("inventory.json");
+        std::fs::write(&inv, EXAMPLE).unwrap();
+        let out = support::hiyari_cmd("ap-northeast-1")
+            .args(["audit", "--format", "json", "--inventory"])
+            .arg(&inv)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", support::stderr(&out));
+        support::stdout(&out)
+    })
+}
+
+/// Runs `entry` with `file` as the input under test; the other inputs are good ones.
+fn read_as(entry: &str, file: &std::path::Path) -> Output {
+    let dir = file.parent().unwrap();
+    let inv = dir.join("good.inventory.json");
+    let report = dir.join("good.report.json");
+    std::fs::write(&inv, EXAMPLE).unwrap();
+    std::fs::write(&report, example_report()).unwrap();
+    let mut cmd = support::hiyari_cmd("ap-northeast-1");
+    match entry {
+        "inventory" => cmd
+            .args(["audit", "--format", "json", "--inventory"])
+            .arg(file),
+        "baseline" => cmd
+            .args(["audit", "--format", "json", "--inventory"])
+            .arg(&inv)
+            .arg("--baseline")
+            .arg(file),
+        "merge" => cmd.args(["merge"]).arg(&report).arg(file),
+        "diff old" => cmd
+            .args(["diff", "--format", "json"])
+            .arg(file)
+            .arg(&report),
+        "diff new" => cmd
+            .args(["diff", "--format", "json"])
+            .arg(&report)
+            .arg(file),
+        _ => unreachable!(),
+    };
+    cmd.output().unwrap()
+}
+
+/// A refusal: exit 2, one `error:` line naming the file, nothing on stdout.
+fn refused(out: &Output, file: &std::path::Path, what: &str) -> String {
+    let err = support::stderr(out);
+    assert_eq!(out.status.code(), Some(2), "{what}: {err}");
+    assert!(!err.contains("panicked"), "{what}: {err}");
+    assert_eq!(support::stdout(out), "", "{what}");
+    assert_eq!(err.lines().count(), 1, "{what}: one line: {err}");
+    assert!(
+        err.starts_with("error: ") && err.contains(&file.display().to_string()),
+        "{what}: names the file: {err}"
+    );
+    err
+}
+
+#[test]
+fn deeply_nested_documents_are_refused_with_their_position() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nested.json");
+    for (doc, kind) in [
+        ("[".repeat(100_000), "bare"),
+        (
+            format!(
+                "{{\"schema\": \"hiyari.report/v1\", \"findings\": {}",
+                "[{\"a\":".repeat(50_000)
+            ),
+            "report",
+        ),
+        (
+            format!(
+                "{{\"schema\": \"hiyari.inventory/v1\", \"accounts\": {}",
+                "{\"a\":".repeat(50_000)
+            ),
+            "inventory",
+        ),
+    ] {
+        std::fs::write(&file, &doc).unwrap();
+        for entry in ENTRY_POINTS {
+            let err = refused(&read_as(entry, &file), &file, &format!("{entry}, {kind}"));
+            // Too deep for serde_json's limit of 128 levels, or, where the parser
+            // skips nesting without recursing, cut short at the end.
+            assert!(
+                err.contains("recursion limit exceeded") || err.contains("ends early"),
+                "{entry}, {kind}: says why: {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn hundreds_of_megabytes_of_one_string_are_refused_before_they_are_read() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("huge.json");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&file).unwrap());
+    w.write_all(br#"{"schema": "hiyari.report/v1", "tool": {"version": ""#)
+        .unwrap();
+    let chunk = vec![b'A'; 1 << 20];
+    for _ in 0..300 {
+        w.write_all(&chunk).unwrap();
+    }
+    w.write_all(b"\"}}").unwrap();
+    w.flush().unwrap();
+    drop(w);
+    for entry in ENTRY_POINTS {
+        let started = std::time::Instant::now();
+        let err = refused(&read_as(entry, &file), &file, entry);
+        assert_eq!(
+            err,
+            format!(
+                "error: {} is 301 MiB; hiyari reads {} files of at most 256 MiB\n",
+                file.display(),
+                if entry == "inventory" {
+                    "inventory"
+                } else {
+                    "report"
+                }
+            ),
+            "{entry}"
+        );
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{entry}: refused without reading it"
+        );
+    }
+}
+
+#[test]
+fn wrong_typed_documents_are_refused_saying_what_was_expected() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("wrong.json");
+    let report: Value = serde_json::from_str(example_report()).unwrap();
+    let inventory: Value = serde_json::from_str(EXAMPLE).unwrap();
+    let cases: [(&str, &str, Value); 5] = [
+        ("/accounts", "report", Value::from("all of them")),
+        ("/findings/0/status", "report", Value::from(3)),
+        ("/findings/0/resource", "report", Value::from(true)),
+        ("/accounts", "inventory", Value::from(7)),
+        ("/accounts/0/identity", "inventory", Value::from("x")),
+    ];
+    for (pointer, kind, value) in cases {
+        let mut doc = if kind == "report" {
+            report.clone()
+        } else {
+            inventory.clone()
+        };
+        *doc.pointer_mut(pointer).unwrap() = value;
+        std::fs::write(&file, doc.to_string()).unwrap();
+        for entry in ENTRY_POINTS {
+            let fits = (entry == "inventory") == (kind == "inventory");
+            let what = format!("{entry}, {kind} {pointer}");
+            let err = refused(&read_as(entry, &file), &file, &what);
+            if fits {
+                assert!(
+                    err.contains("invalid type") || err.contains("unknown variant"),
+                    "{what}: says what was expected: {err}"
+                );
+            } else {
+                assert!(err.contains("is a hiyari"), "{what}: {err}");
+            }
+        }
+    }
+}
+
+/// A report cut anywhere is refused, saying it ends early.
+fn cut_report() -> impl Strategy<Value = usize> {
+    1usize..example_report().trim_end().len()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_truncated_report_or_inventory_is_refused_at_every_entry_point(
+        cut in cut_report(), inv_cut in 1usize..EXAMPLE.trim_end().len()
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("cut.json");
+        for entry in ENTRY_POINTS {
+            let (text, at) = if entry == "inventory" {
+                (EXAMPLE, inv_cut)
+            } else {
+                (example_report(), cut)
+            };
+            let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap();
+            std::fs::write(&file, &text[..at]).unwrap();
+            let err = refused(&read_as(entry, &file), &file, &format!("{entry} cut at {at}"));
+            prop_assert!(
+                err.contains("ends early") || err.contains("is empty")
+                    || err.contains("no `schema` field"),
+                "{}: {}", entry, err
+            );
+        }
+    }
+
+    /// Reports mutated anywhere (values of any type, members removed, hostile text) are
+    /// read, compared and merged, or refused with exit 2: never a panic.
+    #[test]
+    fn a_mutated_report_never_panics_merge_diff_or_baseline(
+        muts in prop::collection::vec((any::<usize>(), mutation()), 1..5)
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("mutated.json");
+        let mut doc: Value = serde_json::from_str(example_report()).unwrap();
+        for (pick, m) in &muts {
+            apply(&mut doc, *pick, m);
+        }
+        std::fs::write(&file, doc.to_string()).unwrap();
+        for entry in ["baseline", "merge", "diff old", "diff new"] {
+            let out = read_as(entry, &file);
+            no_panic(&out, entry);
+            if out.status.code() == Some(2) {
+                // Not always about this file: reports of different accounts are refused
+                // naming the other one.
+                let err = support::stderr(&out);
+                prop_assert!(err.starts_with("error: ") && err.lines().count() == 1, "{}: {}", entry, err);
+                prop_assert_eq!(support::stdout(&out), "");
+            }
+        }
+    }
+}

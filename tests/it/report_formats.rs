@@ -1272,3 +1272,116 @@ fn sarif_with_a_baseline_marks_results_and_stays_schema_valid() {
         .collect();
     assert_eq!(states, BTreeSet::from(["new", "unchanged"]));
 }
+
+// ---------------------------------------------------------------- warnings
+
+/// The fixture with run warnings: one for every account (at a configuration line, for
+/// a check in the report) and one for the second account only (for a check that did
+/// not run, and so has no rule).
+fn fixture_with_warnings() -> Report {
+    let mut r = fixture();
+    r.warnings = vec![
+        hiyari_checks::Warning {
+            config: Some("hiyari.toml".into()),
+            line: Some(12),
+            check: Some("root-mfa".into()),
+            reason: Some("MFA device on order <3 weeks>".into()),
+            expires: Some("2026-10-31".into()),
+            ..hiyari_checks::Warning::new(
+                "accept-expired",
+                "accepted risk at hiyari.toml:12 (check root-mfa) expired on 2026-10-31",
+            )
+        },
+        hiyari_checks::Warning {
+            config: Some("hiyari.toml".into()),
+            line: Some(20),
+            check: Some("cloudtrail-multi-region".into()),
+            account: Some(OTHER.into()),
+            reason: Some("organization trail in the payer".into()),
+            ..hiyari_checks::Warning::new(
+                "accept-unmatched",
+                "accepted risk at hiyari.toml:20 (check cloudtrail-multi-region) matched no failing finding",
+            )
+        },
+    ];
+    r
+}
+
+#[test]
+fn warnings_are_sarif_configuration_notifications_and_the_log_stays_valid() {
+    let r = fixture_with_warnings();
+    let text = sarif::render(&r, &context());
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "warnings.sarif", &text);
+    let schema = root().join("tests/fixtures/sarif-schema-2.1.0.json");
+    let v = python(
+        SARIF_VALIDATE,
+        &[schema.to_str().unwrap(), path.to_str().unwrap()],
+    );
+    assert_eq!(v["errors"], json!([]), "SARIF schema errors");
+
+    let doc: Value = serde_json::from_str(&text).unwrap();
+    let notes = |run: &Value| {
+        run["invocations"][0]["toolConfigurationNotifications"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    };
+    let runs = doc["runs"].as_array().unwrap();
+    let main = notes(&runs[0]);
+    let other = notes(&runs[1]);
+    assert_eq!(
+        main.len(),
+        1,
+        "the second warning is about the other account"
+    );
+    assert_eq!(other.len(), 2);
+    let n = &main[0];
+    assert_eq!(n["level"], "warning");
+    assert_eq!(n["descriptor"]["id"], "accept-expired");
+    assert_eq!(n["message"]["text"], r.warnings[0].message.as_str());
+    let loc = &n["locations"][0]["physicalLocation"];
+    assert_eq!(loc["artifactLocation"]["uri"], "hiyari.toml");
+    assert_eq!(loc["region"]["startLine"], 12);
+    assert_eq!(n["properties"]["expires"], "2026-10-31");
+    assert_eq!(n["properties"]["check"], "root-mfa");
+    let rules = runs[0]["tool"]["driver"]["rules"].as_array().unwrap();
+    let index = n["associatedRule"]["index"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], "root-mfa", "points at its check's rule");
+    let unmatched = &other[1];
+    assert_eq!(unmatched["descriptor"]["id"], "accept-unmatched");
+    assert!(
+        unmatched.get("associatedRule").is_none(),
+        "no rule for a check that did not run: {unmatched}"
+    );
+    assert_eq!(unmatched["properties"]["check"], "cloudtrail-multi-region");
+
+    // Without warnings the invocation is as it always was.
+    let plain: Value = serde_json::from_str(&sarif::render(&fixture(), &context())).unwrap();
+    assert!(plain["runs"][0]["invocations"][0]
+        .get("toolConfigurationNotifications")
+        .is_none());
+}
+
+#[test]
+fn warnings_are_junit_properties_of_their_checks_suite_and_the_counts_hold() {
+    let r = fixture_with_warnings();
+    let text = junit::render(&r);
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "warnings.junit.xml", &text);
+    let v = python(JUNIT_READ, &[path.to_str().unwrap()]);
+    let s = &r.summary;
+    let totals = json!([r.findings.len(), s.fail, s.error, s.muted]);
+    assert_eq!(v["counted"], totals, "warnings are not test cases");
+    let suite = text
+        .split("<testsuite ")
+        .find(|s| s.starts_with("name=\"root-mfa\""))
+        .unwrap();
+    assert!(
+        suite.contains(
+            "<property name=\"hiyari.warning.accept-expired\" value=\"accepted risk at hiyari.toml:12 (check root-mfa) expired on 2026-10-31\"/>"
+        ),
+        "{suite}"
+    );
+    assert_eq!(text.matches("hiyari.warning.").count(), 1, "{text}");
+}
