@@ -40,7 +40,7 @@ pub static META: CheckMeta = CheckMeta {
 
 impl Check for GuardDutyEnabled {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx { account: _, b, .. } = cx;
+        let b = &cx.b;
         cx.per_region("guardduty:ListDetectors", |region, inv| {
             let resource = Resource::region(region);
             let detectors = match inv.guardduty_detectors.get("guardduty:ListDetectors") {

@@ -50,7 +50,7 @@ pub static META: CheckMeta = CheckMeta {
 
 impl Check for GuardDutyHighFindings {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx { account: _, b, .. } = cx;
+        let b = &cx.b;
         cx.per_region("guardduty:ListDetectors", |region, inv| {
             let detectors = inv.guardduty_detectors.get("guardduty:ListDetectors")?;
             if detectors.is_empty() {

@@ -40,7 +40,7 @@ pub static META: CheckMeta = CheckMeta {
 
 impl Check for PublicAmi {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx { account: _, b, .. } = cx;
+        let b = &cx.b;
         let me = b.account();
         cx.per_region("ec2:DescribeImages", |region, inv| {
             let images = inv.images.get("ec2:DescribeImages")?;

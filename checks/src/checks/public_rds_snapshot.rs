@@ -78,7 +78,7 @@ const KINDS: [Kind; 2] = [
 
 impl Check for PublicRdsSnapshot {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx { account: _, b, .. } = cx;
+        let b = &cx.b;
         cx.per_region("rds:DescribeDBSnapshots", |region, inv| {
             let mut out = Vec::new();
             let mut errors: Vec<crate::inventory::CollectError> = Vec::new();

@@ -52,7 +52,7 @@ fn is_public(s: &crate::inventory::Snapshot) -> bool {
 
 impl Check for PublicSnapshot {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx { account: _, b, .. } = cx;
+        let b = &cx.b;
         let me = b.account();
         cx.per_region("ec2:DescribeSnapshots", |region, inv| {
             let snaps = inv.public_snapshots.get("ec2:DescribeSnapshots")?;

@@ -95,12 +95,7 @@ pub static META: CheckMeta = CheckMeta {
 
 impl Check for SesSendingHealth {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx {
-            account: _,
-            opts,
-            b,
-            ..
-        } = cx;
+        let Cx { opts, b, .. } = cx;
         let params: Params = opts.params(META.id);
         let bounce_max = params.bounce_rate_percent;
         let complaint_max = params.complaint_rate_percent;

@@ -113,7 +113,7 @@ fn opens<'r>(rule: &'r IpRule, ports: &[u16]) -> Option<(Opens, &'r str)> {
 
 impl Check for SgOpenIngress {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx { account: _, b, .. } = cx;
+        let b = &cx.b;
         let ports = &cx.params::<Params>().ports;
         cx.per_region("ec2:DescribeSecurityGroups", |region, inv| {
             let groups = inv.security_groups.get("ec2:DescribeSecurityGroups")?;

@@ -75,7 +75,7 @@ fn open_destination(rule: &IpRule) -> Option<&str> {
 
 impl Check for SgUnrestrictedEgress {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx { account: _, b, .. } = cx;
+        let b = &cx.b;
         let include_unused = cx.params::<Params>().include_unused;
         cx.per_region("ec2:DescribeSecurityGroups", |region, inv| {
             let groups = inv.security_groups.get("ec2:DescribeSecurityGroups")?;
