@@ -6,8 +6,8 @@
 use std::sync::OnceLock;
 
 use crate::evaluate::EvalOptions;
-use crate::finding::{Finding, Severity};
-use crate::inventory::AccountInventory;
+use crate::finding::{Finding, FindingBuilder, Resource, Severity};
+use crate::inventory::{AccountInventory, CollectError, RegionInventory};
 use crate::params::{NoParams, ParamsSpec, Typed};
 
 /// Where a check's results are scoped.
@@ -308,18 +308,39 @@ fn prose(text: &str) -> String {
         .join("\n\n")
 }
 
-/// Declares a check's struct, whose doc comment is the check's documentation
-/// ([`Doc`]): it becomes the struct's `DOC` constant, for `doc: Doc::new(Self::DOC)` in
-/// its [`CheckMeta`].
+/// Declares a check: its struct, whose doc comment is the check's documentation
+/// ([`Doc`]: it becomes the struct's `DOC` constant, for `doc: Doc::new(Self::DOC)` in its
+/// [`CheckMeta`]), the static holding that metadata, and its parameter struct if it has
+/// one. The check then implements only [`Check::evaluate`].
+///
+/// ```text
+/// crate::check! {
+///     /// Fails when ...
+///     pub struct MyCheck;
+///     meta = META;
+///     params = Params;   // when it has settings
+/// }
+/// ```
 #[macro_export]
 macro_rules! check {
-    ($(#[doc = $doc:literal])* $vis:vis struct $name:ident;) => {
+    ($(#[doc = $doc:literal])* $vis:vis struct $name:ident; meta = $meta:ident; $(params = $params:ty;)?) => {
         $(#[doc = $doc])*
         $vis struct $name;
 
         impl $name {
             /// This check's documentation, as written above.
             pub const DOC: &'static str = concat!($($doc, "\n"),*);
+        }
+
+        impl $crate::check::Declared for $name {
+            fn meta(&self) -> &'static $crate::check::CheckMeta {
+                &$meta
+            }
+            $(
+                fn params(&self) -> &'static dyn $crate::params::ParamsSpec {
+                    &$crate::params::Typed::<$params>::NEW
+                }
+            )?
         }
     };
 }
@@ -368,14 +389,72 @@ impl CheckMeta {
     }
 }
 
-/// A check: a pure function from one account's inventory to findings.
-pub trait Check: Sync + Send {
+/// What a check declares, written by [`check!`]: its metadata and its parameters.
+pub trait Declared {
     fn meta(&self) -> &'static CheckMeta;
-    fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding>;
     /// The check's own parameters (`[checks.<id>]` besides `enabled` and `severity`):
-    /// none unless the check declares a `Params` struct and returns
-    /// `&Typed::<Params>::NEW` here.
+    /// none unless the check names its `Params` in [`check!`].
     fn params(&self) -> &'static dyn ParamsSpec {
         &Typed::<NoParams>::NEW
+    }
+}
+
+/// A check: a pure function from one account's inventory to findings.
+pub trait Check: Declared + Sync + Send {
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding>;
+}
+
+/// What one check evaluates: one account's inventory and the options in force, with a
+/// [`FindingBuilder`] ready for this check and account.
+pub struct Cx<'a> {
+    pub account: &'a AccountInventory,
+    pub opts: &'a EvalOptions,
+    pub b: FindingBuilder<'a>,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(meta: &'a CheckMeta, account: &'a AccountInventory, opts: &'a EvalOptions) -> Self {
+        Cx {
+            account,
+            opts,
+            b: FindingBuilder::new(
+                meta,
+                &account.identity.account_id,
+                &account.identity.partition,
+            ),
+        }
+    }
+
+    /// This check's parameters in force: as configured, else the defaults of `P` (the
+    /// check's `Params`).
+    pub fn params<P: Clone + Default + 'static>(&self) -> P {
+        self.opts.params(self.b.meta().id)
+    }
+
+    /// Runs `f` once per scanned region with that region's inventory. An `Err` from `f`
+    /// (a source of the region that could not be read) becomes the region's one `error`
+    /// finding, and a scanned region with no inventory at all is an error naming `api`:
+    /// never a silent skip.
+    pub fn per_region(
+        &self,
+        api: &str,
+        mut f: impl FnMut(&str, &RegionInventory) -> Result<Vec<Finding>, CollectError>,
+    ) -> Vec<Finding> {
+        let mut out = Vec::new();
+        for region in &self.account.regions.scanned {
+            let found = match self.account.regional.get(region) {
+                Some(inv) => f(region, inv),
+                None => Err(CollectError::new(
+                    api,
+                    "NotCollected",
+                    "no data was collected in this region",
+                )),
+            };
+            match found {
+                Ok(found) => out.extend(found),
+                Err(e) => out.push(self.b.error(Some(region), Resource::region(region), &e)),
+            }
+        }
+        out
     }
 }

@@ -196,7 +196,7 @@ fn evaluate_isolated(
     opts: &EvalOptions,
 ) -> Vec<Finding> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        check.evaluate(account, opts)
+        check.evaluate(&crate::check::Cx::new(check.meta(), account, opts))
     })) {
         Ok(found) => found,
         Err(panic) => {
@@ -353,17 +353,20 @@ mod tests {
             "Fails never.\n## What it does\nx\n## Why is this bad\nx\n## How to fix\nx",
         ),
     };
-    impl Check for Fragile {
+    impl crate::check::Declared for Fragile {
         fn meta(&self) -> &'static crate::check::CheckMeta {
             &FRAGILE
         }
-        fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
+    }
+    impl Check for Fragile {
+        fn evaluate(&self, cx: &crate::check::Cx) -> Vec<Finding> {
             assert!(
-                account.identity.account_id != "222222222222",
+                cx.account.identity.account_id != "222222222222",
                 "unexpected data"
             );
-            let b = FindingBuilder::new(&FRAGILE, &account.identity.account_id, "aws");
-            vec![b.pass(None, b.account_resource(), "fine", Default::default())]
+            vec![cx
+                .b
+                .pass(None, cx.b.account_resource(), "fine", Default::default())]
         }
     }
 

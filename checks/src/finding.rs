@@ -254,6 +254,11 @@ impl<'a> FindingBuilder<'a> {
         self.account
     }
 
+    /// The check's metadata.
+    pub fn meta(&self) -> &'a CheckMeta {
+        self.meta
+    }
+
     pub fn partition(&self) -> &'a str {
         self.partition
     }

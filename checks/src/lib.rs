@@ -22,7 +22,7 @@ pub mod registry;
 pub mod warning;
 
 pub use accept::AcceptRule;
-pub use check::{Check, CheckMeta, Doc, Scope, Source};
+pub use check::{Check, CheckMeta, Cx, Declared, Doc, Scope, Source};
 pub use evaluate::{evaluate, EvalOptions, Report, ReportAccount, Summary};
 pub use finding::{Baseline, Finding, FindingBuilder, Resource, Severity, Status};
 pub use inventory::{AccountInventory, CollectError, Collected, Inventory, RegionInventory};

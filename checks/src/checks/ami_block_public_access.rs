@@ -1,8 +1,6 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::{block_public_access_per_region, incidents};
-use crate::evaluate::EvalOptions;
 use crate::finding::{Finding, Severity};
-use crate::inventory::AccountInventory;
 
 crate::check! {
     /// Fails when EC2 GetImageBlockPublicAccessState is `unblocked` in a scanned region.
@@ -24,6 +22,7 @@ crate::check! {
     /// > Settings (Data protection and security) > Block public access for AMIs. In an
     /// organization, a declarative policy can set it for every account.
     pub struct AmiBlockPublicAccess;
+    meta = META;
 }
 
 const API: &str = "ec2:GetImageBlockPublicAccessState";
@@ -39,14 +38,9 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 impl Check for AmiBlockPublicAccess {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
         block_public_access_per_region(
-            account,
-            &META,
+            cx,
             API,
             |inv| &inv.image_block_public_access,
             "Block public access for AMIs",

@@ -1,9 +1,8 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::incidents;
-use crate::evaluate::EvalOptions;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Severity};
-use crate::inventory::{AccountInventory, Budget, MetricAlarm};
+use crate::finding::{Finding, Severity};
+use crate::inventory::{Budget, MetricAlarm};
 
 crate::check! {
     /// Fails when no AWS Budget with a notification, and no CloudWatch alarm with an action
@@ -30,6 +29,7 @@ crate::check! {
     /// --notifications-with-subscribers
     /// 'Notification={NotificationType=ACTUAL,ComparisonOperator=GREATER_THAN,Threshold=80},Subscribers=[{SubscriptionType=EMAIL,Address=you@example.com}]'`.
     pub struct BillingAlarm;
+    meta = META;
 }
 
 pub static META: CheckMeta = CheckMeta {
@@ -65,16 +65,8 @@ fn alarms_notifying(alarms: &[MetricAlarm]) -> Vec<&str> {
 }
 
 impl Check for BillingAlarm {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let Cx { account, b, .. } = cx;
         let resource = b.account_resource();
         let budgets = account.billing.budgets.get("budgets:DescribeBudgets");
         let alarms = account

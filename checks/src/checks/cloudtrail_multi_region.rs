@@ -1,11 +1,10 @@
 use serde_json::{json, Value};
 
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::incidents;
-use crate::evaluate::EvalOptions;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Severity};
-use crate::inventory::{AccountInventory, CollectError, Trail};
+use crate::finding::{Finding, Severity};
+use crate::inventory::{CollectError, Trail};
 
 crate::check! {
     /// Fails when no CloudTrail trail is multi-region, logging (GetTrailStatus `IsLogging`)
@@ -43,6 +42,7 @@ crate::check! {
     /// '[{"ReadWriteType":"All","IncludeManagementEvents":true}]'`. In an organization, an
     /// organization trail from the management account covers every account.
     pub struct CloudTrailMultiRegion;
+    meta = META;
 }
 
 const API: &str = "cloudtrail:DescribeTrails";
@@ -102,16 +102,8 @@ fn describe(t: &Trail) -> Value {
 }
 
 impl Check for CloudTrailMultiRegion {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let Cx { account, b, .. } = cx;
         let resource = b.account_resource();
         let trails = match account.cloudtrail.trails.get(API) {
             Ok(t) => t,

@@ -1,9 +1,7 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::incidents;
-use crate::evaluate::EvalOptions;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Resource, Severity};
-use crate::inventory::AccountInventory;
+use crate::finding::{Finding, Resource, Severity};
 
 crate::check! {
     /// Fails when an IAM user, role or group has AWS's `AWSCompromisedKeyQuarantine`, `V2`
@@ -30,6 +28,7 @@ crate::check! {
     /// did not create, check the bill, reply to the AWS Support case, and only then detach
     /// the quarantine policy. Replace the key with an IAM role.
     pub struct CompromisedKeyQuarantine;
+    meta = META;
 }
 
 /// The names of AWS's quarantine policies; their ARNs are
@@ -51,16 +50,8 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 impl Check for CompromisedKeyQuarantine {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let Cx { account, b, .. } = cx;
         let policies = match account
             .iam
             .quarantine_policies

@@ -1,9 +1,7 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
-use crate::checks::{incidents, per_region};
-use crate::evaluate::EvalOptions;
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
+use crate::checks::incidents;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Resource, Severity};
-use crate::inventory::AccountInventory;
+use crate::finding::{Finding, Resource, Severity};
 
 crate::check! {
     /// Fails when a scanned region has no GuardDuty detector, or it is suspended.
@@ -27,6 +25,7 @@ crate::check! {
     /// delegated administrator with auto-enable for all accounts and regions. A suspended
     /// detector: `aws guardduty update-detector --detector-id ID --enable`.
     pub struct GuardDutyEnabled;
+    meta = META;
 }
 
 pub static META: CheckMeta = CheckMeta {
@@ -40,48 +39,42 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 impl Check for GuardDutyEnabled {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
-        per_region(account, &b, "guardduty:ListDetectors", |region, inv| {
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let b = &cx.b;
+        cx.per_region("guardduty:ListDetectors", |region, inv| {
             let resource = Resource::region(region);
             let detectors = match inv.guardduty_detectors.get("guardduty:ListDetectors") {
                 Ok(d) => d,
-                Err(e) => return vec![b.error(Some(region), resource, &e)],
+                Err(e) => return Ok(vec![b.error(Some(region), resource, &e)]),
             };
             let statuses: Vec<_> = detectors
                 .iter()
                 .map(|d| serde_json::json!({"id": d.id, "status": d.status}))
                 .collect();
-            if let Some(d) = detectors.iter().find(|d| d.status == "ENABLED") {
-                vec![b.pass(
-                    Some(region),
-                    resource,
-                    format!("GuardDuty detector {} is enabled in {region}", d.id),
-                    evidence! { "detectors" => statuses },
-                )]
-            } else if detectors.is_empty() {
-                vec![b.fail(
-                    Some(region),
-                    resource,
-                    format!("GuardDuty is not enabled in {region}: no detector"),
-                    evidence! { "detectors" => statuses },
-                )]
-            } else {
-                vec![b.fail(
-                    Some(region),
-                    resource,
-                    format!("GuardDuty is suspended in {region}: every detector is DISABLED"),
-                    evidence! { "detectors" => statuses },
-                )]
-            }
+            Ok(
+                if let Some(d) = detectors.iter().find(|d| d.status == "ENABLED") {
+                    vec![b.pass(
+                        Some(region),
+                        resource,
+                        format!("GuardDuty detector {} is enabled in {region}", d.id),
+                        evidence! { "detectors" => statuses },
+                    )]
+                } else if detectors.is_empty() {
+                    vec![b.fail(
+                        Some(region),
+                        resource,
+                        format!("GuardDuty is not enabled in {region}: no detector"),
+                        evidence! { "detectors" => statuses },
+                    )]
+                } else {
+                    vec![b.fail(
+                        Some(region),
+                        resource,
+                        format!("GuardDuty is suspended in {region}: every detector is DISABLED"),
+                        evidence! { "detectors" => statuses },
+                    )]
+                },
+            )
         })
     }
 }

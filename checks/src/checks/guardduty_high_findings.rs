@@ -1,9 +1,7 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
-use crate::checks::{incidents, per_region};
-use crate::evaluate::EvalOptions;
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
+use crate::checks::incidents;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Resource, Severity};
-use crate::inventory::AccountInventory;
+use crate::finding::{Finding, Resource, Severity};
 
 crate::check! {
     /// Fails on an unarchived GuardDuty finding of severity 7 or more (ListFindings with
@@ -37,6 +35,7 @@ crate::check! {
     /// archiving by hand. Send findings to someone: an EventBridge rule on GuardDuty
     /// findings to SNS or chat.
     pub struct GuardDutyHighFindings;
+    meta = META;
 }
 
 pub static META: CheckMeta = CheckMeta {
@@ -50,23 +49,12 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 impl Check for GuardDutyHighFindings {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
-        per_region(account, &b, "guardduty:ListDetectors", |region, inv| {
-            let detectors = match inv.guardduty_detectors.get("guardduty:ListDetectors") {
-                Ok(d) => d,
-                Err(e) => return vec![b.error(Some(region), Resource::region(region), &e)],
-            };
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let b = &cx.b;
+        cx.per_region("guardduty:ListDetectors", |region, inv| {
+            let detectors = inv.guardduty_detectors.get("guardduty:ListDetectors")?;
             if detectors.is_empty() {
-                return vec![b.nothing_to_inspect(
+                return Ok(vec![b.nothing_to_inspect(
                     Some(region),
                     Resource::region(region),
                     format!(
@@ -74,24 +62,21 @@ impl Check for GuardDutyHighFindings {
                     ),
                     "GuardDuty is off",
                     evidence! { "detectors" => Vec::<String>::new() },
-                )];
+                )]);
             }
-            let findings = match inv.guardduty_findings.get("guardduty:ListFindings") {
-                Ok(f) => f,
-                Err(e) => return vec![b.error(Some(region), Resource::region(region), &e)],
-            };
+            let findings = inv.guardduty_findings.get("guardduty:ListFindings")?;
             let ids: Vec<&str> = detectors.iter().map(|d| d.id.as_str()).collect();
             if findings.is_empty() {
-                return vec![b.pass(
+                return Ok(vec![b.pass(
                     Some(region),
                     Resource::region(region),
                     format!(
                         "GuardDuty has no unarchived finding of severity 7 or more in {region}"
                     ),
                     evidence! { "detectors" => ids },
-                )];
+                )]);
             }
-            findings
+            Ok(findings
                 .iter()
                 .map(|g| {
                     let on = match (&g.resource_type, &g.resource_id) {
@@ -123,7 +108,7 @@ impl Check for GuardDutyHighFindings {
                         },
                     )
                 })
-                .collect()
+                .collect())
         })
     }
 }

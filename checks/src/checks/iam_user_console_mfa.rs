@@ -1,9 +1,7 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::incidents;
-use crate::evaluate::EvalOptions;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Resource, Severity};
-use crate::inventory::AccountInventory;
+use crate::finding::{Finding, Resource, Severity};
 
 crate::check! {
     /// Fails when an IAM user with a console password has no MFA (credential report).
@@ -25,6 +23,7 @@ crate::check! {
     /// they do not need the console, delete the login profile: `aws iam
     /// delete-login-profile --user-name NAME`.
     pub struct IamUserConsoleMfa;
+    meta = META;
 }
 
 pub static META: CheckMeta = CheckMeta {
@@ -38,16 +37,8 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 impl Check for IamUserConsoleMfa {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let Cx { account, b, .. } = cx;
         let rows = match account.iam.credential_report.get("iam:GetCredentialReport") {
             Ok(rows) => rows,
             Err(e) => return vec![b.error(None, b.account_resource(), &e)],

@@ -33,8 +33,9 @@ pub(crate) mod testutil;
 
 use serde_json::{Map, Value};
 
+use crate::check::Cx;
 use crate::credential_report::CredentialReportRow;
-use crate::finding::{Finding, FindingBuilder};
+use crate::finding::Finding;
 use crate::inventory::{AccountInventory, AccountSummary, CollectError};
 
 /// Incident tags: each is a story in docs/incidents.md.
@@ -50,58 +51,32 @@ pub mod incidents {
 /// region, `unblocked` fails, any other state passes, and a state that could not be read
 /// is an error. `setting` names the setting in messages, `what` the thing it protects.
 pub(crate) fn block_public_access_per_region(
-    account: &AccountInventory,
-    meta: &'static crate::check::CheckMeta,
+    cx: &Cx,
     api: &str,
     state_of: impl Fn(&crate::inventory::RegionInventory) -> &crate::inventory::Collected<String>,
     setting: &str,
     what: &str,
 ) -> Vec<Finding> {
-    let b = FindingBuilder::new(
-        meta,
-        &account.identity.account_id,
-        &account.identity.partition,
-    );
-    per_region(account, &b, api, |region, inv| {
+    let b = &cx.b;
+    cx.per_region(api, |region, inv| {
         let resource = crate::finding::Resource::region(region);
-        match state_of(inv).get(api) {
-            Err(e) => vec![b.error(Some(region), resource, &e)],
-            Ok(state) if state == "unblocked" => vec![b.fail(
+        let state = state_of(inv).get(api)?;
+        Ok(vec![if state == "unblocked" {
+            b.fail(
                 Some(region),
                 resource,
                 format!("{setting} is off (unblocked) in {region}: {what} can be made public"),
                 crate::evidence! { "state" => state },
-            )],
-            Ok(state) => vec![b.pass(
+            )
+        } else {
+            b.pass(
                 Some(region),
                 resource,
                 format!("{setting} is {state} in {region}"),
                 crate::evidence! { "state" => state },
-            )],
-        }
+            )
+        }])
     })
-}
-
-/// Runs `f` once per scanned region with that region's inventory. A scanned region with
-/// no inventory at all becomes an error finding, never a silent skip.
-pub(crate) fn per_region(
-    account: &AccountInventory,
-    b: &FindingBuilder<'_>,
-    api: &str,
-    mut f: impl FnMut(&str, &crate::inventory::RegionInventory) -> Vec<Finding>,
-) -> Vec<Finding> {
-    let mut out = Vec::new();
-    for region in &account.regions.scanned {
-        match account.regional.get(region) {
-            Some(inv) => out.extend(f(region, inv)),
-            None => out.push(b.error(
-                Some(region),
-                crate::finding::Resource::region(region),
-                &CollectError::new(api, "NotCollected", "no data was collected in this region"),
-            )),
-        }
-    }
-    out
 }
 
 /// The answer to a yes/no question about the root user, read from GetAccountSummary and

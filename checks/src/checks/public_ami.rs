@@ -1,9 +1,7 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
-use crate::checks::{incidents, per_region};
-use crate::evaluate::EvalOptions;
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
+use crate::checks::incidents;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Resource, Severity};
-use crate::inventory::AccountInventory;
+use crate::finding::{Finding, Resource, Severity};
 
 crate::check! {
     /// Fails when an AMI the account owns is public.
@@ -27,6 +25,7 @@ crate::check! {
     /// --image-block-public-access-state block-new-sharing --region REGION`. Assume what
     /// was on the image is exposed: rotate any secrets it held.
     pub struct PublicAmi;
+    meta = META;
 }
 
 pub static META: CheckMeta = CheckMeta {
@@ -40,22 +39,11 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 impl Check for PublicAmi {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let b = &cx.b;
         let me = b.account();
-        per_region(account, &b, "ec2:DescribeImages", |region, inv| {
-            let images = match inv.images.get("ec2:DescribeImages") {
-                Ok(v) => v,
-                Err(e) => return vec![b.error(Some(region), Resource::region(region), &e)],
-            };
+        cx.per_region("ec2:DescribeImages", |region, inv| {
+            let images = inv.images.get("ec2:DescribeImages")?;
             let owned: Vec<_> = images
                 .iter()
                 .filter(|i| i.owner_id.as_deref().is_none_or(|o| o == me))
@@ -87,7 +75,7 @@ impl Check for PublicAmi {
                     evidence! { "owned_images" => owned.len() },
                 ));
             }
-            out
+            Ok(out)
         })
     }
 }

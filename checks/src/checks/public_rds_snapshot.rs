@@ -1,9 +1,8 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
-use crate::checks::{incidents, per_region};
-use crate::evaluate::EvalOptions;
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
+use crate::checks::incidents;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Resource, Severity};
-use crate::inventory::{AccountInventory, Collected, RdsSnapshot};
+use crate::finding::{Finding, Resource, Severity};
+use crate::inventory::{Collected, RdsSnapshot};
 
 crate::check! {
     /// Fails when a manual RDS DB snapshot or DB cluster snapshot can be restored by every
@@ -34,6 +33,7 @@ crate::check! {
     /// with the accounts that need it by their ids instead, and treat what the snapshot
     /// held (passwords, keys, personal data) as exposed.
     pub struct PublicRdsSnapshot;
+    meta = META;
 }
 
 pub static META: CheckMeta = CheckMeta {
@@ -77,17 +77,9 @@ const KINDS: [Kind; 2] = [
 ];
 
 impl Check for PublicRdsSnapshot {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
-        per_region(account, &b, "rds:DescribeDBSnapshots", |region, inv| {
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let b = &cx.b;
+        cx.per_region("rds:DescribeDBSnapshots", |region, inv| {
             let mut out = Vec::new();
             let mut errors: Vec<crate::inventory::CollectError> = Vec::new();
             let mut looked = 0;
@@ -159,7 +151,7 @@ impl Check for PublicRdsSnapshot {
                     evidence! { "manual_snapshots" => looked },
                 ));
             }
-            out
+            Ok(out)
         })
     }
 }

@@ -1,9 +1,7 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
-use crate::checks::{incidents, per_region};
-use crate::evaluate::EvalOptions;
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
+use crate::checks::incidents;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Resource, Severity};
-use crate::inventory::AccountInventory;
+use crate::finding::{Finding, Resource, Severity};
 
 crate::check! {
     /// Fails when an EBS snapshot the account owns is restorable by anyone.
@@ -28,6 +26,7 @@ crate::check! {
     /// block it for good in every region: `aws ec2 enable-snapshot-block-public-access
     /// --state block-all-sharing --region REGION`. Treat the data on it as exposed.
     pub struct PublicSnapshot;
+    meta = META;
 }
 
 pub static META: CheckMeta = CheckMeta {
@@ -52,22 +51,11 @@ fn is_public(s: &crate::inventory::Snapshot) -> bool {
 }
 
 impl Check for PublicSnapshot {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let b = &cx.b;
         let me = b.account();
-        per_region(account, &b, "ec2:DescribeSnapshots", |region, inv| {
-            let snaps = match inv.public_snapshots.get("ec2:DescribeSnapshots") {
-                Ok(v) => v,
-                Err(e) => return vec![b.error(Some(region), Resource::region(region), &e)],
-            };
+        cx.per_region("ec2:DescribeSnapshots", |region, inv| {
+            let snaps = inv.public_snapshots.get("ec2:DescribeSnapshots")?;
             let mut out: Vec<Finding> = snaps
                 .iter()
                 .filter(|s| is_ours(s, me) && is_public(s))
@@ -100,7 +88,7 @@ impl Check for PublicSnapshot {
                     },
                 ));
             }
-            out
+            Ok(out)
         })
     }
 }

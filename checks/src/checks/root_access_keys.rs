@@ -1,8 +1,6 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::{incidents, root_fact};
-use crate::evaluate::EvalOptions;
-use crate::finding::{Finding, FindingBuilder, Severity};
-use crate::inventory::AccountInventory;
+use crate::finding::{Finding, Severity};
 
 crate::check! {
     /// Fails when the root user has an access key (GetAccountSummary, cross-checked with
@@ -26,6 +24,7 @@ crate::check! {
     /// CloudTrail show them). Give programs an IAM role instead: an instance profile on
     /// EC2, a task role on ECS, OIDC federation in CI.
     pub struct RootAccessKeys;
+    meta = META;
 }
 
 pub static META: CheckMeta = CheckMeta {
@@ -39,16 +38,8 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 impl Check for RootAccessKeys {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let Cx { account, b, .. } = cx;
         let resource = b.account_resource();
         match root_fact(
             account,

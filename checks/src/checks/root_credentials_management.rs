@@ -1,9 +1,7 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::incidents;
-use crate::evaluate::EvalOptions;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Resource, Severity};
-use crate::inventory::AccountInventory;
+use crate::finding::{Finding, Resource, Severity};
 
 crate::check! {
     /// Fails when an organization's management account (or IAM's delegated administrator)
@@ -39,6 +37,7 @@ crate::check! {
     /// credentials (IAM console, Root access management, or `aws sts assume-root` with the
     /// IAMDeleteRootUserCredentials task policy).
     pub struct RootCredentialsManagement;
+    meta = META;
 }
 
 pub static META: CheckMeta = CheckMeta {
@@ -54,16 +53,8 @@ pub static META: CheckMeta = CheckMeta {
 const FEATURES: [&str; 2] = ["RootCredentialsManagement", "RootSessions"];
 
 impl Check for RootCredentialsManagement {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let Cx { account, b, .. } = cx;
         let features = match account
             .iam
             .organizations_features

@@ -1,10 +1,8 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::{incidents, root_fact};
-use crate::evaluate::EvalOptions;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Severity};
+use crate::finding::{Finding, Severity};
 use crate::inventory::{AccountInventory, Collected};
-use crate::params::{ParamsSpec, Typed};
 use serde::{Deserialize, Serialize};
 
 crate::check! {
@@ -38,6 +36,8 @@ crate::check! {
     /// an organization, the management account can delete member accounts' root
     /// credentials instead (IAM, Root access management).
     pub struct RootMfa;
+    meta = META;
+    params = Params;
 }
 
 /// `[checks.root-mfa]`.
@@ -63,20 +63,8 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 impl Check for RootMfa {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn params(&self) -> &'static dyn ParamsSpec {
-        &Typed::<Params>::NEW
-    }
-
-    fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let Cx { account, b, .. } = cx;
         let resource = b.account_resource();
         if no_root_credentials(account) {
             return vec![b.pass(
@@ -111,7 +99,7 @@ impl Check for RootMfa {
             Ok((false, evidence)) => evidence,
             Err(e) => return vec![b.error(None, resource, &e)],
         };
-        if !opts.params::<Params>(META.id).require_hardware {
+        if !cx.params::<Params>().require_hardware {
             return vec![b.pass(
                 None,
                 resource,
@@ -286,7 +274,7 @@ mod tests {
             outcome(&run(&RootMfa, &acc)),
             vec![o(Status::Pass, None, ACCOUNT)]
         );
-        let f = RootMfa.evaluate(&acc, &hardware_required());
+        let f = run_with(&RootMfa, &acc, &hardware_required());
         assert_eq!(outcome(&f), vec![o(Status::Fail, None, ACCOUNT)]);
         assert!(
             f[0].message.contains("root-account-mfa-device"),
@@ -299,7 +287,7 @@ mod tests {
             &format!("arn:aws:iam::{ACCOUNT}:mfa/alice"),
             Some("arn:aws:iam::123456789012:user/alice"),
         )]);
-        let f = RootMfa.evaluate(&acc, &hardware_required());
+        let f = run_with(&RootMfa, &acc, &hardware_required());
         assert_eq!(outcome(&f), vec![o(Status::Pass, None, ACCOUNT)]);
     }
 
@@ -312,7 +300,7 @@ mod tests {
             outcome(&run(&RootMfa, &acc)),
             vec![o(Status::Pass, None, ACCOUNT)]
         );
-        let f = RootMfa.evaluate(&acc, &hardware_required());
+        let f = run_with(&RootMfa, &acc, &hardware_required());
         assert_eq!(outcome(&f), vec![o(Status::Error, None, ACCOUNT)]);
         assert_errors_named(&f, "iam:ListVirtualMFADevices", "AccessDenied");
     }

@@ -1,10 +1,8 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::incidents;
 use crate::credential_report::{days_between, parse_time};
-use crate::evaluate::EvalOptions;
-use crate::finding::{Finding, FindingBuilder, Severity};
-use crate::inventory::{AccountInventory, CollectError};
-use crate::params::{ParamsSpec, Typed};
+use crate::finding::{Finding, Severity};
+use crate::inventory::CollectError;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -34,6 +32,8 @@ crate::check! {
     /// key; if it was a person, give them an IAM Identity Center or IAM user with the
     /// permissions they need.
     pub struct RootRecentUse;
+    meta = META;
+    params = Params;
 }
 
 /// `[checks.root-recent-use]`.
@@ -63,20 +63,10 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 impl Check for RootRecentUse {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn params(&self) -> &'static dyn ParamsSpec {
-        &Typed::<Params>::NEW
-    }
-
-    fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let Cx {
+            account, opts, b, ..
+        } = cx;
         let resource = b.account_resource();
         let rows = match account.iam.credential_report.get(API) {
             Ok(rows) => rows,
@@ -93,7 +83,7 @@ impl Check for RootRecentUse {
                 ),
             )];
         };
-        let max = i64::from(opts.params::<Params>(META.id).max_age_days);
+        let max = i64::from(cx.params::<Params>().max_age_days);
         let now = opts.now();
         let mut evidence = Map::new();
         evidence.insert("max_age_days".into(), Value::from(max));
@@ -191,7 +181,7 @@ mod tests {
     #[test]
     fn fails_when_the_root_password_was_used_recently() {
         let acc = with_root("2026-11-01T08:00:00+00:00", "N/A");
-        let f = RootRecentUse.evaluate(&acc, &opts(30));
+        let f = run_with(&RootRecentUse, &acc, &opts(30));
         assert_eq!(outcome(&f), vec![o(Status::Fail, None, ACCOUNT)]);
         assert!(f[0].message.contains("its password"), "{}", f[0].message);
         assert_eq!(
@@ -203,7 +193,7 @@ mod tests {
     #[test]
     fn fails_when_a_root_key_was_used_recently() {
         let acc = with_root("no_information", "2026-11-20T08:00:00+00:00");
-        let f = RootRecentUse.evaluate(&acc, &opts(30));
+        let f = run_with(&RootRecentUse, &acc, &opts(30));
         assert_eq!(outcome(&f), vec![o(Status::Fail, None, ACCOUNT)]);
         assert!(f[0].message.contains("access key 1"), "{}", f[0].message);
     }
@@ -211,13 +201,13 @@ mod tests {
     #[test]
     fn passes_when_root_was_last_used_long_ago_or_never() {
         let acc = with_root("2026-09-01T08:00:00+00:00", "N/A");
-        let f = RootRecentUse.evaluate(&acc, &opts(30));
+        let f = run_with(&RootRecentUse, &acc, &opts(30));
         assert_eq!(outcome(&f), vec![o(Status::Pass, None, ACCOUNT)]);
         // The threshold is the parameter's.
-        let f = RootRecentUse.evaluate(&acc, &opts(120));
+        let f = run_with(&RootRecentUse, &acc, &opts(120));
         assert_eq!(outcome(&f), vec![o(Status::Fail, None, ACCOUNT)]);
         let never = with_root("no_information", "N/A");
-        let f = RootRecentUse.evaluate(&never, &opts(30));
+        let f = run_with(&RootRecentUse, &never, &opts(30));
         assert_eq!(outcome(&f), vec![o(Status::Pass, None, ACCOUNT)]);
     }
 
@@ -225,7 +215,7 @@ mod tests {
     fn error_when_report_unavailable() {
         let mut acc = with_root("N/A", "N/A");
         acc.iam.credential_report = Collected::Error(denied("iam:GenerateCredentialReport"));
-        let f = RootRecentUse.evaluate(&acc, &opts(30));
+        let f = run_with(&RootRecentUse, &acc, &opts(30));
         assert_eq!(outcome(&f), vec![o(Status::Error, None, ACCOUNT)]);
         assert_errors_named(&f, "iam:GenerateCredentialReport", "AccessDenied");
     }
@@ -234,7 +224,7 @@ mod tests {
     fn error_when_the_report_has_no_root_row() {
         let mut acc = account(&["us-east-1"]);
         acc.iam.credential_report = Collected::Ok(vec![user_row("alice", true, true)]);
-        let f = RootRecentUse.evaluate(&acc, &opts(30));
+        let f = run_with(&RootRecentUse, &acc, &opts(30));
         assert_eq!(outcome(&f), vec![o(Status::Error, None, ACCOUNT)]);
         assert_errors_named(&f, API, "NoRootAccountRow");
     }
@@ -242,7 +232,7 @@ mod tests {
     #[test]
     fn error_when_a_time_cannot_be_read() {
         let acc = with_root("last tuesday", "N/A");
-        let f = RootRecentUse.evaluate(&acc, &opts(30));
+        let f = run_with(&RootRecentUse, &acc, &opts(30));
         assert_errors_named(&f, API, "InvalidReport");
     }
 }

@@ -1,9 +1,7 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::incidents;
-use crate::evaluate::EvalOptions;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Severity};
-use crate::inventory::AccountInventory;
+use crate::finding::{Finding, Severity};
 
 crate::check! {
     /// Fails when S3 Control GetPublicAccessBlock for the account has any of the four
@@ -33,6 +31,7 @@ crate::check! {
     /// A bucket that must serve the public (a website) is better served through CloudFront
     /// with origin access control than made public.
     pub struct S3AccountPublicAccessBlock;
+    meta = META;
 }
 
 const API: &str = "s3:GetAccountPublicAccessBlock";
@@ -48,16 +47,8 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 impl Check for S3AccountPublicAccessBlock {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let Cx { account, b, .. } = cx;
         let resource = b.account_resource();
         let pab = match account.s3.account_public_access_block.get(API) {
             Ok(p) => p,

@@ -1,10 +1,8 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::incidents;
-use crate::evaluate::EvalOptions;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Severity};
-use crate::inventory::{AccountInventory, CollectError, Collected};
-use crate::params::{ParamsSpec, Typed};
+use crate::finding::{Finding, Severity};
+use crate::inventory::{CollectError, Collected};
 use serde::{Deserialize, Serialize};
 
 crate::check! {
@@ -33,6 +31,8 @@ crate::check! {
     /// member with `--account-id`). Do the same for BILLING and OPERATIONS if you require
     /// them.
     pub struct SecurityContact;
+    meta = META;
+    params = Params;
 }
 
 /// `[checks.security-contact]`.
@@ -82,27 +82,15 @@ pub static META: CheckMeta = CheckMeta {
 const API: &str = "account:GetAlternateContact";
 
 impl Check for SecurityContact {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn params(&self) -> &'static dyn ParamsSpec {
-        &Typed::<Params>::NEW
-    }
-
-    fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let Cx { account, b, .. } = cx;
         let resource = || b.account_resource();
         let contacts = match account.contacts.alternate_contacts.get(API) {
             Ok(c) => c,
             Err(e) => return vec![b.error(None, resource(), &e)],
         };
         let mut required = vec![ContactType::Security];
-        for t in &opts.params::<Params>(META.id).also {
+        for t in &cx.params::<Params>().also {
             if !required.contains(t) {
                 required.push(*t);
             }
@@ -246,7 +234,8 @@ mod tests {
     #[test]
     fn also_requires_the_other_types() {
         let acc = with(team(), Collected::Ok(None));
-        let f = SecurityContact.evaluate(
+        let f = run_with(
+            &SecurityContact,
             &acc,
             &also(&[ContactType::Billing, ContactType::Operations]),
         );
@@ -256,7 +245,7 @@ mod tests {
             serde_json::json!(["BILLING", "OPERATIONS"])
         );
         let acc = with(team(), team());
-        let f = SecurityContact.evaluate(&acc, &also(&[ContactType::Billing]));
+        let f = run_with(&SecurityContact, &acc, &also(&[ContactType::Billing]));
         assert_eq!(outcome(&f), vec![o(Status::Pass, None, ACCOUNT)]);
     }
 
@@ -272,7 +261,7 @@ mod tests {
             outcome(&run(&SecurityContact, &acc)),
             vec![o(Status::Pass, None, ACCOUNT)]
         );
-        let f = SecurityContact.evaluate(&acc, &also(&[ContactType::Billing]));
+        let f = run_with(&SecurityContact, &acc, &also(&[ContactType::Billing]));
         assert_eq!(outcome(&f), vec![o(Status::Error, None, ACCOUNT)]);
     }
 

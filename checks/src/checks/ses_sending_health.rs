@@ -1,13 +1,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
-use crate::checks::{incidents, per_region};
-use crate::evaluate::EvalOptions;
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
+use crate::checks::incidents;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Resource, Severity};
-use crate::inventory::{AccountInventory, CollectError};
-use crate::params::{percentage, ParamsSpec, Typed};
+use crate::finding::{Finding, Resource, Severity};
+use crate::inventory::CollectError;
+use crate::params::percentage;
 
 crate::check! {
     /// Fails where SES is in use (production access, mail sent in the last 24 hours,
@@ -48,6 +47,8 @@ crate::check! {
     /// Reputation.BounceRate and Reputation.ComplaintRate below the review thresholds.
     /// Under review or paused, answer AWS's case in the Support Center with what was fixed.
     pub struct SesSendingHealth;
+    meta = META;
+    params = Params;
 }
 
 /// `[checks.ses-sending-health]`.
@@ -93,37 +94,25 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 impl Check for SesSendingHealth {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn params(&self) -> &'static dyn ParamsSpec {
-        &Typed::<Params>::NEW
-    }
-
-    fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let Cx { opts, b, .. } = cx;
         let params: Params = opts.params(META.id);
         let bounce_max = params.bounce_rate_percent;
         let complaint_max = params.complaint_rate_percent;
-        per_region(account, &b, API, |region, inv| {
+        cx.per_region(API, |region, inv| {
             let resource = Resource::region(region);
             let acct = match inv.ses_account.get(API) {
                 Ok(a) => a,
-                Err(e) => return vec![b.error(Some(region), resource, &e)],
+                Err(e) => return Ok(vec![b.error(Some(region), resource, &e)]),
             };
             if !acct.offered {
-                return vec![b.nothing_to_inspect(
+                return Ok(vec![b.nothing_to_inspect(
                     Some(region),
                     resource,
                     format!("SES is not offered in {region}: nothing to check"),
                     "SES is not offered here",
                     evidence! { "offered" => false },
-                )];
+                )]);
             }
             let mut ev: Map<String, Value> = evidence! {
                 "offered" => true,
@@ -134,7 +123,7 @@ impl Check for SesSendingHealth {
                 "sent_last_24_hours" => acct.sent_last_24_hours,
             };
             if !acct.in_use() {
-                return vec![b.nothing_to_inspect(
+                return Ok(vec![b.nothing_to_inspect(
                     Some(region),
                     resource,
                     format!(
@@ -142,12 +131,12 @@ impl Check for SesSendingHealth {
                     ),
                     "SES is not in use",
                     ev,
-                )];
+                )]);
             }
             let (Some(status), Some(sending)) =
                 (acct.enforcement_status.as_deref(), acct.sending_enabled)
             else {
-                return vec![b.error(
+                return Ok(vec![b.error(
                     Some(region),
                     resource,
                     &CollectError::new(
@@ -155,7 +144,7 @@ impl Check for SesSendingHealth {
                         "IncompleteAnswer",
                         "GetAccount did not state EnforcementStatus and SendingEnabled",
                     ),
-                )];
+                )]);
             };
             let mut problems = Vec::new();
             if status != "HEALTHY" {
@@ -196,12 +185,12 @@ impl Check for SesSendingHealth {
                 Err(e) => {
                     if problems.is_empty() {
                         // The account looks healthy, but the rates were not read.
-                        return vec![b.error(Some(region), resource, &e)];
+                        return Ok(vec![b.error(Some(region), resource, &e)]);
                     }
                     ev.insert("reputation_error".into(), e.to_string().into());
                 }
             }
-            if problems.is_empty() {
+            Ok(if problems.is_empty() {
                 vec![b.pass(
                     Some(region),
                     resource,
@@ -220,7 +209,7 @@ impl Check for SesSendingHealth {
                     ),
                     ev,
                 )]
-            }
+            })
         })
     }
 }
@@ -355,7 +344,7 @@ mod tests {
             ),
             ..EvalOptions::default()
         };
-        let f = SesSendingHealth.evaluate(&acc, &opts);
+        let f = run_with(&SesSendingHealth, &acc, &opts);
         assert_eq!(f[0].status, Status::Fail, "{}", f[0].message);
     }
 

@@ -1,12 +1,10 @@
 use std::collections::BTreeSet;
 
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
-use crate::checks::{incidents, per_region};
-use crate::evaluate::EvalOptions;
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
+use crate::checks::incidents;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Resource, Severity};
-use crate::inventory::{AccountInventory, CollectError, IpRule};
-use crate::params::{ParamsSpec, Typed};
+use crate::finding::{Finding, Resource, Severity};
+use crate::inventory::{CollectError, IpRule};
 use serde::{Deserialize, Serialize};
 
 crate::check! {
@@ -41,6 +39,8 @@ crate::check! {
     /// (and the same with Ipv6Ranges=[{CidrIpv6=::/0}]); if the port must stay reachable,
     /// allow only the addresses that need it.
     pub struct SgOpenIngress;
+    meta = META;
+    params = Params;
 }
 
 /// `[checks.sg-open-ingress]`.
@@ -112,26 +112,11 @@ fn opens<'r>(rule: &'r IpRule, ports: &[u16]) -> Option<(Opens, &'r str)> {
 }
 
 impl Check for SgOpenIngress {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn params(&self) -> &'static dyn ParamsSpec {
-        &Typed::<Params>::NEW
-    }
-
-    fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
-        let ports = &opts.params::<Params>(META.id).ports;
-        per_region(account, &b, "ec2:DescribeSecurityGroups", |region, inv| {
-            let groups = match inv.security_groups.get("ec2:DescribeSecurityGroups") {
-                Ok(v) => v,
-                Err(e) => return vec![b.error(Some(region), Resource::region(region), &e)],
-            };
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let b = &cx.b;
+        let ports = &cx.params::<Params>().ports;
+        cx.per_region("ec2:DescribeSecurityGroups", |region, inv| {
+            let groups = inv.security_groups.get("ec2:DescribeSecurityGroups")?;
             let mut open = Vec::new();
             for g in groups {
                 let Some(ingress) = &g.ingress else {
@@ -141,7 +126,7 @@ impl Check for SgOpenIngress {
                         "NotCollected",
                         "this inventory has no inbound rules; collect it again with this version of hiyari",
                     );
-                    return vec![b.error(Some(region), Resource::region(region), &e)];
+                    return Ok(vec![b.error(Some(region), Resource::region(region), &e)]);
                 };
                 let rules: Vec<_> = ingress
                     .iter()
@@ -152,20 +137,17 @@ impl Check for SgOpenIngress {
                 }
             }
             if open.is_empty() {
-                return vec![b.pass(
+                return Ok(vec![b.pass(
                     Some(region),
                     Resource::region(region),
                     format!(
                         "No security group in {region} opens an administration or database port to the internet"
                     ),
                     evidence! { "security_groups" => groups.len(), "ports" => ports },
-                )];
+                )]);
             }
             // Whether an open group is in use decides, so the interfaces must be read.
-            let enis = match inv.network_interfaces.get("ec2:DescribeNetworkInterfaces") {
-                Ok(v) => v,
-                Err(e) => return vec![b.error(Some(region), Resource::region(region), &e)],
-            };
+            let enis = inv.network_interfaces.get("ec2:DescribeNetworkInterfaces")?;
             let in_use: BTreeSet<&str> = enis
                 .iter()
                 .flat_map(|n| n.group_ids.iter().map(String::as_str))
@@ -254,7 +236,7 @@ impl Check for SgOpenIngress {
                     },
                 ));
             }
-            out
+            Ok(out)
         })
     }
 }

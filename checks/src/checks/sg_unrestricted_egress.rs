@@ -1,12 +1,10 @@
 use std::collections::BTreeSet;
 
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
-use crate::checks::{incidents, per_region};
-use crate::evaluate::EvalOptions;
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
+use crate::checks::incidents;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Resource, Severity};
-use crate::inventory::{AccountInventory, IpRule};
-use crate::params::{ParamsSpec, Typed};
+use crate::finding::{Finding, Resource, Severity};
+use crate::inventory::IpRule;
 use serde::{Deserialize, Serialize};
 
 crate::check! {
@@ -35,6 +33,8 @@ crate::check! {
     /// each port and destination (for example 443 to a VPC endpoint's prefix list). Use VPC
     /// endpoints or a proxy for AWS APIs and updates.
     pub struct SgUnrestrictedEgress;
+    meta = META;
+    params = Params;
 }
 
 /// `[checks.sg-unrestricted-egress]`.
@@ -74,26 +74,11 @@ fn open_destination(rule: &IpRule) -> Option<&str> {
 }
 
 impl Check for SgUnrestrictedEgress {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn params(&self) -> &'static dyn ParamsSpec {
-        &Typed::<Params>::NEW
-    }
-
-    fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
-        let include_unused = opts.params::<Params>(META.id).include_unused;
-        per_region(account, &b, "ec2:DescribeSecurityGroups", |region, inv| {
-            let groups = match inv.security_groups.get("ec2:DescribeSecurityGroups") {
-                Ok(v) => v,
-                Err(e) => return vec![b.error(Some(region), Resource::region(region), &e)],
-            };
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let b = &cx.b;
+        let include_unused = cx.params::<Params>().include_unused;
+        cx.per_region("ec2:DescribeSecurityGroups", |region, inv| {
+            let groups = inv.security_groups.get("ec2:DescribeSecurityGroups")?;
             let open: Vec<_> = groups
                 .iter()
                 .filter_map(|g| {
@@ -106,19 +91,16 @@ impl Check for SgUnrestrictedEgress {
                 })
                 .collect();
             if open.is_empty() {
-                return vec![b.pass(
+                return Ok(vec![b.pass(
                     Some(region),
                     Resource::region(region),
                     format!("No security group in {region} allows all traffic out"),
                     evidence! { "security_groups" => groups.len() },
-                )];
+                )]);
             }
             // Some group is open: whether it is in use decides, so the interfaces must
             // have been read.
-            let enis = match inv.network_interfaces.get("ec2:DescribeNetworkInterfaces") {
-                Ok(v) => v,
-                Err(e) => return vec![b.error(Some(region), Resource::region(region), &e)],
-            };
+            let enis = inv.network_interfaces.get("ec2:DescribeNetworkInterfaces")?;
             let in_use: BTreeSet<&str> = enis
                 .iter()
                 .flat_map(|n| n.group_ids.iter().map(String::as_str))
@@ -186,7 +168,7 @@ impl Check for SgUnrestrictedEgress {
                     },
                 ));
             }
-            out
+            Ok(out)
         })
     }
 }
@@ -283,7 +265,7 @@ mod tests {
             ),
             ..EvalOptions::default()
         };
-        let f = SgUnrestrictedEgress.evaluate(&acc, &opts);
+        let f = run_with(&SgUnrestrictedEgress, &acc, &opts);
         assert_eq!(
             outcome(&f),
             vec![o(Status::Fail, Some("us-east-1"), "sg-lonely")]

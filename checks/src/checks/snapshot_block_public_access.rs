@@ -1,8 +1,6 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::{block_public_access_per_region, incidents};
-use crate::evaluate::EvalOptions;
 use crate::finding::{Finding, Severity};
-use crate::inventory::AccountInventory;
 
 crate::check! {
     /// Fails when EC2 GetSnapshotBlockPublicAccessState is `unblocked` in a scanned region.
@@ -27,6 +25,7 @@ crate::check! {
     /// public access for EBS snapshots. In an organization, a declarative policy can set it
     /// for every account.
     pub struct SnapshotBlockPublicAccess;
+    meta = META;
 }
 
 const API: &str = "ec2:GetSnapshotBlockPublicAccessState";
@@ -42,14 +41,9 @@ pub static META: CheckMeta = CheckMeta {
 };
 
 impl Check for SnapshotBlockPublicAccess {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn evaluate(&self, account: &AccountInventory, _opts: &EvalOptions) -> Vec<Finding> {
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
         block_public_access_per_region(
-            account,
-            &META,
+            cx,
             API,
             |inv| &inv.snapshot_block_public_access,
             "EBS snapshot block public access",

@@ -1,10 +1,9 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::incidents;
 use crate::credential_report::{days_between, parse_time, CredentialReportRow};
 use crate::evaluate::EvalOptions;
-use crate::finding::{Finding, FindingBuilder, Resource, Severity};
-use crate::inventory::{AccountInventory, CollectError};
-use crate::params::{ParamsSpec, Typed};
+use crate::finding::{Finding, Resource, Severity};
+use crate::inventory::CollectError;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -35,6 +34,8 @@ crate::check! {
     /// federation in CI, IAM Identity Center for people). For an unused key: deactivate it,
     /// and delete it if nothing breaks.
     pub struct StaleAccessKeys;
+    meta = META;
+    params = Params;
 }
 
 /// `[checks.stale-access-keys]`.
@@ -122,20 +123,10 @@ fn key_problems(
 }
 
 impl Check for StaleAccessKeys {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn params(&self) -> &'static dyn ParamsSpec {
-        &Typed::<Params>::NEW
-    }
-
-    fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let Cx {
+            account, opts, b, ..
+        } = cx;
         let rows = match account.iam.credential_report.get(API) {
             Ok(rows) => rows,
             Err(e) => return vec![b.error(None, b.account_resource(), &e)],
@@ -275,7 +266,7 @@ mod tests {
             ),
             inactive,
         ]);
-        let f = StaleAccessKeys.evaluate(&a, &opts(90, 90));
+        let f = run_with(&StaleAccessKeys, &a, &opts(90, 90));
         assert_eq!(
             outcome(&f),
             vec![o(Status::Fail, None, "alice"), o(Status::Fail, None, "bob")]
@@ -298,7 +289,7 @@ mod tests {
         r.access_key_2_active = "true".into();
         r.access_key_2_last_rotated = "2026-11-01T00:00:00+00:00".into();
         r.access_key_2_last_used_date = "2026-05-01T00:00:00+00:00".into();
-        let f = StaleAccessKeys.evaluate(&acc(vec![r]), &opts(90, 90));
+        let f = run_with(&StaleAccessKeys, &acc(vec![r]), &opts(90, 90));
         assert_eq!(outcome(&f), vec![o(Status::Fail, None, "erin")]);
         assert!(
             f[0].message.contains("key 2: unused for"),
@@ -317,11 +308,11 @@ mod tests {
             ),
             user_row("no-keys", true, true),
         ]);
-        let f = StaleAccessKeys.evaluate(&a, &opts(90, 90));
+        let f = run_with(&StaleAccessKeys, &a, &opts(90, 90));
         assert_eq!(outcome(&f), vec![o(Status::Pass, None, ACCOUNT)]);
         assert_eq!(f[0].evidence["active_keys"], 1);
         // The thresholds are the parameters'.
-        let f = StaleAccessKeys.evaluate(&a, &opts(30, 90));
+        let f = run_with(&StaleAccessKeys, &a, &opts(30, 90));
         assert_eq!(outcome(&f), vec![o(Status::Fail, None, "carol")]);
     }
 
@@ -329,7 +320,7 @@ mod tests {
     fn error_when_report_unavailable() {
         let mut a = acc(vec![]);
         a.iam.credential_report = Collected::Error(denied("iam:GenerateCredentialReport"));
-        let f = StaleAccessKeys.evaluate(&a, &opts(90, 90));
+        let f = run_with(&StaleAccessKeys, &a, &opts(90, 90));
         assert_eq!(outcome(&f), vec![o(Status::Error, None, ACCOUNT)]);
         assert_errors_named(&f, "iam:GenerateCredentialReport", "AccessDenied");
     }
@@ -344,7 +335,7 @@ mod tests {
                 "2026-11-20T00:00:00+00:00",
             ),
         ]);
-        let f = StaleAccessKeys.evaluate(&a, &opts(90, 90));
+        let f = run_with(&StaleAccessKeys, &a, &opts(90, 90));
         assert_eq!(outcome(&f), vec![o(Status::Error, None, "alice")]);
         assert_errors_named(&f, API, "InvalidReport");
     }

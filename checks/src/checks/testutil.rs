@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 
 use crate::credential_report::CredentialReportRow;
-use crate::evaluate::EvalOptions;
+pub use crate::evaluate::EvalOptions;
 use crate::finding::{Finding, Status};
-use crate::inventory::*;
+pub use crate::inventory::*;
 
 pub const ACCOUNT: &str = "123456789012";
 pub const OTHER_ACCOUNT: &str = "210987654321";
@@ -143,7 +143,16 @@ pub fn user_row(user: &str, password: bool, mfa: bool) -> CredentialReportRow {
 }
 
 pub fn run(check: &dyn crate::Check, acc: &AccountInventory) -> Vec<Finding> {
-    check.evaluate(acc, &EvalOptions::default())
+    run_with(check, acc, &EvalOptions::default())
+}
+
+/// Runs one check over one account with these options.
+pub fn run_with(
+    check: &dyn crate::Check,
+    acc: &AccountInventory,
+    opts: &EvalOptions,
+) -> Vec<Finding> {
+    check.evaluate(&crate::check::Cx::new(check.meta(), acc, opts))
 }
 
 /// `(status, region, resource id)` of each finding, sorted: what a test asserts.

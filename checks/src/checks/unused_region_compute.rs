@@ -1,9 +1,8 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
-use crate::checks::{incidents, per_region};
-use crate::evaluate::EvalOptions;
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
+use crate::checks::incidents;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Resource, Severity};
-use crate::inventory::{AccountInventory, CollectError};
+use crate::finding::{Finding, Resource, Severity};
+use crate::inventory::CollectError;
 
 crate::check! {
     /// Fails when instances (pending, running, stopping, stopped), spot requests (open,
@@ -32,6 +31,7 @@ crate::check! {
     /// If it is yours, add the region to allowed_regions. To keep regions unused for good,
     /// deny them with an SCP on aws:RequestedRegion.
     pub struct UnusedRegionCompute;
+    meta = META;
 }
 
 pub static META: CheckMeta = CheckMeta {
@@ -49,29 +49,23 @@ const LIVE_SPOT_REQUEST: [&str; 2] = ["open", "active"];
 const LIVE_SPOT_FLEET: [&str; 2] = ["active", "modifying"];
 
 impl Check for UnusedRegionCompute {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let Cx {
+            account, opts, b, ..
+        } = cx;
         let allowed = opts.allowed_regions_for(account);
-        per_region(account, &b, "ec2:DescribeInstances", |region, inv| {
+        cx.per_region("ec2:DescribeInstances", |region, inv| {
             let base = evidence! {
                 "allowed_regions" => allowed.regions,
                 "allowed_regions_source" => allowed.source,
             };
             if allowed.regions.iter().any(|r| r == region) {
-                return vec![b.pass(
+                return Ok(vec![b.pass(
                     Some(region),
                     Resource::region(region),
                     format!("{region} is an allowed region: compute there is expected"),
                     base,
-                )];
+                )]);
             }
             let mut out = Vec::new();
             let mut errors: Vec<CollectError> = Vec::new();
@@ -189,7 +183,7 @@ impl Check for UnusedRegionCompute {
                     base,
                 ));
             }
-            out
+            Ok(out)
         })
     }
 }
@@ -284,7 +278,7 @@ mod tests {
             allowed_regions: Some(vec!["sa-east-1".into()]),
             ..EvalOptions::default()
         };
-        let f = UnusedRegionCompute.evaluate(&breached(), &opts);
+        let f = run_with(&UnusedRegionCompute, &breached(), &opts);
         assert_eq!(
             outcome(&f),
             vec![

@@ -1,10 +1,9 @@
-use crate::check::{Check, CheckMeta, Doc, Scope, Source};
+use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::incidents;
 use crate::evaluate::EvalOptions;
 use crate::evidence;
-use crate::finding::{Finding, FindingBuilder, Resource, Severity};
-use crate::inventory::{AccountInventory, CostByRegion};
-use crate::params::{ParamsSpec, Typed};
+use crate::finding::{Finding, Resource, Severity};
+use crate::inventory::CostByRegion;
 use serde::{Deserialize, Serialize};
 
 crate::check! {
@@ -38,6 +37,8 @@ crate::check! {
     /// allowed_regions. To keep regions unused for good, deny them with an SCP on
     /// aws:RequestedRegion.
     pub struct UnusedRegionSpend;
+    meta = META;
+    params = Params;
 }
 
 /// `[checks.unused-region-spend]`.
@@ -90,25 +91,15 @@ fn last_day(cost: &CostByRegion) -> String {
 }
 
 impl Check for UnusedRegionSpend {
-    fn meta(&self) -> &'static CheckMeta {
-        &META
-    }
-
-    fn params(&self) -> &'static dyn ParamsSpec {
-        &Typed::<Params>::NEW
-    }
-
-    fn evaluate(&self, account: &AccountInventory, opts: &EvalOptions) -> Vec<Finding> {
-        let b = FindingBuilder::new(
-            &META,
-            &account.identity.account_id,
-            &account.identity.partition,
-        );
+    fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
+        let Cx {
+            account, opts, b, ..
+        } = cx;
         let cost = match account.billing.cost_by_region.get(API) {
             Ok(c) => c,
             Err(e) => return vec![b.error(None, b.account_resource(), &e)],
         };
-        let params = opts.params::<Params>(META.id);
+        let params = cx.params::<Params>();
         let allowed = opts.allowed_regions_for(account);
         let dates = format!("from {} through {}", cost.start, last_day(cost));
         let mut out = Vec::new();
@@ -237,7 +228,7 @@ mod tests {
             ),
             ..EvalOptions::default()
         };
-        let f = UnusedRegionSpend.evaluate(&acc, &opts);
+        let f = run_with(&UnusedRegionSpend, &acc, &opts);
         assert_eq!(
             outcome(&f),
             vec![
