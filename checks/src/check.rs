@@ -157,6 +157,40 @@ impl Source {
         }
     }
 
+    /// The call whose answer this source is (its list call, for a source read in
+    /// several calls), as an IAM action: the API a check names when the source is
+    /// missing. Checks and their errors take API names from here.
+    pub const fn api(self) -> &'static str {
+        match self {
+            Source::Budgets => "budgets:DescribeBudgets",
+            Source::BillingAlarms => "cloudwatch:DescribeAlarms",
+            Source::GuardDutyDetectors => "guardduty:ListDetectors",
+            Source::GuardDutyFindings => "guardduty:ListFindings",
+            Source::CredentialReport => "iam:GetCredentialReport",
+            Source::AccountSummary => "iam:GetAccountSummary",
+            Source::Images => "ec2:DescribeImages",
+            Source::PublicSnapshots => "ec2:DescribeSnapshots",
+            Source::OrganizationsFeatures => "iam:ListOrganizationsFeatures",
+            Source::VirtualMfaDevices => "iam:ListVirtualMFADevices",
+            Source::QuarantinePolicies => "iam:ListEntitiesForPolicy",
+            Source::SecurityGroups => "ec2:DescribeSecurityGroups",
+            Source::NetworkInterfaces => "ec2:DescribeNetworkInterfaces",
+            Source::Instances => "ec2:DescribeInstances",
+            Source::SpotRequests => "ec2:DescribeSpotInstanceRequests",
+            Source::SpotFleets => "ec2:DescribeSpotFleetRequests",
+            Source::CloudTrailTrails => "cloudtrail:DescribeTrails",
+            Source::AccountPublicAccessBlock => "s3:GetAccountPublicAccessBlock",
+            Source::SnapshotBlockPublicAccess => "ec2:GetSnapshotBlockPublicAccessState",
+            Source::ImageBlockPublicAccess => "ec2:GetImageBlockPublicAccessState",
+            Source::SesAccount => "ses:GetAccount",
+            Source::SesReputation => "cloudwatch:GetMetricData",
+            Source::AlternateContacts => "account:GetAlternateContact",
+            Source::RdsSnapshots => "rds:DescribeDBSnapshots",
+            Source::RdsClusterSnapshots => "rds:DescribeDBClusterSnapshots",
+            Source::CostByRegion => "ce:GetCostAndUsage",
+        }
+    }
+
     /// Regional sources are fetched once per scanned region.
     pub fn is_regional(self) -> bool {
         !matches!(
@@ -433,11 +467,12 @@ impl<'a> Cx<'a> {
 
     /// Runs `f` once per scanned region with that region's inventory. An `Err` from `f`
     /// (a source of the region that could not be read) becomes the region's one `error`
-    /// finding, and a scanned region with no inventory at all is an error naming `api`:
+    /// finding, and a scanned region with no inventory at all is an error naming
+    /// `source`'s API:
     /// never a silent skip.
     pub fn per_region(
         &self,
-        api: &str,
+        source: Source,
         mut f: impl FnMut(&str, &RegionInventory) -> Result<Vec<Finding>, CollectError>,
     ) -> Vec<Finding> {
         let mut out = Vec::new();
@@ -445,7 +480,7 @@ impl<'a> Cx<'a> {
             let found = match self.account.regional.get(region) {
                 Some(inv) => f(region, inv),
                 None => Err(CollectError::new(
-                    api,
+                    source.api(),
                     "NotCollected",
                     "no data was collected in this region",
                 )),

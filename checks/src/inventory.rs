@@ -76,6 +76,12 @@ impl<T> Collected<T> {
         }
     }
 
+    /// [`Collected::get`] for the source this piece is: a missing piece names the
+    /// source's API ([`Source::api`]).
+    pub fn of(&self, source: crate::check::Source) -> Result<&T, CollectError> {
+        self.get(source.api())
+    }
+
     pub fn is_ok(&self) -> bool {
         matches!(self, Collected::Ok(_))
     }

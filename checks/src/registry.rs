@@ -78,6 +78,19 @@ mod tests {
         );
     }
 
+    /// The API a source names when it is missing is one it calls: one place for API
+    /// names, and no name that the policy or `explain` would not know.
+    #[test]
+    fn each_source_names_one_of_its_own_calls() {
+        for s in crate::check::Source::ALL {
+            assert!(
+                s.iam_actions().contains(&s.api()) || s.api_calls().contains(&s.api()),
+                "{s:?}: {}",
+                s.api()
+            );
+        }
+    }
+
     #[test]
     fn metadata_is_complete() {
         for c in all_checks() {

@@ -25,8 +25,6 @@ crate::check! {
     meta = META;
 }
 
-const API: &str = "ec2:GetImageBlockPublicAccessState";
-
 pub static META: CheckMeta = CheckMeta {
     id: "ami-block-public-access",
     title: "Block public access for AMIs is on in every region",
@@ -41,7 +39,7 @@ impl Check for AmiBlockPublicAccess {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
         block_public_access_per_region(
             cx,
-            API,
+            Source::ImageBlockPublicAccess,
             |inv| &inv.image_block_public_access,
             "Block public access for AMIs",
             "an AMI",
@@ -60,9 +58,12 @@ mod tests {
     fn unblocked_fails_blocked_passes_unread_is_an_error() {
         let mut acc = account(&["us-east-1", "sa-east-1", "ap-south-1"]);
         region(&mut acc, "sa-east-1").image_block_public_access = Collected::Ok("unblocked".into());
-        region(&mut acc, "ap-south-1").image_block_public_access = Collected::Error(
-            crate::inventory::CollectError::new(API, "InvalidAction", "not supported"),
-        );
+        region(&mut acc, "ap-south-1").image_block_public_access =
+            Collected::Error(crate::inventory::CollectError::new(
+                "ec2:GetImageBlockPublicAccessState",
+                "InvalidAction",
+                "not supported",
+            ));
         let f = run(&AmiBlockPublicAccess, &acc);
         assert_eq!(
             outcome(&f),
@@ -72,6 +73,6 @@ mod tests {
                 o(Status::Pass, Some("us-east-1"), "us-east-1"),
             ]
         );
-        assert_errors_named(&f, API, "InvalidAction");
+        assert_errors_named(&f, "ec2:GetImageBlockPublicAccessState", "InvalidAction");
     }
 }

@@ -68,11 +68,8 @@ impl Check for BillingAlarm {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
         let Cx { account, b, .. } = cx;
         let resource = b.account_resource();
-        let budgets = account.billing.budgets.get("budgets:DescribeBudgets");
-        let alarms = account
-            .billing
-            .billing_alarms
-            .get("cloudwatch:DescribeAlarms");
+        let budgets = account.billing.budgets.of(Source::Budgets);
+        let alarms = account.billing.billing_alarms.of(Source::BillingAlarms);
         let good_budgets = budgets.as_ref().map(|v| budgets_notifying(v)).ok();
         let good_alarms = alarms.as_ref().map(|v| alarms_notifying(v)).ok();
         let mut ev = evidence! {

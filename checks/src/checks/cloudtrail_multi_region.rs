@@ -45,7 +45,7 @@ crate::check! {
     meta = META;
 }
 
-const API: &str = "cloudtrail:DescribeTrails";
+const API: &str = Source::CloudTrailTrails.api();
 
 pub static META: CheckMeta = CheckMeta {
     id: "cloudtrail-multi-region",

@@ -55,7 +55,7 @@ impl Check for CompromisedKeyQuarantine {
         let policies = match account
             .iam
             .quarantine_policies
-            .get("iam:ListEntitiesForPolicy")
+            .of(Source::QuarantinePolicies)
         {
             Ok(p) => p,
             Err(e) => return vec![b.error(None, b.account_resource(), &e)],

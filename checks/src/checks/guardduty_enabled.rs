@@ -41,9 +41,9 @@ pub static META: CheckMeta = CheckMeta {
 impl Check for GuardDutyEnabled {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
         let b = &cx.b;
-        cx.per_region("guardduty:ListDetectors", |region, inv| {
+        cx.per_region(Source::GuardDutyDetectors, |region, inv| {
             let resource = Resource::region(region);
-            let detectors = match inv.guardduty_detectors.get("guardduty:ListDetectors") {
+            let detectors = match inv.guardduty_detectors.of(Source::GuardDutyDetectors) {
                 Ok(d) => d,
                 Err(e) => return Ok(vec![b.error(Some(region), resource, &e)]),
             };

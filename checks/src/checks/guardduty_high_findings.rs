@@ -51,8 +51,8 @@ pub static META: CheckMeta = CheckMeta {
 impl Check for GuardDutyHighFindings {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
         let b = &cx.b;
-        cx.per_region("guardduty:ListDetectors", |region, inv| {
-            let detectors = inv.guardduty_detectors.get("guardduty:ListDetectors")?;
+        cx.per_region(Source::GuardDutyDetectors, |region, inv| {
+            let detectors = inv.guardduty_detectors.of(Source::GuardDutyDetectors)?;
             if detectors.is_empty() {
                 return Ok(vec![b.nothing_to_inspect(
                     Some(region),
@@ -64,7 +64,7 @@ impl Check for GuardDutyHighFindings {
                     evidence! { "detectors" => Vec::<String>::new() },
                 )]);
             }
-            let findings = inv.guardduty_findings.get("guardduty:ListFindings")?;
+            let findings = inv.guardduty_findings.of(Source::GuardDutyFindings)?;
             let ids: Vec<&str> = detectors.iter().map(|d| d.id.as_str()).collect();
             if findings.is_empty() {
                 return Ok(vec![b.pass(

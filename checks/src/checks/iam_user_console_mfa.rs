@@ -39,7 +39,7 @@ pub static META: CheckMeta = CheckMeta {
 impl Check for IamUserConsoleMfa {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
         let Cx { account, b, .. } = cx;
-        let rows = match account.iam.credential_report.get("iam:GetCredentialReport") {
+        let rows = match account.iam.credential_report.of(Source::CredentialReport) {
             Ok(rows) => rows,
             Err(e) => return vec![b.error(None, b.account_resource(), &e)],
         };

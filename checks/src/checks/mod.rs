@@ -33,7 +33,7 @@ pub(crate) mod testutil;
 
 use serde_json::{Map, Value};
 
-use crate::check::Cx;
+use crate::check::{Cx, Source};
 use crate::credential_report::CredentialReportRow;
 use crate::finding::Finding;
 use crate::inventory::{AccountInventory, AccountSummary, CollectError};
@@ -52,15 +52,15 @@ pub mod incidents {
 /// is an error. `setting` names the setting in messages, `what` the thing it protects.
 pub(crate) fn block_public_access_per_region(
     cx: &Cx,
-    api: &str,
+    source: Source,
     state_of: impl Fn(&crate::inventory::RegionInventory) -> &crate::inventory::Collected<String>,
     setting: &str,
     what: &str,
 ) -> Vec<Finding> {
     let b = &cx.b;
-    cx.per_region(api, |region, inv| {
+    cx.per_region(source, |region, inv| {
         let resource = crate::finding::Resource::region(region);
-        let state = state_of(inv).get(api)?;
+        let state = state_of(inv).of(source)?;
         Ok(vec![if state == "unblocked" {
             b.fail(
                 Some(region),
@@ -89,8 +89,8 @@ pub(crate) fn root_fact(
     from_row: impl Fn(&CredentialReportRow) -> bool,
     bad: bool,
 ) -> Result<(bool, Map<String, Value>), CollectError> {
-    let summary = account.iam.account_summary.get("iam:GetAccountSummary");
-    let report = account.iam.credential_report.get("iam:GetCredentialReport");
+    let summary = account.iam.account_summary.of(Source::AccountSummary);
+    let report = account.iam.credential_report.of(Source::CredentialReport);
     let root_row = report
         .as_ref()
         .ok()

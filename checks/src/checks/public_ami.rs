@@ -42,8 +42,8 @@ impl Check for PublicAmi {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
         let b = &cx.b;
         let me = b.account();
-        cx.per_region("ec2:DescribeImages", |region, inv| {
-            let images = inv.images.get("ec2:DescribeImages")?;
+        cx.per_region(Source::Images, |region, inv| {
+            let images = inv.images.of(Source::Images)?;
             let owned: Vec<_> = images
                 .iter()
                 .filter(|i| i.owner_id.as_deref().is_none_or(|o| o == me))

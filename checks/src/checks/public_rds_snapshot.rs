@@ -50,7 +50,7 @@ pub static META: CheckMeta = CheckMeta {
 /// resource type.
 struct Kind {
     list: fn(&crate::inventory::RegionInventory) -> &Collected<Vec<RdsSnapshot>>,
-    api: &'static str,
+    source: Source,
     attribute_api: &'static str,
     resource_type: &'static str,
     arn_part: &'static str,
@@ -60,7 +60,7 @@ struct Kind {
 const KINDS: [Kind; 2] = [
     Kind {
         list: |r| &r.rds_snapshots,
-        api: "rds:DescribeDBSnapshots",
+        source: Source::RdsSnapshots,
         attribute_api: "rds:DescribeDBSnapshotAttributes",
         resource_type: "AWS::RDS::DBSnapshot",
         arn_part: "snapshot",
@@ -68,7 +68,7 @@ const KINDS: [Kind; 2] = [
     },
     Kind {
         list: |r| &r.rds_cluster_snapshots,
-        api: "rds:DescribeDBClusterSnapshots",
+        source: Source::RdsClusterSnapshots,
         attribute_api: "rds:DescribeDBClusterSnapshotAttributes",
         resource_type: "AWS::RDS::DBClusterSnapshot",
         arn_part: "cluster-snapshot",
@@ -79,12 +79,12 @@ const KINDS: [Kind; 2] = [
 impl Check for PublicRdsSnapshot {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
         let b = &cx.b;
-        cx.per_region("rds:DescribeDBSnapshots", |region, inv| {
+        cx.per_region(Source::RdsSnapshots, |region, inv| {
             let mut out = Vec::new();
             let mut errors: Vec<crate::inventory::CollectError> = Vec::new();
             let mut looked = 0;
             for kind in &KINDS {
-                let list = match (kind.list)(inv).get(kind.api) {
+                let list = match (kind.list)(inv).of(kind.source) {
                     Ok(l) => l,
                     Err(e) => {
                         errors.push(e);

@@ -54,8 +54,8 @@ impl Check for PublicSnapshot {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
         let b = &cx.b;
         let me = b.account();
-        cx.per_region("ec2:DescribeSnapshots", |region, inv| {
-            let snaps = inv.public_snapshots.get("ec2:DescribeSnapshots")?;
+        cx.per_region(Source::PublicSnapshots, |region, inv| {
+            let snaps = inv.public_snapshots.of(Source::PublicSnapshots)?;
             let mut out: Vec<Finding> = snaps
                 .iter()
                 .filter(|s| is_ours(s, me) && is_public(s))

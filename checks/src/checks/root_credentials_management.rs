@@ -58,7 +58,7 @@ impl Check for RootCredentialsManagement {
         let features = match account
             .iam
             .organizations_features
-            .get("iam:ListOrganizationsFeatures")
+            .of(Source::OrganizationsFeatures)
         {
             Ok(f) => f,
             Err(e) => return vec![b.error(None, b.account_resource(), &e)],
@@ -129,7 +129,7 @@ impl Check for RootCredentialsManagement {
                 None,
                 resource(),
                 &crate::inventory::CollectError::new(
-                    "iam:ListOrganizationsFeatures",
+                    Source::OrganizationsFeatures.api(),
                     "UnknownStatus",
                     format!("hiyari does not know the status `{other}`"),
                 ),

@@ -110,7 +110,7 @@ impl Check for RootMfa {
         let devices = match account
             .iam
             .virtual_mfa_devices
-            .get("iam:ListVirtualMFADevices")
+            .of(Source::VirtualMfaDevices)
         {
             Ok(d) => d,
             Err(e) => return vec![b.error(None, resource, &e)],

@@ -50,7 +50,7 @@ impl Default for Params {
     }
 }
 
-const API: &str = "iam:GetCredentialReport";
+const API: &str = Source::CredentialReport.api();
 
 pub static META: CheckMeta = CheckMeta {
     id: "root-recent-use",

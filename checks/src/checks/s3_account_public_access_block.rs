@@ -34,7 +34,7 @@ crate::check! {
     meta = META;
 }
 
-const API: &str = "s3:GetAccountPublicAccessBlock";
+const API: &str = Source::AccountPublicAccessBlock.api();
 
 pub static META: CheckMeta = CheckMeta {
     id: "s3-account-public-access-block",

@@ -79,7 +79,7 @@ pub static META: CheckMeta = CheckMeta {
     doc: Doc::new(SecurityContact::DOC),
 };
 
-const API: &str = "account:GetAlternateContact";
+const API: &str = Source::AlternateContacts.api();
 
 impl Check for SecurityContact {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {

@@ -80,8 +80,7 @@ fn complaint_rate_percent<'de, D: serde::Deserializer<'de>>(de: D) -> Result<f64
     percentage(de, "complaint_rate_percent")
 }
 
-const API: &str = "ses:GetAccount";
-const METRICS_API: &str = "cloudwatch:GetMetricData";
+const API: &str = Source::SesAccount.api();
 
 pub static META: CheckMeta = CheckMeta {
     id: "ses-sending-health",
@@ -95,16 +94,13 @@ pub static META: CheckMeta = CheckMeta {
 
 impl Check for SesSendingHealth {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx { opts, b, .. } = cx;
-        let params: Params = opts.params(META.id);
+        let b = &cx.b;
+        let params: Params = cx.params();
         let bounce_max = params.bounce_rate_percent;
         let complaint_max = params.complaint_rate_percent;
-        cx.per_region(API, |region, inv| {
+        cx.per_region(Source::SesAccount, |region, inv| {
             let resource = Resource::region(region);
-            let acct = match inv.ses_account.get(API) {
-                Ok(a) => a,
-                Err(e) => return Ok(vec![b.error(Some(region), resource, &e)]),
-            };
+            let acct = inv.ses_account.of(Source::SesAccount)?;
             if !acct.offered {
                 return Ok(vec![b.nothing_to_inspect(
                     Some(region),
@@ -158,7 +154,7 @@ impl Check for SesSendingHealth {
                 "complaint_rate_percent_threshold".into(),
                 complaint_max.into(),
             );
-            match inv.ses_reputation.get(METRICS_API) {
+            match inv.ses_reputation.of(Source::SesReputation) {
                 Ok(rep) => {
                     ev.insert(
                         "bounce_rate_percent".into(),
@@ -272,7 +268,7 @@ mod tests {
             "us-west-2",
             Collected::Ok(in_use("HEALTHY", false)),
             // A paused account fails whether or not its rates could be read.
-            Collected::Error(denied(METRICS_API)),
+            Collected::Error(denied("cloudwatch:GetMetricData")),
         );
         set(
             &mut acc,
@@ -410,7 +406,7 @@ mod tests {
             &mut acc,
             "eu-west-1",
             Collected::Ok(in_use("HEALTHY", true)),
-            Collected::Error(denied(METRICS_API)),
+            Collected::Error(denied("cloudwatch:GetMetricData")),
         );
         let f = run(&SesSendingHealth, &acc);
         assert_eq!(
@@ -424,7 +420,7 @@ mod tests {
         assert_eq!(by("us-east-1").error_source(), Some((API, "HTTP404")));
         assert_eq!(
             by("eu-west-1").error_source(),
-            Some((METRICS_API, "AccessDenied"))
+            Some(("cloudwatch:GetMetricData", "AccessDenied"))
         );
     }
 }

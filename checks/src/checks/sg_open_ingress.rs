@@ -115,18 +115,17 @@ impl Check for SgOpenIngress {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
         let b = &cx.b;
         let ports = &cx.params::<Params>().ports;
-        cx.per_region("ec2:DescribeSecurityGroups", |region, inv| {
-            let groups = inv.security_groups.get("ec2:DescribeSecurityGroups")?;
+        cx.per_region(Source::SecurityGroups, |region, inv| {
+            let groups = inv.security_groups.of(Source::SecurityGroups)?;
             let mut open = Vec::new();
             for g in groups {
                 let Some(ingress) = &g.ingress else {
                     // Saved before inbound rules were recorded: not looked at, not fine.
-                    let e = CollectError::new(
-                        "ec2:DescribeSecurityGroups",
+                    return Err(CollectError::new(
+                        Source::SecurityGroups.api(),
                         "NotCollected",
                         "this inventory has no inbound rules; collect it again with this version of hiyari",
-                    );
-                    return Ok(vec![b.error(Some(region), Resource::region(region), &e)]);
+                    ));
                 };
                 let rules: Vec<_> = ingress
                     .iter()
@@ -147,7 +146,7 @@ impl Check for SgOpenIngress {
                 )]);
             }
             // Whether an open group is in use decides, so the interfaces must be read.
-            let enis = inv.network_interfaces.get("ec2:DescribeNetworkInterfaces")?;
+            let enis = inv.network_interfaces.of(Source::NetworkInterfaces)?;
             let in_use: BTreeSet<&str> = enis
                 .iter()
                 .flat_map(|n| n.group_ids.iter().map(String::as_str))

@@ -77,8 +77,8 @@ impl Check for SgUnrestrictedEgress {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
         let b = &cx.b;
         let include_unused = cx.params::<Params>().include_unused;
-        cx.per_region("ec2:DescribeSecurityGroups", |region, inv| {
-            let groups = inv.security_groups.get("ec2:DescribeSecurityGroups")?;
+        cx.per_region(Source::SecurityGroups, |region, inv| {
+            let groups = inv.security_groups.of(Source::SecurityGroups)?;
             let open: Vec<_> = groups
                 .iter()
                 .filter_map(|g| {
@@ -100,7 +100,7 @@ impl Check for SgUnrestrictedEgress {
             }
             // Some group is open: whether it is in use decides, so the interfaces must
             // have been read.
-            let enis = inv.network_interfaces.get("ec2:DescribeNetworkInterfaces")?;
+            let enis = inv.network_interfaces.of(Source::NetworkInterfaces)?;
             let in_use: BTreeSet<&str> = enis
                 .iter()
                 .flat_map(|n| n.group_ids.iter().map(String::as_str))

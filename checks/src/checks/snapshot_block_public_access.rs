@@ -28,8 +28,6 @@ crate::check! {
     meta = META;
 }
 
-const API: &str = "ec2:GetSnapshotBlockPublicAccessState";
-
 pub static META: CheckMeta = CheckMeta {
     id: "snapshot-block-public-access",
     title: "EBS snapshot block public access is on in every region",
@@ -44,7 +42,7 @@ impl Check for SnapshotBlockPublicAccess {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
         block_public_access_per_region(
             cx,
-            API,
+            Source::SnapshotBlockPublicAccess,
             |inv| &inv.snapshot_block_public_access,
             "EBS snapshot block public access",
             "a snapshot",
@@ -66,7 +64,8 @@ mod tests {
             Collected::Ok("unblocked".into());
         region(&mut acc, "eu-west-1").snapshot_block_public_access =
             Collected::Ok("block-new-sharing".into());
-        region(&mut acc, "ap-south-1").snapshot_block_public_access = Collected::Error(denied(API));
+        region(&mut acc, "ap-south-1").snapshot_block_public_access =
+            Collected::Error(denied("ec2:GetSnapshotBlockPublicAccessState"));
         let f = run(&SnapshotBlockPublicAccess, &acc);
         assert_eq!(
             outcome(&f),
@@ -77,7 +76,7 @@ mod tests {
                 o(Status::Pass, Some("us-east-1"), "us-east-1"),
             ]
         );
-        assert_errors_named(&f, API, "AccessDenied");
+        assert_errors_named(&f, "ec2:GetSnapshotBlockPublicAccessState", "AccessDenied");
         let fail = f.iter().find(|f| f.status == Status::Fail).unwrap();
         assert_eq!(fail.evidence["state"], "unblocked");
     }

@@ -58,7 +58,7 @@ impl Default for Params {
     }
 }
 
-const API: &str = "iam:GetCredentialReport";
+const API: &str = Source::CredentialReport.api();
 
 pub static META: CheckMeta = CheckMeta {
     id: "stale-access-keys",

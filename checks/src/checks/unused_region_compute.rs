@@ -54,7 +54,7 @@ impl Check for UnusedRegionCompute {
             account, opts, b, ..
         } = cx;
         let allowed = opts.allowed_regions_for(account);
-        cx.per_region("ec2:DescribeInstances", |region, inv| {
+        cx.per_region(Source::Instances, |region, inv| {
             let base = evidence! {
                 "allowed_regions" => allowed.regions,
                 "allowed_regions_source" => allowed.source,
@@ -69,7 +69,7 @@ impl Check for UnusedRegionCompute {
             }
             let mut out = Vec::new();
             let mut errors: Vec<CollectError> = Vec::new();
-            match inv.instances.get("ec2:DescribeInstances") {
+            match inv.instances.of(Source::Instances) {
                 Ok(list) => {
                     for i in list
                         .iter()
@@ -102,7 +102,7 @@ impl Check for UnusedRegionCompute {
                 }
                 Err(e) => errors.push(e),
             }
-            match inv.spot_requests.get("ec2:DescribeSpotInstanceRequests") {
+            match inv.spot_requests.of(Source::SpotRequests) {
                 Ok(list) => {
                     for s in list
                         .iter()
@@ -132,7 +132,7 @@ impl Check for UnusedRegionCompute {
                 }
                 Err(e) => errors.push(e),
             }
-            match inv.spot_fleets.get("ec2:DescribeSpotFleetRequests") {
+            match inv.spot_fleets.of(Source::SpotFleets) {
                 Ok(list) => {
                     for s in list
                         .iter()

@@ -75,7 +75,7 @@ pub static META: CheckMeta = CheckMeta {
     doc: Doc::new(UnusedRegionSpend::DOC),
 };
 
-const API: &str = "ce:GetCostAndUsage";
+const API: &str = Source::CostByRegion.api();
 
 /// Cost Explorer's REGION groups that are not regions.
 const NOT_REGIONS: [&str; 2] = ["global", "NoRegion"];
