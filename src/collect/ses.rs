@@ -5,7 +5,7 @@ use aws_sdk_cloudwatch::types::{Metric, MetricDataQuery, MetricStat, ScanBy};
 use hiyari_checks::inventory::{SesAccount, SesReputation};
 use hiyari_checks::CollectError;
 
-use super::Session;
+use super::{pages, Session};
 
 pub const API: &str = "ses:GetAccount";
 pub const METRICS_API: &str = "cloudwatch:GetMetricData";
@@ -121,36 +121,37 @@ pub async fn reputation(
         complaint_rate: None,
         window_hours: REPUTATION_WINDOW_HOURS,
     };
-    let mut token: Option<String> = None;
-    loop {
-        let out = s
-            .limiter
-            .call(
-                METRICS_API,
-                cw.get_metric_data()
-                    .metric_data_queries(query("bounce", "Reputation.BounceRate"))
-                    .metric_data_queries(query("complaint", "Reputation.ComplaintRate"))
-                    .start_time(start.into())
-                    .end_time(now.into())
-                    .scan_by(ScanBy::TimestampDescending)
-                    .set_next_token(token.clone())
-                    .send(),
-            )
-            .await?;
-        for r in out.metric_data_results() {
-            // Newest first: the first value seen of each metric is the latest.
-            let latest = r.values().first().copied();
-            match r.id() {
-                Some("bounce") if rep.bounce_rate.is_none() => rep.bounce_rate = latest,
-                Some("complaint") if rep.complaint_rate.is_none() => rep.complaint_rate = latest,
-                _ => {}
+    // Paged like every list (a repeated token is a PaginationLoop error, not an end).
+    pages(
+        &s.limiter,
+        METRICS_API,
+        |token| {
+            cw.get_metric_data()
+                .metric_data_queries(query("bounce", "Reputation.BounceRate"))
+                .metric_data_queries(query("complaint", "Reputation.ComplaintRate"))
+                .start_time(start.into())
+                .end_time(now.into())
+                .scan_by(ScanBy::TimestampDescending)
+                .set_next_token(token)
+                .send()
+        },
+        |out| {
+            for r in out.metric_data_results() {
+                // Newest first: the first value seen of each metric is the latest.
+                let latest = r.values().first().copied();
+                match r.id() {
+                    Some("bounce") if rep.bounce_rate.is_none() => rep.bounce_rate = latest,
+                    Some("complaint") if rep.complaint_rate.is_none() => {
+                        rep.complaint_rate = latest
+                    }
+                    _ => {}
+                }
             }
-        }
-        match out.next_token() {
-            Some(t) if !t.is_empty() && token.as_deref() != Some(t) => token = Some(t.to_string()),
-            _ => return Ok(rep),
-        }
-    }
+            out.next_token().map(str::to_string)
+        },
+    )
+    .await?;
+    Ok(rep)
 }
 
 #[cfg(test)]
@@ -274,5 +275,31 @@ mod tests {
         assert_eq!(rep.bounce_rate, Some(0.062), "the newest value");
         assert_eq!(rep.complaint_rate, None, "no datapoint");
         assert_eq!(rep.window_hours, 24);
+    }
+
+    /// A service that hands back the same page token forever: the scan stops with
+    /// PaginationLoop instead of looping, or of returning what it read as complete.
+    #[tokio::test]
+    async fn a_repeated_page_token_is_an_error() {
+        let rule = mock!(aws_sdk_cloudwatch::Client::get_metric_data).then_output(|| {
+            GetMetricDataOutput::builder()
+                .metric_data_results(
+                    MetricDataResult::builder()
+                        .id("bounce")
+                        .values(0.01)
+                        .build(),
+                )
+                .next_token("same")
+                .build()
+        });
+        let (s, _) = mock_session(&[&rule], "us-east-1");
+        let e = reputation(&s, &s.cloudwatch("us-east-1"))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            (e.api.as_str(), e.code.as_str()),
+            (METRICS_API, "PaginationLoop")
+        );
+        assert_eq!(rule.num_calls(), 2, "the first page, then the repeat");
     }
 }

@@ -42,9 +42,9 @@ impl ReportContext {
     }
 }
 
-/// Makes text safe for a terminal: control characters (escape sequences, carriage
-/// returns, newlines) and bidirectional overrides are shown as `\u{..}` escapes instead
-/// of acting on the screen, and very long values are cut.
+/// Makes text safe for a terminal: what [`is_hostile`] names (escape sequences, line
+/// breaks, bidirectional overrides) is shown as `\u{..}` escapes instead of acting on
+/// the screen, and very long values are cut.
 pub fn sanitize_terminal(s: &str) -> String {
     const MAX: usize = 512;
     let mut out = String::with_capacity(s.len().min(MAX + 16));
@@ -53,8 +53,7 @@ pub fn sanitize_terminal(s: &str) -> String {
             out.push_str("…[cut]");
             break;
         }
-        let bidi = matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}');
-        if c.is_control() || bidi {
+        if is_hostile(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
             out.push(c);
