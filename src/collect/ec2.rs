@@ -9,7 +9,7 @@ use hiyari_checks::inventory::{
 };
 use hiyari_checks::CollectError;
 
-use super::{pages, ts, Session};
+use super::{ids_present, pages, ts, Session};
 
 type Ec2 = aws_sdk_ec2::Client;
 
@@ -45,6 +45,7 @@ pub async fn images(s: &Session, ec2: &Ec2) -> Result<Vec<Image>, CollectError> 
         },
     )
     .await?;
+    ids_present("ec2:DescribeImages", &v, |x| &x.id)?;
     Ok(v)
 }
 
@@ -86,6 +87,7 @@ pub async fn public_snapshots(s: &Session, ec2: &Ec2) -> Result<Vec<Snapshot>, C
         },
     )
     .await?;
+    ids_present("ec2:DescribeSnapshots", &v, |x| &x.id)?;
     // Confirm each candidate's permission: one call per snapshot the list called public
     // (none on an account without public snapshots). An unreadable attribute leaves the
     // listing to decide, and says why.
@@ -157,6 +159,7 @@ pub async fn instances(s: &Session, ec2: &Ec2) -> Result<Vec<Instance>, CollectE
         },
     )
     .await?;
+    ids_present("ec2:DescribeInstances", &v, |x| &x.id)?;
     Ok(v)
 }
 
@@ -193,6 +196,7 @@ pub async fn spot_requests(s: &Session, ec2: &Ec2) -> Result<Vec<SpotRequest>, C
         },
     )
     .await?;
+    ids_present("ec2:DescribeSpotInstanceRequests", &v, |x| &x.id)?;
     Ok(v)
 }
 
@@ -226,6 +230,7 @@ pub async fn spot_fleets(s: &Session, ec2: &Ec2) -> Result<Vec<SpotFleet>, Colle
         },
     )
     .await?;
+    ids_present("ec2:DescribeSpotFleetRequests", &v, |x| &x.id)?;
     Ok(v)
 }
 
@@ -273,6 +278,7 @@ pub async fn security_groups(s: &Session, ec2: &Ec2) -> Result<Vec<SecurityGroup
         },
     )
     .await?;
+    ids_present("ec2:DescribeSecurityGroups", &v, |x| &x.id)?;
     Ok(v)
 }
 
@@ -306,6 +312,7 @@ pub async fn network_interfaces(
         },
     )
     .await?;
+    ids_present("ec2:DescribeNetworkInterfaces", &v, |x| &x.id)?;
     Ok(v)
 }
 
@@ -367,6 +374,24 @@ mod bpa_tests {
             "block-new-sharing"
         );
         assert_eq!(seen.regions(), ["sa-east-1", "sa-east-1"]);
+    }
+
+    /// A group without its id in the answer: an error for the region, never a finding
+    /// about a resource with an empty id.
+    #[tokio::test]
+    async fn an_item_without_its_id_is_an_error() {
+        let list = mock!(aws_sdk_ec2::Client::describe_security_groups).then_http_response(|| {
+            ok_xml(
+                r#"<?xml version="1.0" encoding="UTF-8"?>
+<DescribeSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>3f1b7d0e-3333-4000-8000-000000000000</requestId><securityGroupInfo><item><ownerId>123456789012</ownerId><groupName>nameless</groupName><groupDescription>x</groupDescription><vpcId>vpc-1</vpcId><ipPermissions/><ipPermissionsEgress/></item></securityGroupInfo></DescribeSecurityGroupsResponse>"#,
+            )
+        });
+        let (s, _) = mock_session(&[&list], "us-east-1");
+        let e = security_groups(&s, &s.ec2("us-east-1")).await.unwrap_err();
+        assert_eq!(
+            (e.api.as_str(), e.code.as_str()),
+            ("ec2:DescribeSecurityGroups", "IncompleteResponse")
+        );
     }
 
     #[tokio::test]

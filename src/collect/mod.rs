@@ -602,6 +602,20 @@ async fn collect_region(s: &Session, region: &str, needs: &Needs) -> RegionInven
     }
 }
 
+/// A listed resource without its id could not be reported, muted or compared: a list
+/// with one is an error naming the API (`IncompleteResponse`), never findings with an
+/// empty id.
+pub fn ids_present<T>(api: &str, items: &[T], id: impl Fn(&T) -> &str) -> Result<(), CollectError> {
+    if items.iter().any(|x| id(x).is_empty()) {
+        return Err(CollectError::new(
+            api,
+            "IncompleteResponse",
+            "the answer lists an item without its id",
+        ));
+    }
+    Ok(())
+}
+
 /// Formats an SDK timestamp as RFC 3339.
 pub fn ts(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
     t.and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok())

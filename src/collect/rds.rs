@@ -10,7 +10,7 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
-use super::{pages, ts, Session};
+use super::{ids_present, pages, ts, Session};
 
 /// RDS's page size limit (the default is 100).
 const PAGE: i32 = 100;
@@ -42,6 +42,7 @@ pub async fn db_snapshots(s: &Session, rds: &Rds) -> Result<Vec<RdsSnapshot>, Co
         },
     )
     .await?;
+    ids_present("rds:DescribeDBSnapshots", &v, |x| &x.id)?;
     restore_attributes(
         s,
         "rds:DescribeDBSnapshotAttributes",
@@ -97,6 +98,7 @@ pub async fn cluster_snapshots(s: &Session, rds: &Rds) -> Result<Vec<RdsSnapshot
         },
     )
     .await?;
+    ids_present("rds:DescribeDBClusterSnapshots", &v, |x| &x.id)?;
     restore_attributes(
         s,
         "rds:DescribeDBClusterSnapshotAttributes",
