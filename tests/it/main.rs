@@ -35,6 +35,9 @@ mod csv;
 #[path = "../../src/report/html.rs"]
 mod html;
 #[allow(dead_code)]
+#[path = "../../src/report/json.rs"]
+mod json;
+#[allow(dead_code)]
 #[path = "../../src/report/junit.rs"]
 mod junit;
 #[allow(dead_code)]

@@ -18,7 +18,7 @@
 //! `hiyari_checks` and on each other); one more test runs the real binary to check that
 //! `--output FORMAT=PATH` writes several formats from one scan.
 
-use crate::{asff, common, csv, html, junit, markdown, ocsf, sarif, support, table};
+use crate::{asff, common, csv, html, json, junit, markdown, ocsf, sarif, support, table};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -368,6 +368,7 @@ fn with_status<'a>(report: &'a Report, account: &str, status: Status) -> Vec<&'a
 fn snapshots_of_every_format() {
     let r = fixture();
     let ctx = context();
+    insta::assert_snapshot!("json", json::render(&r));
     insta::assert_snapshot!("ocsf", ocsf::render(&r));
     insta::assert_snapshot!("sarif", sarif::render(&r, &ctx));
     insta::assert_snapshot!("junit", junit::render(&r));
