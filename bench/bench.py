@@ -222,11 +222,12 @@ def aws_like_snapshot_filters():
 
 
 class Moto:
-    def __init__(self, minimal_amis, aws_filters=False):
+    def __init__(self, minimal_amis, aws_filters=False, managed_policies=True):
         os.environ["MOTO_ALLOW_NONEXISTENT_REGION"] = "false"
         # AWS-managed policies (AWSCompromisedKeyQuarantine*) exist only with this; the
-        # tests set it too.
-        os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true"
+        # tests set it too. Loading them costs moto about a second per account, which an
+        # organization of a thousand accounts whose checks never read them can skip.
+        os.environ["MOTO_IAM_LOAD_MANAGED_POLICIES"] = "true" if managed_policies else "false"
         if minimal_amis:
             # One built-in Amazon AMI per region instead of moto's ~1,280 (each of which
             # comes with a snapshot that DescribeSnapshots returns whatever the owner
