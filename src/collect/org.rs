@@ -10,7 +10,6 @@ use hiyari_checks::inventory::{AccountInventory, Identity};
 use hiyari_checks::org::Shard;
 use hiyari_checks::CollectError;
 use indicatif::ProgressBar;
-use tokio::sync::Semaphore;
 
 use super::session::{SessionError, SessionOptions};
 use super::{collect_account_listing_regions, pages, Needs, Session};
@@ -357,45 +356,49 @@ where
     Fut: std::future::Future<Output = AccountInventory> + Send + 'static,
     T: Send + 'static,
 {
-    let gate = Arc::new(Semaphore::new(concurrency.max(1)));
-    let mut tasks = Vec::new();
-    for t in targets {
-        let (gate, keep) = (gate.clone(), keep.clone());
-        let work = audit(t.clone());
-        let task = tokio::spawn(async move {
-            let _turn = gate.acquire_owned().await.expect("semaphore never closed");
-            let inv = work.await;
-            let failed = inv.failure.is_some();
-            (keep(inv), failed)
-        });
-        tasks.push((t, task));
-    }
-    let mut out = Vec::new();
-    let mut failed = 0;
-    for (t, task) in tasks {
-        let (kept, broken) = match task.await {
-            Ok(done) => done,
-            Err(e) => (
-                keep(AccountInventory::failed(
-                    Identity {
-                        account_id: t.account_id.clone(),
-                        partition: partition.clone(),
-                        principal_arn: t.role_arn.clone().unwrap_or_default(),
-                    },
-                    home_region.clone(),
-                    CollectError::new(
-                        "hiyari",
-                        "InternalError",
-                        format!("the audit of this account stopped: {e}; please report it"),
+    use futures::stream::{self, StreamExt};
+    // An account's audit is made (its future, which holds the SDK's request futures and
+    // is tens of KiB) only when it may start: `buffered` pulls the next target as one
+    // finishes, so memory holds `concurrency` audits in flight, not one per account.
+    let audit = &audit;
+    let results: Vec<(T, bool)> = stream::iter(targets)
+        .map(|t| {
+            let keep = keep.clone();
+            let work = audit(t.clone());
+            let (partition, home_region) = (partition.clone(), home_region.clone());
+            async move {
+                let kept = keep.clone();
+                let task = tokio::spawn(async move {
+                    let inv = work.await;
+                    let failed = inv.failure.is_some();
+                    (kept(inv), failed)
+                });
+                match task.await {
+                    Ok(done) => done,
+                    Err(e) => (
+                        keep(AccountInventory::failed(
+                            Identity {
+                                account_id: t.account_id.clone(),
+                                partition,
+                                principal_arn: t.role_arn.clone().unwrap_or_default(),
+                            },
+                            home_region,
+                            CollectError::new(
+                                "hiyari",
+                                "InternalError",
+                                format!("the audit of this account stopped: {e}; please report it"),
+                            ),
+                        )),
+                        true,
                     ),
-                )),
-                true,
-            ),
-        };
-        out.push(kept);
-        failed += usize::from(broken);
-    }
-    (out, failed)
+                }
+            }
+        })
+        .buffered(concurrency.max(1))
+        .collect()
+        .await;
+    let failed = results.iter().filter(|(_, broken)| *broken).count();
+    (results.into_iter().map(|(kept, _)| kept).collect(), failed)
 }
 
 #[cfg(test)]
