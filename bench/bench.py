@@ -38,7 +38,7 @@ script; Prowler's venv is made on first use):
     .venv/bin/python bench/bench.py --scenario large --runs 1 --prowler-timeout 1800
     .venv/bin/python bench/bench.py --scenario small --latency-ms 0   # moto time alone
 
-Nothing here is asserted: the targets of issue 7 are reported next to the numbers.
+Nothing here is asserted: the figures are reported next to the floor they are measured against.
 """
 
 import argparse
@@ -81,9 +81,9 @@ EQUIVALENT = {
     "root-recent-use": ["iam_avoid_root_usage"],
     "stale-access-keys": ["iam_rotate_access_key_90_days", "iam_user_accesskey_unused"],
 }
-# Checks merged into hiyari while this benchmark was being written (issue 5): their
-# Prowler equivalents, written down but not in the timed set above (which stays the
-# eight checks issue 7 names, so that runs stay comparable).
+# Checks added to hiyari after the timed set was chosen: their Prowler equivalents,
+# written down but not in the timed set above (which stays the first eight checks, so
+# that runs stay comparable).
 EQUIVALENT_NOT_TIMED = {
     "ami-block-public-access": ["ec2_ami_account_block_public_access"],
     "snapshot-block-public-access": ["ec2_ebs_snapshot_account_block_public_access"],
