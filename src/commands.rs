@@ -89,12 +89,8 @@ fn select(sel: &SelectArgs) -> Result<(Config, Vec<&'static dyn Check>)> {
 }
 
 fn needs(checks: &[&dyn Check], params: &ParamsById) -> Needs {
-    let opts = EvalOptions {
-        params: params.clone(),
-        ..EvalOptions::default()
-    };
     Needs::of(checks.iter().flat_map(|c| c.meta().sources.iter().copied()))
-        .with_cost_days(unused_region_spend::window_days(&opts))
+        .with_cost_days(unused_region_spend::window_days(params))
 }
 
 fn now() -> String {

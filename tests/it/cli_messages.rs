@@ -4,36 +4,12 @@
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 
 use crate::support::*;
 
 const HOME: &str = "ap-northeast-1";
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inc-2015-leaked-root-key.inventory.json")
-}
-
-/// `hiyari audit --inventory` of the example, run in `dir`, with `args` after it.
-fn audit_example(dir: &Path, args: &[&str]) -> Output {
-    hiyari_cmd(HOME)
-        .current_dir(dir)
-        .args(["audit", "--inventory"])
-        .arg(example())
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn files(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
-}
 
 const NO_ESCAPES: &str = "no ANSI escape sequence on a stderr that is not a terminal";
 
@@ -238,12 +214,12 @@ fn a_report_given_as_an_inventory_and_the_reverse_say_which_file_is_which() {
 
     let out = hiyari_cmd(HOME)
         .arg("diff")
-        .arg(example())
+        .arg(example_inventory())
         .arg(&report)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let ex = example().display().to_string();
+    let ex = example_inventory().display().to_string();
     assert_eq!(
         stderr(&out),
         format!(
@@ -299,7 +275,7 @@ fn warnings_are_plain_lines() {
         .env_remove("NO_COLOR")
         .current_dir(dir.path())
         .args(["audit", "--inventory"])
-        .arg(example())
+        .arg(example_inventory())
         .args(["--allowed-regions", "mars-north-1", "--format", "json"])
         .output()
         .unwrap();

@@ -9,21 +9,8 @@ use crate::support::*;
 
 const HOME: &str = "ap-northeast-1";
 
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inc-2015-leaked-root-key.inventory.json")
-}
-
 fn run(args: &[&str]) -> Output {
     hiyari_cmd(HOME).args(args).output().unwrap()
-}
-
-fn files(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    v.sort();
-    v
 }
 
 /// A small tmpfs mounted for one test, unmounted when dropped. Mounting needs root (or
@@ -80,7 +67,7 @@ fn saved_report(dir: &Path) -> PathBuf {
     let out = run(&[
         "audit",
         "--inventory",
-        example().to_str().unwrap(),
+        example_inventory().to_str().unwrap(),
         "--format",
         "json",
         "--output",
@@ -94,7 +81,7 @@ fn saved_report(dir: &Path) -> PathBuf {
 fn writers(report: &Path, target: &Path) -> Vec<(&'static str, Vec<String>)> {
     let s = |v: &[&str]| v.iter().map(|a| a.to_string()).collect::<Vec<_>>();
     let (r, t) = (report.to_str().unwrap(), target.to_str().unwrap());
-    let inv = example();
+    let inv = example_inventory();
     let inv = inv.to_str().unwrap();
     vec![
         (
@@ -219,7 +206,7 @@ fn a_full_stdout_exits_2_and_creates_no_file_beside_it() {
     let work = tempfile::tempdir().unwrap();
     let report = saved_report(work.path());
     let sarif = work.path().join("also.sarif");
-    let inv = example();
+    let inv = example_inventory();
     let cases: [(&str, Vec<&str>); 3] = [
         (
             "audit",

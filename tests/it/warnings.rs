@@ -3,18 +3,13 @@
 //! `hiyari merge` and `hiyari diff`, and `--fail-on-warnings` / `fail_on_warnings`
 //! turning them into exit code 4. No emulator: the example inventory is evaluated.
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::Path;
 
 use serde_json::Value;
 
 use crate::support::*;
 
 const HOME: &str = "ap-northeast-1";
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inc-2015-leaked-root-key.inventory.json")
-}
 
 /// An entry that matches nothing (line 2) and one that expired long ago (line 7).
 const CONFIG: &str = r#"
@@ -29,16 +24,6 @@ reason = "MFA device on order"
 expires = 2020-01-31
 "#;
 
-fn audit(dir: &Path, args: &[&str]) -> Output {
-    hiyari_cmd(HOME)
-        .current_dir(dir)
-        .args(["audit", "--inventory"])
-        .arg(example())
-        .args(args)
-        .output()
-        .unwrap()
-}
-
 fn json_of(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -49,7 +34,7 @@ fn accepted_risks_that_rot_are_in_the_json_report_field_by_field() {
     std::fs::write(dir.path().join("hiyari.toml"), CONFIG).unwrap();
     // stale-access-keys passes on the example: nothing fails, nothing is in error.
     let only = ["--checks", "stale-access-keys", "--format", "json"];
-    let out = audit(dir.path(), &only);
+    let out = audit_example(dir.path(), &only);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let r = report(&out);
     let w = r["warnings"].as_array().expect("a warnings array");
@@ -75,10 +60,10 @@ fn accepted_risks_that_rot_are_in_the_json_report_field_by_field() {
     // The exit code is theirs only when asked, and only for an otherwise clean run.
     let mut asked = only.to_vec();
     asked.push("--fail-on-warnings");
-    let out = audit(dir.path(), &asked);
+    let out = audit_example(dir.path(), &asked);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert_eq!(report(&out)["warnings"], r["warnings"]);
-    let out = audit(dir.path(), &["--fail-on-warnings", "--format", "json"]);
+    let out = audit_example(dir.path(), &["--fail-on-warnings", "--format", "json"]);
     assert_eq!(
         out.status.code(),
         Some(1),
@@ -90,14 +75,14 @@ fn accepted_risks_that_rot_are_in_the_json_report_field_by_field() {
         format!("fail_on_warnings = true\n{CONFIG}"),
     )
     .unwrap();
-    let out = audit(dir.path(), &only);
+    let out = audit_example(dir.path(), &only);
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     // Its lines moved down by one with the new first line.
     assert_eq!(report(&out)["warnings"][0]["line"], 3);
 
     // Without warnings, the array is there and empty, and the flag changes nothing.
     std::fs::remove_file(dir.path().join("hiyari.toml")).unwrap();
-    let out = audit(dir.path(), &asked);
+    let out = audit_example(dir.path(), &asked);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(report(&out)["warnings"], serde_json::json!([]));
 }
@@ -105,7 +90,7 @@ fn accepted_risks_that_rot_are_in_the_json_report_field_by_field() {
 #[test]
 fn an_allowed_region_that_does_not_exist_is_a_warning_of_the_report_too() {
     let dir = tempfile::tempdir().unwrap();
-    let out = audit(
+    let out = audit_example(
         dir.path(),
         &[
             "--checks",
@@ -135,7 +120,7 @@ fn an_allowed_region_that_does_not_exist_is_a_warning_of_the_report_too() {
 fn sarif_and_junit_files_carry_them() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("hiyari.toml"), CONFIG).unwrap();
-    let out = audit(
+    let out = audit_example(
         dir.path(),
         &["--output", "sarif=h.sarif", "--output", "junit=h.xml"],
     );
@@ -165,10 +150,10 @@ fn sarif_and_junit_files_carry_them() {
 fn merge_keeps_them_and_diff_shows_which_are_new() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let out = audit(d, &["--format", "json", "-o", "before.json"]);
+    let out = audit_example(d, &["--format", "json", "-o", "before.json"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     std::fs::write(d.join("hiyari.toml"), CONFIG).unwrap();
-    let out = audit(d, &["--format", "json", "-o", "after.json"]);
+    let out = audit_example(d, &["--format", "json", "-o", "after.json"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let after = json_of(&d.join("after.json"));
     assert_eq!(after["warnings"].as_array().unwrap().len(), 2);
@@ -218,7 +203,7 @@ fn merge_keeps_them_and_diff_shows_which_are_new() {
 fn merge_fails_on_a_duplicated_account_when_asked() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let out = audit(
+    let out = audit_example(
         d,
         &[
             "--checks",

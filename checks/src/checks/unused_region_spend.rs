@@ -1,6 +1,5 @@
 use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::incidents;
-use crate::evaluate::EvalOptions;
 use crate::evidence;
 use crate::finding::{Finding, Resource, Severity};
 use crate::inventory::CostByRegion;
@@ -61,8 +60,8 @@ impl Default for Params {
 }
 
 /// The number of days of cost the collector must read for this check's settings.
-pub fn window_days(opts: &EvalOptions) -> u32 {
-    opts.params::<Params>(META.id).days.max(1)
+pub fn window_days(params: &crate::params::ParamsById) -> u32 {
+    params.get::<Params>(META.id).days
 }
 
 pub static META: CheckMeta = CheckMeta {
@@ -159,6 +158,7 @@ impl Check for UnusedRegionSpend {
 mod tests {
     use super::*;
     use crate::checks::testutil::*;
+    use crate::evaluate::EvalOptions;
     use crate::finding::Status;
     use crate::inventory::{Collected, RegionCost};
 

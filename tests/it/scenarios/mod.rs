@@ -326,18 +326,7 @@ pub async fn clean(moto: &mut Moto, home: &str) {
     }
 
     let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(home).await);
-    let vpc = default_vpc(&ec2).await;
-    let sg = ec2
-        .create_security_group()
-        .group_name("web-https-only")
-        .description("HTTPS to the VPC only")
-        .vpc_id(&vpc)
-        .send()
-        .await
-        .unwrap()
-        .group_id()
-        .unwrap()
-        .to_string();
+    let sg = security_group(&ec2, "web-https-only", "HTTPS to the VPC only").await;
     ec2.revoke_security_group_egress()
         .group_id(&sg)
         .ip_permissions(
@@ -369,6 +358,22 @@ pub async fn clean(moto: &mut Moto, home: &str) {
     security_contact(moto).await;
 }
 
+/// A new security group in the region's default VPC (with EC2's default egress rule);
+/// returns its id.
+pub async fn security_group(ec2: &aws_sdk_ec2::Client, name: &str, description: &str) -> String {
+    let vpc = default_vpc(ec2).await;
+    ec2.create_security_group()
+        .group_name(name)
+        .description(description)
+        .vpc_id(&vpc)
+        .send()
+        .await
+        .unwrap()
+        .group_id()
+        .unwrap()
+        .to_string()
+}
+
 /// Sets the account's SECURITY alternate contact (Account PutAlternateContact).
 pub async fn security_contact(moto: &Moto) {
     let account = aws_sdk_account::Client::new(&moto.sdk("us-east-1").await);
@@ -388,18 +393,7 @@ pub async fn security_contact(moto: &Moto) {
 /// group's id.
 pub async fn open_ssh(moto: &Moto, region: &str) -> String {
     let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(region).await);
-    let vpc = default_vpc(&ec2).await;
-    let sg = ec2
-        .create_security_group()
-        .group_name("test-box-ssh")
-        .description("SSH for the test box")
-        .vpc_id(&vpc)
-        .send()
-        .await
-        .unwrap()
-        .group_id()
-        .unwrap()
-        .to_string();
+    let sg = security_group(&ec2, "test-box-ssh", "SSH for the test box").await;
     ec2.authorize_security_group_ingress()
         .group_id(&sg)
         .ip_permissions(

@@ -234,6 +234,32 @@ pub fn hiyari_cmd(home_region: &str) -> Command {
     cmd
 }
 
+/// The example inventory the README's first command evaluates.
+pub fn example_inventory() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/inc-2015-leaked-root-key.inventory.json")
+}
+
+/// `hiyari audit --inventory` of the example, run in `dir`, with `args` after it.
+pub fn audit_example(dir: &Path, args: &[&str]) -> Output {
+    hiyari_cmd("ap-northeast-1")
+        .current_dir(dir)
+        .args(["audit", "--inventory"])
+        .arg(example_inventory())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The names of the files in `dir`, sorted.
+pub fn files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
