@@ -286,7 +286,7 @@ fn load_inventory(path: &Path) -> Result<Inventory> {
         anyhow::anyhow!(
             "{} is not a valid hiyari inventory ({}); {MAKE}",
             path.display(),
-            crate::input::json_error(&e)
+            crate::input::json_error(&e, &text)
         )
     };
     match crate::input::schema_of(&text).map_err(invalid)? {

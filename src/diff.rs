@@ -96,7 +96,7 @@ fn read_checked(path: &Path) -> Result<serde_json::Value> {
         anyhow::anyhow!(
             "{} is not JSON ({}); {MAKE}",
             path.display(),
-            crate::input::json_error(&e)
+            crate::input::json_error(&e, &text)
         )
     })?;
     match value.get("schema").and_then(|s| s.as_str()) {

@@ -65,22 +65,31 @@ pub fn clean(text: &str) -> String {
 
 /// A JSON error with its position said once: `line 3, column 7: expected value`, or,
 /// at the end of the input, `the file ends early, at line 2: EOF while parsing a list`.
-/// Values the error quotes from the file are [`clean`]ed.
-pub fn json_error(e: &serde_json::Error) -> String {
-    clean(&json_error_raw(e))
+/// Values the error quotes from the file are [`clean`]ed; `text` is what was parsed.
+pub fn json_error(e: &serde_json::Error, text: &str) -> String {
+    clean(&json_error_raw(e, text))
 }
 
-fn json_error_raw(e: &serde_json::Error) -> String {
+fn json_error_raw(e: &serde_json::Error, text: &str) -> String {
     let full = e.to_string();
     let suffix = format!(" at line {} column {}", e.line(), e.column());
     let msg = full.strip_suffix(&suffix).unwrap_or(&full);
     if e.line() == 0 {
         msg.to_string()
-    } else if e.is_eof() {
+    } else if e.is_eof() || (e.is_syntax() && at_end(text, e.line(), e.column())) {
         format!("the file ends early, at line {}: {msg}", e.line())
     } else {
         format!("line {}, column {}: {msg}", e.line(), e.column())
     }
+}
+
+/// Whether a position (1-based line, byte column) is the last byte of `text` before
+/// trailing whitespace. serde_json says `invalid number` rather than EOF for a file cut
+/// inside a number (`0.`, `-`, `1e`): that file too ends early.
+fn at_end(text: &str, line: usize, column: usize) -> bool {
+    let body = text.trim_end();
+    let last = body.rsplit('\n').next().unwrap_or("");
+    line == body.split('\n').count() && column >= last.len()
 }
 
 /// The top-level `schema` of a JSON document, the rest only checked to be JSON.
@@ -104,7 +113,10 @@ mod tests {
     use super::*;
 
     fn err(text: &str) -> String {
-        json_error(&serde_json::from_str::<serde_json::Value>(text).unwrap_err())
+        json_error(
+            &serde_json::from_str::<serde_json::Value>(text).unwrap_err(),
+            text,
+        )
     }
 
     #[test]
@@ -115,7 +127,7 @@ mod tests {
             Pass,
         }
         let e = serde_json::from_str::<Status>("\"\\u001b[2J\\r\\nfake line\"").unwrap_err();
-        let msg = json_error(&e);
+        let msg = json_error(&e, "");
         assert!(!msg.chars().any(|c| c.is_control()), "{msg:?}");
         assert!(msg.contains("\\u{1b}[2J\\u{d}\\u{a}fake line"), "{msg}");
     }
@@ -130,6 +142,15 @@ mod tests {
             err("{\"a\": 1,\n  x}"),
             "line 2, column 3: key must be a string"
         );
+        // Cut inside a number: serde_json says `invalid number`, not EOF, for some.
+        for cut in ["{\"a\": 1,\n  \"b\": 0.", "[-", "[1e", "[1e+", "[0.5e-"] {
+            assert!(
+                err(cut).starts_with("the file ends early, at line "),
+                "{cut}: {}",
+                err(cut)
+            );
+        }
+        assert_eq!(err("[-x]"), "line 1, column 3: invalid number");
     }
 
     #[test]
