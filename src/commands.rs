@@ -1,6 +1,6 @@
 //! The subcommands: audit, collect, checks, explain.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,6 +22,7 @@ use crate::collect::session::{load_config, RequestCounter, SessionOptions};
 use crate::collect::Limiter;
 use crate::collect::{collect_account_listing_regions, Needs, Session};
 use crate::config::{self, Config};
+use crate::output;
 use crate::report::common::ReportContext;
 use crate::report::{self, RenderOptions};
 
@@ -117,15 +118,16 @@ fn progress_bar(aws: &AwsArgs) -> ProgressBar {
 
 /// Scans the account (or the accounts of `targets`): identity, regions, then every
 /// needed source at once. Each account's inventory goes to `keep` as soon as it is
-/// complete; returns what `keep` made of each, in account order, and when the data was
-/// collected (the end of the scan).
+/// complete; hands what `keep` made of each to `consume`, in account order, and returns
+/// when the data was collected (the end of the scan).
 async fn scan<T: Send + 'static>(
     aws: &AwsArgs,
     targets: &TargetArgs,
     checks: &[&dyn Check],
     params: &ParamsById,
     keep: org::Keep<T>,
-) -> Result<(Vec<T>, String)> {
+    consume: org::Consume<'_, T>,
+) -> Result<String> {
     let opts = SessionOptions {
         profile: aws.profile.clone(),
         region: aws.region.clone(),
@@ -143,9 +145,9 @@ async fn scan<T: Send + 'static>(
         if targets.shard.is_some() || !targets.exclude_accounts.is_empty() {
             bail!("--shard and --exclude-accounts choose among several accounts: add --org, --accounts or --role-arn");
         }
-        return scan_one(aws, &opts, needs(checks, params), keep).await;
+        return scan_one(aws, &opts, needs(checks, params), keep, consume).await;
     }
-    scan_many(aws, targets, &opts, needs(checks, params), keep).await
+    scan_many(aws, targets, &opts, needs(checks, params), keep, consume).await
 }
 
 async fn scan_one<T>(
@@ -153,7 +155,8 @@ async fn scan_one<T>(
     opts: &SessionOptions,
     needs: Needs,
     keep: org::Keep<T>,
-) -> Result<(Vec<T>, String)> {
+    consume: org::Consume<'_, T>,
+) -> Result<String> {
     let started = Instant::now();
     let session = Session::start(opts).await?;
     tracing::info!(
@@ -175,15 +178,53 @@ async fn scan_one<T>(
         limiter.operations(),
         requests.get(),
     );
-    Ok((vec![keep(account)], now()))
+    consume(keep(account))?;
+    Ok(now())
 }
 
-fn inventory_of((accounts, collected_at): (Vec<AccountInventory>, String)) -> Inventory {
-    Inventory {
-        schema: INVENTORY_SCHEMA.into(),
-        tool_version: env!("CARGO_PKG_VERSION").into(),
-        collected_at,
-        accounts,
+/// An inventory file written account by account, laid out as `serde_json` pretty-prints
+/// a whole [`Inventory`] (which is what reads it back); `collected_at`, known at the end
+/// of the scan, comes last.
+struct InventoryWriter {
+    out: output::Output,
+    accounts: usize,
+}
+
+impl InventoryWriter {
+    fn open(path: &Path) -> Result<Self> {
+        let mut out = output::Output::open(Some(path))?;
+        out.write(&format!(
+            "{{\n  \"schema\": {},\n  \"tool_version\": {},\n  \"accounts\": [",
+            serde_json::Value::from(INVENTORY_SCHEMA),
+            serde_json::Value::from(env!("CARGO_PKG_VERSION")),
+        ))?;
+        Ok(Self { out, accounts: 0 })
+    }
+
+    fn account(&mut self, account: &AccountInventory) -> Result<()> {
+        let text =
+            serde_json::to_string_pretty(account).context("cannot serialise the inventory")?;
+        let mut entry = String::with_capacity(text.len() + text.len() / 8);
+        entry.push_str(if self.accounts == 0 { "\n" } else { ",\n" });
+        // Strings are escaped on one line, so every line break is the layout's own.
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                entry.push('\n');
+            }
+            entry.push_str("    ");
+            entry.push_str(line);
+        }
+        self.accounts += 1;
+        self.out.write(&entry)
+    }
+
+    fn finish(mut self, collected_at: &str) -> Result<()> {
+        self.out.write(&format!(
+            "{}],\n  \"collected_at\": {}\n}}\n",
+            if self.accounts == 0 { "" } else { "\n  " },
+            serde_json::Value::from(collected_at),
+        ))?;
+        output::commit(vec![self.out])
     }
 }
 
@@ -200,7 +241,8 @@ async fn scan_many<T: Send + 'static>(
     opts: &SessionOptions,
     needs: Needs,
     keep: org::Keep<T>,
-) -> Result<(Vec<T>, String)> {
+    consume: org::Consume<'_, T>,
+) -> Result<String> {
     if targets.account_concurrency == 0 {
         bail!("--account-concurrency must be at least 1");
     }
@@ -257,7 +299,8 @@ async fn scan_many<T: Send + 'static>(
         None => {}
     }
     let pb = progress_bar(aws);
-    let (accounts, failed) = org::audit_all(
+    let audited = chosen.len();
+    let failed = org::audit_all(
         base.clone(),
         chosen,
         opts,
@@ -265,18 +308,20 @@ async fn scan_many<T: Send + 'static>(
         needs,
         pb.clone(),
         keep,
+        consume,
     )
     .await;
     pb.finish_and_clear();
+    let failed = failed?;
     eprintln!(
         "Scanned {} account(s) ({} could not be audited) in {:.1}s with {} AWS API calls ({} HTTP requests with retries).",
-        accounts.len(),
+        audited,
         failed,
         started.elapsed().as_secs_f64(),
         base.limiter.operations(),
         base.requests.get(),
     );
-    Ok((accounts, now()))
+    Ok(now())
 }
 
 fn load_inventory(path: &Path) -> Result<Inventory> {
@@ -315,7 +360,7 @@ fn load_inventory(path: &Path) -> Result<Inventory> {
 /// Whether output written to `path` (`None` or `-`: stdout) gets colour: only on a
 /// terminal, and never with NO_COLOR.
 fn color_for(path: Option<&Path>) -> bool {
-    is_stdout(path)
+    output::is_stdout(path)
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
@@ -323,199 +368,12 @@ fn color_for(path: Option<&Path>) -> bool {
 /// The width a table written to `path` (`None` or `-`: stdout) fits: the terminal's
 /// when stdout is one, else `COLUMNS`, else 120.
 fn width_for(path: Option<&Path>) -> usize {
-    if is_stdout(path) && std::io::stdout().is_terminal() {
+    if output::is_stdout(path) && std::io::stdout().is_terminal() {
         if let Some(w) = comfy_table::Table::new().width() {
             return usize::from(w).max(report::table::MIN_WIDTH);
         }
     }
     report::table::fixed_width(std::env::var("COLUMNS").ok().as_deref())
-}
-
-fn write_out(path: Option<&Path>, text: &str) -> Result<()> {
-    write_outputs(&[(path, text)])
-}
-
-fn write_stdout(text: &str) -> Result<()> {
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|_| stdout.flush())
-        .context("cannot write the report to stdout")
-}
-
-/// Whether `path` means stdout.
-fn is_stdout(path: Option<&Path>) -> bool {
-    path.is_none_or(|p| p == Path::new("-"))
-}
-
-/// Writes the outputs of one run, all or none. Each file is written to a temporary file
-/// beside it first (existing files that are not regular files, such as `/dev/stderr`
-/// or a FIFO, are written in place); then stdout gets its output; then the temporary
-/// files take their names. A failure before that removes the temporary files, so a run
-/// that exits 2 because an output could not be written has created or replaced no
-/// file, and has put nothing on stdout unless stdout itself failed.
-fn write_outputs(outputs: &[(Option<&Path>, &str)]) -> Result<()> {
-    struct Staged<'a> {
-        temp: PathBuf,
-        dest: PathBuf,
-        given: &'a Path,
-    }
-    fn remove(staged: &[Staged]) {
-        for s in staged {
-            let _ = std::fs::remove_file(&s.temp);
-        }
-    }
-    let mut staged: Vec<Staged> = Vec::new();
-    let mut in_place: Vec<(&Path, &str)> = Vec::new();
-    let mut stdout: Option<&str> = None;
-    for &(path, text) in outputs {
-        let Some(given) = path.filter(|_| !is_stdout(path)) else {
-            stdout = Some(text);
-            continue;
-        };
-        // Devices and FIFOs (`/dev/stderr`, a pipe) are written in place, decided on the
-        // path as given: /dev/stderr may lead to a regular file that is not ours to replace.
-        if is_device(given) {
-            in_place.push((given, text));
-            continue;
-        }
-        // Through a symlink to the file it names, which is the one replaced.
-        let dest = std::fs::canonicalize(given).unwrap_or_else(|_| given.to_path_buf());
-        if dest.is_dir() {
-            remove(&staged);
-            bail!(
-                "cannot write {}: it is a directory; no report was written",
-                given.display()
-            );
-        }
-        if dest.exists() && !dest.is_file() {
-            in_place.push((given, text));
-            continue;
-        }
-        // A short name of its own, so that a file name near the length limit still fits.
-        let temp = dest.with_file_name(format!(
-            ".hiyari-{}-{}.tmp",
-            std::process::id(),
-            staged.len()
-        ));
-        let written = write_synced(&temp, text).and_then(|_| match std::fs::metadata(&dest) {
-            // The replaced file keeps its permissions (a report kept private stays private).
-            Ok(m) => std::fs::set_permissions(&temp, m.permissions()),
-            Err(_) => Ok(()),
-        });
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&temp);
-            remove(&staged);
-            bail!(
-                "cannot write {}: {e}; no report was written",
-                given.display()
-            );
-        }
-        staged.push(Staged { temp, dest, given });
-    }
-    for (path, text) in in_place {
-        if let Err(e) = std::fs::write(path, text) {
-            remove(&staged);
-            bail!(
-                "cannot write {}: {e}; no report was written",
-                path.display()
-            );
-        }
-    }
-    if let Some(text) = stdout {
-        if let Err(e) = write_stdout(text) {
-            // A reader that stopped early (`| head`) is no reason to lose the files.
-            let reader_left = e
-                .downcast_ref::<std::io::Error>()
-                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe);
-            if !reader_left {
-                remove(&staged);
-                return Err(e);
-            }
-        }
-    }
-    for (i, s) in staged.iter().enumerate() {
-        if let Err(e) = std::fs::rename(&s.temp, &s.dest) {
-            // A file bind-mounted on its own (a container's `-v ./r.json:/out/r.json`)
-            // cannot be replaced, only rewritten: then it is written in place.
-            use std::io::ErrorKind::{CrossesDevices, ResourceBusy};
-            let rewritten = matches!(e.kind(), ResourceBusy | CrossesDevices)
-                && std::fs::copy(&s.temp, &s.dest).is_ok();
-            if rewritten {
-                let _ = std::fs::remove_file(&s.temp);
-                continue;
-            }
-            remove(&staged[i..]);
-            bail!("cannot write {}: {e}", s.given.display());
-        }
-        sync_dir(&s.dest);
-    }
-    Ok(())
-}
-
-/// Writes `text` to a new file at `path` and waits until it is on disk: a rename that
-/// a crash or power loss could replay before the data would leave an empty report at
-/// the target, which is what the temporary file is there to prevent.
-fn write_synced(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut f = std::fs::File::create(path)?;
-    f.write_all(text.as_bytes())?;
-    f.sync_all()
-}
-
-/// Makes a rename into the folder of `file` durable. Best effort: some file systems
-/// cannot sync a directory, and the report is complete either way.
-fn sync_dir(file: &Path) {
-    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-}
-
-/// A path that names a device or a FIFO rather than a file: written in place.
-fn is_device(path: &Path) -> bool {
-    path.starts_with("/dev")
-        || path.starts_with("/proc")
-        || std::fs::symlink_metadata(path)
-            .is_ok_and(|m| !m.is_file() && !m.is_symlink() && !m.is_dir())
-}
-
-/// A file output must be one hiyari can write: checked before the scan, so that a typo
-/// or a read-only directory costs no scan. A file that does not exist yet is created and
-/// removed again.
-fn check_writable(path: &Path) -> Result<()> {
-    if path.is_dir() {
-        bail!(
-            "--output {}: it is a directory; give a file name",
-            path.display()
-        );
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if !dir.is_dir() {
-        bail!(
-            "--output {}: the directory {} does not exist",
-            path.display(),
-            dir.display()
-        );
-    }
-    // A FIFO would block until a reader came, and a device needs no probe.
-    if is_device(path) {
-        return Ok(());
-    }
-    let existed = path.exists();
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)
-        .with_context(|| format!("--output {}: cannot write it", path.display()))?;
-    if !existed {
-        let _ = std::fs::remove_file(path);
-    }
-    Ok(())
 }
 
 /// What `audit` writes where: the --format output (to a plain `--output PATH`, else
@@ -548,8 +406,8 @@ fn output_plan(args: &AuditArgs) -> Result<Vec<(Format, Option<PathBuf>)>> {
             );
         }
         seen.push(p);
-        if !is_stdout(Some(p)) {
-            check_writable(p)?;
+        if !output::is_stdout(Some(p)) {
+            output::check_writable(p)?;
         }
     }
     Ok(plan)
@@ -632,7 +490,20 @@ async fn audit(args: AuditArgs) -> Result<u8> {
                 let home = inv.home_region.clone();
                 (evaluate_account(&inv, &checks_kept, &opts_kept), home)
             });
-            scan(&args.aws, &args.targets, &checks, &config.params, keep).await?
+            let mut evaluated = Vec::new();
+            let collected_at = scan(
+                &args.aws,
+                &args.targets,
+                &checks,
+                &config.params,
+                keep,
+                &mut |e| {
+                    evaluated.push(e);
+                    Ok(())
+                },
+            )
+            .await?;
+            (evaluated, collected_at)
         }
     };
     let home_regions = evaluated
@@ -685,27 +556,19 @@ async fn audit(args: AuditArgs) -> Result<u8> {
         home_regions,
     };
     // One scan, every requested format, written all or none.
-    let texts: Vec<String> = outputs
-        .iter()
-        .map(|(format, path)| {
-            report::render(
-                &report,
-                *format,
-                &RenderOptions {
-                    color: color_for(path.as_deref()),
-                    show_pass: args.show_pass,
-                    width: width_for(path.as_deref()),
-                    context: context.clone(),
-                },
-            )
-        })
-        .collect();
-    let writes: Vec<(Option<&Path>, &str)> = outputs
-        .iter()
-        .zip(&texts)
-        .map(|((_, path), text)| (path.as_deref(), text.as_str()))
-        .collect();
-    write_outputs(&writes)?;
+    let mut files = Vec::new();
+    for (format, path) in &outputs {
+        let mut out = output::Output::open(path.as_deref())?;
+        let opts = RenderOptions {
+            color: color_for(path.as_deref()),
+            show_pass: args.show_pass,
+            width: width_for(path.as_deref()),
+            context: context.clone(),
+        };
+        report::write(&report, *format, &opts, &mut out).map_err(|e| out.error(e))?;
+        files.push(out);
+    }
+    output::commit(files)?;
     for w in &report.warnings[said..] {
         eprintln!("warning: {w}");
     }
@@ -721,23 +584,22 @@ async fn audit(args: AuditArgs) -> Result<u8> {
 
 async fn collect(args: CollectArgs) -> Result<u8> {
     let (config, checks) = select(&args.select)?;
-    if !is_stdout(Some(&args.output)) {
-        check_writable(&args.output)?;
+    if !output::is_stdout(Some(&args.output)) {
+        output::check_writable(&args.output)?;
     }
-    let inventory = inventory_of(
-        scan(
-            &args.aws,
-            &args.targets,
-            &checks,
-            &config.params,
-            keep_inventory(),
-        )
-        .await?,
-    );
-    let mut text =
-        serde_json::to_string_pretty(&inventory).context("cannot serialise the inventory")?;
-    text.push('\n');
-    write_out(Some(&args.output), &text)?;
+    // Written account by account as the scan goes: an organization's inventory is
+    // never whole in memory.
+    let mut file = InventoryWriter::open(&args.output)?;
+    let collected_at = scan(
+        &args.aws,
+        &args.targets,
+        &checks,
+        &config.params,
+        keep_inventory(),
+        &mut |account| file.account(&account),
+    )
+    .await?;
+    file.finish(&collected_at)?;
     Ok(0)
 }
 
@@ -860,27 +722,30 @@ async fn init(args: InitArgs) -> Result<u8> {
             args.output.display()
         );
     }
-    if !is_stdout(Some(&args.output)) {
-        check_writable(&args.output)?;
+    if !output::is_stdout(Some(&args.output)) {
+        output::check_writable(&args.output)?;
     }
     let (allowed, note) = if args.no_scan {
         (vec![], "Fill in the list.".to_string())
     } else {
         let compute: Vec<&'static dyn Check> =
             find_check("unused-region-compute").into_iter().collect();
-        let inventory = inventory_of(
-            scan(
-                &args.aws,
-                &TargetArgs::default(),
-                &compute,
-                &ParamsById::default(),
-                keep_inventory(),
-            )
-            .await?,
-        );
+        let mut accounts = Vec::new();
+        scan(
+            &args.aws,
+            &TargetArgs::default(),
+            &compute,
+            &ParamsById::default(),
+            keep_inventory(),
+            &mut |account| {
+                accounts.push(account);
+                Ok(())
+            },
+        )
+        .await?;
         let mut found = Vec::new();
         let mut unread = Vec::new();
-        for acc in &inventory.accounts {
+        for acc in &accounts {
             for (region, inv) in &acc.regional {
                 let counts = [
                     inv.instances.get("ec2:DescribeInstances").map(|v| v.len()),
@@ -921,7 +786,7 @@ async fn init(args: InitArgs) -> Result<u8> {
             "Filled by `hiyari init` from the regions where compute ran; confirm them.".to_string(),
         )
     };
-    write_out(Some(&args.output), &config::starter(&allowed, &note))?;
+    output::write_all(&[(Some(&args.output), &config::starter(&allowed, &note))])?;
     eprintln!("Wrote {}", args.output.display());
     Ok(0)
 }
@@ -947,7 +812,7 @@ fn diff_reports(args: DiffArgs) -> Result<u8> {
         DiffFormat::Markdown => crate::diff::render_markdown(&d, &ol, &nl, &w),
         DiffFormat::Html => crate::diff::render_html(&d, &ol, &nl, &w),
     };
-    write_out(args.output.as_deref(), &text)?;
+    output::write_all(&[(args.output.as_deref(), &text)])?;
     Ok(0)
 }
 
@@ -971,7 +836,7 @@ fn merge_reports(args: MergeArgs) -> Result<u8> {
             context: ReportContext::default(),
         },
     );
-    write_out(args.output.as_deref(), &text)?;
+    output::write_all(&[(args.output.as_deref(), &text)])?;
     // Merged warnings quote the reports, which may come from anywhere.
     for w in &report.warnings {
         eprintln!("warning: {}", crate::input::clean(&w.message));
@@ -988,6 +853,46 @@ fn merge_reports(args: MergeArgs) -> Result<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The inventory `collect` writes account by account is the one `serde_json` writes
+    /// whole, byte for byte, with no account, one, and several.
+    #[test]
+    fn an_inventory_written_account_by_account_is_the_whole_one() {
+        let example: Inventory = serde_json::from_str(include_str!(
+            "../examples/inc-2015-leaked-root-key.inventory.json"
+        ))
+        .unwrap();
+        let mut other = example.accounts[0].clone();
+        other.identity.account_id = "222222222222".into();
+        other.home_region = Some("line\nbreak \"quoted\"".into());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("inventory.json");
+        for n in 0..=3 {
+            let accounts: Vec<AccountInventory> = [example.accounts[0].clone(), other.clone()]
+                .into_iter()
+                .cycle()
+                .take(n)
+                .collect();
+            let whole = Inventory {
+                schema: INVENTORY_SCHEMA.into(),
+                tool_version: env!("CARGO_PKG_VERSION").into(),
+                accounts: accounts.clone(),
+                collected_at: "2026-11-24T00:00:00Z".into(),
+            };
+            let mut w = InventoryWriter::open(&path).unwrap();
+            for a in &accounts {
+                w.account(a).unwrap();
+            }
+            w.finish(&whole.collected_at).unwrap();
+            let written = std::fs::read_to_string(&path).unwrap();
+            assert_eq!(
+                written,
+                serde_json::to_string_pretty(&whole).unwrap() + "\n",
+                "{n} accounts"
+            );
+            assert_eq!(serde_json::from_str::<Inventory>(&written).unwrap(), whole);
+        }
+    }
 
     #[test]
     fn explain_shows_every_section_of_the_checks_doc() {

@@ -9,6 +9,7 @@ mod commands;
 mod config;
 mod diff;
 mod input;
+mod output;
 mod report;
 
 use std::process::ExitCode;

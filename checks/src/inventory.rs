@@ -99,8 +99,10 @@ impl<T> Collected<T> {
 pub struct Inventory {
     pub schema: String,
     pub tool_version: String,
-    pub collected_at: String,
     pub accounts: Vec<AccountInventory>,
+    /// When the scan ended. Last, since `hiyari collect` writes the accounts as they
+    /// are scanned.
+    pub collected_at: String,
 }
 
 impl Inventory {

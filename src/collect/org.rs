@@ -303,9 +303,15 @@ async fn audit_target(
 /// not inventories).
 pub type Keep<T> = Arc<dyn Fn(AccountInventory) -> T + Send + Sync>;
 
+/// Takes what [`Keep`] made of each account, in target order, as soon as it and every
+/// account before it are done (an inventory written to its file, a report's findings
+/// held). An error stops the scan.
+pub type Consume<'a, T> = &'a mut (dyn FnMut(T) -> anyhow::Result<()> + Send);
+
 /// Audits every target, `account_concurrency` accounts at a time, all sharing the base
-/// session's bound on requests in flight. Results come back in target order, with the
-/// number of accounts that could not be audited.
+/// session's bound on requests in flight. Results go to `consume` in target order; the
+/// number of accounts that could not be audited comes back.
+#[allow(clippy::too_many_arguments)]
 pub async fn audit_all<T: Send + 'static>(
     base: Arc<Session>,
     targets: Vec<Target>,
@@ -314,7 +320,8 @@ pub async fn audit_all<T: Send + 'static>(
     needs: Needs,
     progress: ProgressBar,
     keep: Keep<T>,
-) -> (Vec<T>, usize) {
+    consume: Consume<'_, T>,
+) -> anyhow::Result<usize> {
     let (partition, home) = (base.identity.partition.clone(), base.home_region.clone());
     let (opts, external_id) = (opts.clone(), org.external_id.clone());
     let audit = move |t| {
@@ -334,6 +341,7 @@ pub async fn audit_all<T: Send + 'static>(
         home,
         audit,
         keep,
+        consume,
     )
     .await
 }
@@ -341,8 +349,8 @@ pub async fn audit_all<T: Send + 'static>(
 /// Runs `audit` on every target, `concurrency` at a time, each in a task of its own
 /// that hands its inventory to `keep` as soon as it is complete: an account whose audit
 /// panics becomes that account's error entry (every check in error for it, exit 3), and
-/// every other account is kept. Results come back in target order, with the number of
-/// accounts that could not be audited.
+/// every other account is kept. Results go to `consume` in target order; the number of
+/// accounts that could not be audited comes back.
 async fn each_isolated<F, Fut, T>(
     targets: Vec<Target>,
     concurrency: usize,
@@ -350,7 +358,8 @@ async fn each_isolated<F, Fut, T>(
     home_region: Option<String>,
     audit: F,
     keep: Keep<T>,
-) -> (Vec<T>, usize)
+    consume: Consume<'_, T>,
+) -> anyhow::Result<usize>
 where
     F: Fn(Target) -> Fut,
     Fut: std::future::Future<Output = AccountInventory> + Send + 'static,
@@ -361,7 +370,7 @@ where
     // is tens of KiB) only when it may start: `buffered` pulls the next target as one
     // finishes, so memory holds `concurrency` audits in flight, not one per account.
     let audit = &audit;
-    let results: Vec<(T, bool)> = stream::iter(targets)
+    let mut results = stream::iter(targets)
         .map(|t| {
             let keep = keep.clone();
             let work = audit(t.clone());
@@ -394,11 +403,13 @@ where
                 }
             }
         })
-        .buffered(concurrency.max(1))
-        .collect()
-        .await;
-    let failed = results.iter().filter(|(_, broken)| *broken).count();
-    (results.into_iter().map(|(kept, _)| kept).collect(), failed)
+        .buffered(concurrency.max(1));
+    let mut failed = 0;
+    while let Some((kept, broken)) = results.next().await {
+        failed += usize::from(broken);
+        consume(kept)?;
+    }
+    Ok(failed)
 }
 
 #[cfg(test)]
@@ -432,15 +443,21 @@ mod tests {
             )
         };
         let keep: Keep<AccountInventory> = Arc::new(|inv| inv);
-        let (out, failed) = each_isolated(
+        let mut out = Vec::new();
+        let failed = each_isolated(
             targets,
             2,
             "aws".into(),
             Some("us-east-1".into()),
             audit,
             keep,
+            &mut |inv| {
+                out.push(inv);
+                Ok(())
+            },
         )
-        .await;
+        .await
+        .unwrap();
         // The two that ran carry a marker failure of their own; the panic is the third.
         assert_eq!(failed, 3);
         let ids: Vec<_> = out.iter().map(|a| a.identity.account_id.as_str()).collect();

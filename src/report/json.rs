@@ -24,7 +24,7 @@ struct ReportV1<'a> {
     collected_at: Option<&'a str>,
     accounts: Vec<AccountV1<'a>>,
     summary: SummaryV1,
-    findings: Vec<FindingV1<'a>>,
+    findings: FindingsV1<'a>,
     /// What the run warns about (expired or unmatched accepted risks, …): additive, and
     /// always written, empty when there is nothing to say, so that a pipeline can tell
     /// "no warning" from a report that predates the field.
@@ -96,6 +96,16 @@ struct FindingV1<'a> {
     baseline: Option<&'static str>,
 }
 
+/// The findings, each turned into its [`FindingV1`] as it is written rather than all
+/// at once: an organization's report holds tens of thousands.
+struct FindingsV1<'a>(&'a [Finding]);
+
+impl Serialize for FindingsV1<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(finding))
+    }
+}
+
 #[derive(Serialize)]
 struct ResourceV1<'a> {
     #[serde(rename = "type")]
@@ -127,6 +137,13 @@ fn finding(f: &Finding) -> FindingV1<'_> {
 }
 
 pub fn render(report: &Report) -> String {
+    let mut out = Vec::new();
+    write(report, &mut out).expect("a report serialises into memory");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes the report to `w` as it is serialised, without holding its text.
+pub fn write(report: &Report, mut w: impl std::io::Write) -> std::io::Result<()> {
     let dto = ReportV1 {
         schema: SCHEMA,
         tool: Tool {
@@ -168,10 +185,9 @@ pub fn render(report: &Report) -> String {
             error: report.summary.error,
             muted: report.summary.muted,
         },
-        findings: report.findings.iter().map(finding).collect(),
+        findings: FindingsV1(&report.findings),
         warnings: &report.warnings,
     };
-    let mut s = serde_json::to_string_pretty(&dto).expect("the report serialises");
-    s.push('\n');
-    s
+    serde_json::to_writer_pretty(&mut w, &dto)?;
+    w.write_all(b"\n")
 }

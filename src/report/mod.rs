@@ -50,6 +50,21 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
     }
 }
 
+/// Writes the report to `w` in `format`. JSON and OCSF are serialised into `w` as they
+/// are made, so an organization's report is never held as text as well as findings.
+pub fn write(
+    report: &Report,
+    format: Format,
+    opts: &RenderOptions,
+    mut w: impl std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Json => json::write(report, w),
+        Format::Ocsf => ocsf::write(report, w),
+        _ => w.write_all(render(report, format, opts).as_bytes()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -157,10 +157,16 @@ fn event(report: &Report, f: &Finding) -> Value {
 /// The report as OCSF JSON Lines: one Compliance Finding event per finding, in the
 /// report's order. An empty report is an empty file.
 pub fn render(report: &Report) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    write(report, &mut out).expect("events serialise into memory");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes the lines to `w` one event at a time.
+pub fn write(report: &Report, mut w: impl std::io::Write) -> std::io::Result<()> {
     for f in &report.findings {
-        out.push_str(&serde_json::to_string(&event(report, f)).expect("an event serialises"));
-        out.push('\n');
+        serde_json::to_writer(&mut w, &event(report, f))?;
+        w.write_all(b"\n")?;
     }
-    out
+    Ok(())
 }

@@ -1,0 +1,282 @@
+//! Where a run's outputs go, all or none: each file is written beside its destination and
+//! takes its name only when every output of the run is complete, so a run that fails
+//! leaves no half-written report and replaces nothing. Outputs are written as they are
+//! made (an organization's inventory account by account, a report as it serialises),
+//! never held whole in memory.
+
+use std::fs::File;
+use std::io::{BufWriter, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use anyhow::{anyhow, bail, Context, Result};
+
+/// Whether `path` means stdout.
+pub fn is_stdout(path: Option<&Path>) -> bool {
+    path.is_none_or(|p| p == Path::new("-"))
+}
+
+/// How an output is kept until the run commits it.
+enum Sink {
+    /// Stdout, or a device or FIFO (`/dev/stderr`, a pipe), which cannot be replaced:
+    /// held (in memory, on disk past a few MiB) and written at commit, so that a run
+    /// that fails midway has put nothing there.
+    Held(tempfile::SpooledTempFile),
+    /// A file: a temporary file beside it, renamed over it at commit.
+    Staged {
+        temp: PathBuf,
+        dest: PathBuf,
+        file: BufWriter<File>,
+    },
+}
+
+/// What a held output keeps in memory before it moves to a temporary file.
+const HELD_IN_MEMORY: usize = 8 << 20;
+
+/// One output of a run, open until [`commit`]. Dropped uncommitted (the run failed),
+/// its temporary file is removed and its destination left as it was.
+pub struct Output {
+    /// The path as given; `None` for stdout.
+    given: Option<PathBuf>,
+    sink: Sink,
+    committed: bool,
+}
+
+impl Output {
+    /// Opens the output for `path` (`None` or `-` for stdout).
+    pub fn open(path: Option<&Path>) -> Result<Output> {
+        let held = || Sink::Held(tempfile::SpooledTempFile::new(HELD_IN_MEMORY));
+        let Some(given) = path.filter(|_| !is_stdout(path)) else {
+            return Ok(Output {
+                given: None,
+                sink: held(),
+                committed: false,
+            });
+        };
+        let mut out = Output {
+            given: Some(given.to_path_buf()),
+            sink: held(),
+            committed: false,
+        };
+        // Devices and FIFOs are written in place, decided on the path as given:
+        // /dev/stderr may lead to a regular file that is not ours to replace.
+        if is_device(given) {
+            return Ok(out);
+        }
+        // Through a symlink to the file it names, which is the one replaced.
+        let dest = std::fs::canonicalize(given).unwrap_or_else(|_| given.to_path_buf());
+        if dest.is_dir() {
+            bail!(
+                "cannot write {}: it is a directory; no report was written",
+                given.display()
+            );
+        }
+        if dest.exists() && !dest.is_file() {
+            return Ok(out);
+        }
+        // A short name of its own, so that a file name near the length limit still fits.
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let temp = dest.with_file_name(format!(
+            ".hiyari-{}-{}.tmp",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let file = File::create(&temp).map_err(|e| out.error(e))?;
+        out.sink = Sink::Staged {
+            temp: temp.clone(),
+            dest: dest.clone(),
+            file: BufWriter::new(file),
+        };
+        // The replaced file keeps its permissions (a report kept private stays private).
+        if let Ok(m) = std::fs::metadata(&dest) {
+            std::fs::set_permissions(&temp, m.permissions()).map_err(|e| out.error(e))?;
+        }
+        Ok(out)
+    }
+
+    /// Adds `text` to the output.
+    pub fn write(&mut self, text: &str) -> Result<()> {
+        self.write_all(text.as_bytes()).map_err(|e| self.error(e))
+    }
+
+    /// A failure to write this output, said the way every output failure is.
+    pub fn error(&self, e: std::io::Error) -> anyhow::Error {
+        match &self.given {
+            Some(p) => anyhow!("cannot write {}: {e}; no report was written", p.display()),
+            None => anyhow!("cannot hold the report for stdout in a temporary file: {e}"),
+        }
+    }
+
+    /// Flushes a file output and waits until it is on disk: a rename that a crash or
+    /// power loss could replay before the data would leave an empty report at the
+    /// target, which is what the temporary file is there to prevent.
+    fn finish_file(&mut self) -> Result<()> {
+        if let Sink::Staged { file, .. } = &mut self.sink {
+            let done = file.flush().and_then(|_| file.get_ref().sync_all());
+            done.map_err(|e| self.error(e))?;
+        }
+        Ok(())
+    }
+
+    /// Writes a held output to its device.
+    fn finish_in_place(&mut self) -> Result<()> {
+        if let (Some(path), Sink::Held(held)) = (&self.given, &mut self.sink) {
+            let copied = File::create(path).and_then(|mut f| {
+                held.rewind()?;
+                std::io::copy(held, &mut f)?;
+                f.flush()
+            });
+            copied.map_err(|e| self.error(e))?;
+        }
+        Ok(())
+    }
+
+    /// Copies a stdout output to stdout.
+    fn finish_stdout(&mut self) -> Result<()> {
+        let (None, Sink::Held(held)) = (&self.given, &mut self.sink) else {
+            return Ok(());
+        };
+        let mut stdout = std::io::stdout().lock();
+        held.rewind()
+            .and_then(|_| std::io::copy(held, &mut stdout))
+            .and_then(|_| stdout.flush())
+            .context("cannot write the report to stdout")
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.sink {
+            Sink::Held(held) => held.write(buf),
+            Sink::Staged { file, .. } => file.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.sink {
+            Sink::Held(held) => held.flush(),
+            Sink::Staged { file, .. } => file.flush(),
+        }
+    }
+}
+
+impl Drop for Output {
+    fn drop(&mut self) {
+        if let Sink::Staged { temp, .. } = &self.sink {
+            if !self.committed {
+                let _ = std::fs::remove_file(temp);
+            }
+        }
+    }
+}
+
+/// Writes the outputs of one run, given whole, all or none (see [`commit`]).
+pub fn write_all(outputs: &[(Option<&Path>, &str)]) -> Result<()> {
+    let mut open = Vec::new();
+    for &(path, text) in outputs {
+        let mut out = Output::open(path)?;
+        out.write(text)?;
+        open.push(out);
+    }
+    commit(open)
+}
+
+/// Makes the outputs of a run visible, all or none: the files are completed and synced,
+/// the devices written, then stdout gets its output, then the temporary files take their
+/// names. A failure before that removes the temporary files, so a run that exits 2
+/// because an output could not be written has created or replaced no file, and has put
+/// nothing on stdout unless stdout itself failed.
+pub fn commit(mut outputs: Vec<Output>) -> Result<()> {
+    for out in outputs.iter_mut() {
+        out.finish_file()?;
+    }
+    for out in outputs.iter_mut() {
+        out.finish_in_place()?;
+    }
+    for out in outputs.iter_mut() {
+        if let Err(e) = out.finish_stdout() {
+            // A reader that stopped early (`| head`) is no reason to lose the files.
+            let reader_left = e
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe);
+            if !reader_left {
+                return Err(e);
+            }
+        }
+    }
+    for out in outputs.iter_mut() {
+        let (Some(given), Sink::Staged { temp, dest, .. }) = (&out.given, &out.sink) else {
+            continue;
+        };
+        if let Err(e) = std::fs::rename(temp, dest) {
+            // A file bind-mounted on its own (a container's `-v ./r.json:/out/r.json`)
+            // cannot be replaced, only rewritten: then it is written in place.
+            use std::io::ErrorKind::{CrossesDevices, ResourceBusy};
+            let rewritten = matches!(e.kind(), ResourceBusy | CrossesDevices)
+                && std::fs::copy(temp, dest).is_ok();
+            if !rewritten {
+                bail!("cannot write {}: {e}", given.display());
+            }
+            let _ = std::fs::remove_file(temp);
+        }
+        out.committed = true;
+        sync_dir(dest);
+    }
+    Ok(())
+}
+
+/// Makes a rename into the folder of `file` durable. Best effort: some file systems
+/// cannot sync a directory, and the report is complete either way.
+fn sync_dir(file: &Path) {
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+}
+
+/// A path that names a device or a FIFO rather than a file: written in place.
+fn is_device(path: &Path) -> bool {
+    path.starts_with("/dev")
+        || path.starts_with("/proc")
+        || std::fs::symlink_metadata(path)
+            .is_ok_and(|m| !m.is_file() && !m.is_symlink() && !m.is_dir())
+}
+
+/// A file output must be one hiyari can write: checked before the scan, so that a typo
+/// or a read-only directory costs no scan. A file that does not exist yet is created and
+/// removed again.
+pub fn check_writable(path: &Path) -> Result<()> {
+    if path.is_dir() {
+        bail!(
+            "--output {}: it is a directory; give a file name",
+            path.display()
+        );
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        bail!(
+            "--output {}: the directory {} does not exist",
+            path.display(),
+            dir.display()
+        );
+    }
+    // A FIFO would block until a reader came, and a device needs no probe.
+    if is_device(path) {
+        return Ok(());
+    }
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .with_context(|| format!("--output {}: cannot write it", path.display()))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
+}
