@@ -171,7 +171,7 @@ mod tests {
         Finding {
             id: "x".into(),
             account: "123456789012".into(),
-            check: check.into(),
+            check: check.to_string().into(),
             status,
             severity: Severity::Critical,
             region: region.map(str::to_string),
@@ -184,7 +184,7 @@ mod tests {
                 )),
             ),
             message: String::new(),
-            remediation: String::new(),
+            remediation: Default::default(),
             incidents: vec![],
             evidence: Map::new(),
             mute_reason: None,

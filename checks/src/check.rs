@@ -447,7 +447,11 @@ pub struct Cx<'a> {
 }
 
 impl<'a> Cx<'a> {
-    pub fn new(meta: &'a CheckMeta, account: &'a AccountInventory, opts: &'a EvalOptions) -> Self {
+    pub fn new(
+        meta: &'static CheckMeta,
+        account: &'a AccountInventory,
+        opts: &'a EvalOptions,
+    ) -> Self {
         Cx {
             account,
             opts,

@@ -5,6 +5,7 @@
 //! from the [`CollectError`] that caused it, so it always names the API and error code.
 
 use std::fmt;
+use std::borrow::Cow;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
@@ -159,14 +160,17 @@ pub struct Finding {
     /// Stable hash of check, account, region and resource: the same across runs.
     pub id: String,
     pub account: String,
-    pub check: String,
+    /// The check's id; borrowed from its metadata when the check made the finding.
+    pub check: Cow<'static, str>,
     pub status: Status,
     pub severity: Severity,
     /// `None` for account-wide findings.
     pub region: Option<String>,
     pub resource: Resource,
     pub message: String,
-    pub remediation: String,
+    /// The check's remediation text, borrowed from its metadata when the check made the
+    /// finding: one copy for the thousands of findings of an organization.
+    pub remediation: Cow<'static, str>,
     pub incidents: Vec<String>,
     pub evidence: Map<String, Value>,
     pub mute_reason: Option<String>,
@@ -236,13 +240,13 @@ pub fn stable_id(check: &str, account: &str, region: Option<&str>, resource: &Re
 /// check's id, severity, remediation and incidents.
 #[derive(Debug, Clone)]
 pub struct FindingBuilder<'a> {
-    meta: &'a CheckMeta,
+    meta: &'static CheckMeta,
     account: &'a str,
     partition: &'a str,
 }
 
 impl<'a> FindingBuilder<'a> {
-    pub fn new(meta: &'a CheckMeta, account: &'a str, partition: &'a str) -> Self {
+    pub fn new(meta: &'static CheckMeta, account: &'a str, partition: &'a str) -> Self {
         Self {
             meta,
             account,
@@ -255,7 +259,7 @@ impl<'a> FindingBuilder<'a> {
     }
 
     /// The check's metadata.
-    pub fn meta(&self) -> &'a CheckMeta {
+    pub fn meta(&self) -> &'static CheckMeta {
         self.meta
     }
 
@@ -287,13 +291,13 @@ impl<'a> FindingBuilder<'a> {
         Finding {
             id: stable_id(self.meta.id, self.account, region, &resource),
             account: self.account.to_string(),
-            check: self.meta.id.to_string(),
+            check: Cow::Borrowed(self.meta.id),
             status,
             severity: self.meta.severity,
             region: region.map(str::to_string),
             resource,
             message,
-            remediation: self.meta.remediation().to_string(),
+            remediation: Cow::Borrowed(self.meta.remediation()),
             incidents: self.meta.incidents.iter().map(|s| s.to_string()).collect(),
             evidence,
             mute_reason: None,

@@ -83,7 +83,7 @@ pub fn checks_in(report: &Report) -> Vec<&str> {
     let mut unknown: Vec<&str> = report
         .findings
         .iter()
-        .map(|f| f.check.as_str())
+        .map(|f| f.check.as_ref())
         .filter(|id| find_check(id).is_none())
         .collect();
     unknown.sort_unstable();
@@ -380,7 +380,7 @@ impl ChecklistItem<'_> {
                 .chain(&self.errors)
                 .chain(&self.muted)
                 .chain(&self.passes)
-                .map(|f| f.remediation.as_str())
+                .map(|f| f.remediation.as_ref())
                 .next()
                 .unwrap_or("")
         })

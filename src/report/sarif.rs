@@ -90,7 +90,7 @@ fn rule(report: &Report, check: &str) -> Value {
             // A check this hiyari does not know (from a newer inventory): what its
             // findings say.
             let f = report.findings.iter().find(|f| f.check == check);
-            let remediation = f.map(|f| f.remediation.as_str()).unwrap_or("");
+            let remediation = f.map(|f| f.remediation.as_ref()).unwrap_or("");
             r.insert("shortDescription".into(), json!({"text": check}));
             if !remediation.is_empty() {
                 r.insert("help".into(), json!({"text": remediation}));

@@ -360,7 +360,7 @@ fn tables(out: &mut String, findings: &[&Finding], opts: &TableOptions) -> bool 
         if !opts.show_pass {
             let mut checks: Vec<&str> = Vec::new();
             for f in of_sev.iter().filter(|f| f.status == Status::Pass) {
-                if !checks.contains(&f.check.as_str()) {
+                if !checks.contains(&f.check.as_ref()) {
                     checks.push(&f.check);
                 }
             }

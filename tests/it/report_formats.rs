@@ -517,10 +517,10 @@ fn sarif_is_valid_against_the_official_schema_and_fits_github() {
         let results = run["results"].as_array().unwrap();
         assert_eq!(results.len(), fails.len(), "one result per fail of {acc}");
         for (res, f) in results.iter().zip(&fails) {
-            assert_eq!(res["ruleId"], f.check.as_str());
+            assert_eq!(res["ruleId"], f.check.as_ref());
             assert_eq!(
                 rules[res["ruleIndex"].as_u64().unwrap() as usize]["id"],
-                f.check.as_str()
+                f.check.as_ref()
             );
             assert_eq!(
                 res["partialFingerprints"]["primaryLocationLineHash"],
