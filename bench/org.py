@@ -3,7 +3,7 @@
 
     python3 bench/org.py [--accounts 50] [--latency-ms 40] [--hiyari PATH]
     python3 bench/org.py --sizes 100,500,1000 --regions us-east-1,sa-east-1 \
-        [--every-region-accounts 100]
+        [--every-region-accounts 100] [--collect]
 
 With --sizes, one organization of the largest size is built and `audit --org` runs once
 per size, leaving the accounts past it out with --exclude-accounts; the sequential
@@ -11,7 +11,8 @@ single-account runs (and the comparison of findings) are made for the smallest s
 only, and --every-region-accounts N adds a run over N accounts in every enabled region.
 Each org run reports its wall time, requests, requests per second against moto's own
 rate (requests per second of moto CPU: moto serves one request at a time, so that is
-the most any client can get), peak RSS, and peak RSS per 1,000 findings.
+the most any client can get), peak RSS, and peak RSS per 1,000 findings; --collect adds
+the wall time and peak RSS of `hiyari collect` of the same accounts into a file.
 
 Starts moto_server in-process (the project's .venv, moto 5.2.5) behind the latency proxy
 of bench/latency_proxy.py, creates an organization of `--accounts` accounts through the
@@ -101,9 +102,9 @@ def build_org(moto, n):
     return base, accounts, creds
 
 
-def run(cmd, env, timeout, rss=None):
-    """Runs hiyari; returns wall seconds, the JSON report and stderr. With `rss` (a
-    dict), GNU time measures the peak RSS into rss["kib"]."""
+def run(cmd, env, timeout, rss=None, parse=True):
+    """Runs hiyari; returns wall seconds, the JSON report (None unless `parse`) and
+    stderr. With `rss` (a dict), GNU time measures the peak RSS into rss["kib"]."""
     full = dict(os.environ)
     for k in list(full):
         if k.startswith("AWS_"):
@@ -129,7 +130,7 @@ def run(cmd, env, timeout, rss=None):
         os.unlink(rss_file)
     if p.returncode not in (0, 1, 3):
         raise RuntimeError(f"{cmd[:3]} exited {p.returncode}: {err.decode()[-2000:]}")
-    return wall, json.loads(out), err.decode()
+    return wall, json.loads(out) if parse else None, err.decode()
 
 
 def ids(report):
@@ -154,6 +155,9 @@ def main():
                     help="comma-separated organization sizes, e.g. 100,500,1000 (see above)")
     ap.add_argument("--every-region-accounts", type=int, default=0,
                     help="with --sizes: one more run over this many accounts, every region")
+    ap.add_argument("--collect", action="store_true",
+                    help="with --sizes: also run `hiyari collect` of every size into a file, "
+                         "for its wall time and peak RSS")
     ap.add_argument("--before", default=None, metavar="PATH",
                     help="with --sizes: another hiyari binary (an older build) run beside "
                          "--hiyari on every size, in the same organization")
@@ -306,6 +310,21 @@ def scale(args, hiyari):
                         seq_cmd += ["--regions", regions]
                     seq |= ids(run(seq_cmd, creds[a], args.timeout)[1])
                 row["same_findings_as_per_account_runs"] = seq == ids(rep)
+            if args.collect:
+                # The same accounts collected into a file: what an organization's
+                # inventory costs in memory.
+                with tempfile.TemporaryDirectory(prefix="hiyari-org-collect-") as d:
+                    inv = os.path.join(d, "inventory.json")
+                    ccmd = [binary, "collect", "--no-progress", "--checks", CHECKS,
+                            "--output", inv] + cmd[cmd.index("--endpoint-url"):]
+                    rss = {}
+                    cwall, _, _ = run(ccmd, creds[base], args.timeout, rss, parse=False)
+                    with open(inv) as f:
+                        collected = len(json.load(f)["accounts"])
+                    row["collect"] = {"wall_s": round(cwall, 2),
+                                      "peak_rss_mib": round(rss.get("kib", 0) / 1024, 1),
+                                      "inventory_mib": round(os.path.getsize(inv) / 2**20, 1),
+                                      "accounts": collected}
             b.log(f"{row}")
             rows.append(row)
     finally:
@@ -321,6 +340,14 @@ def scale(args, hiyari):
               f"{r['wall_over_moto_cpu']:>13} {r['peak_rss_mib']:>12} {r['findings']:>8} "
               f"{r['peak_rss_mib_per_1000_findings']:>15} "
               f"{str(r.get('same_findings_as_per_account_runs', '')):>19}")
+    if args.collect:
+        print(f"\nhiyari collect --org into a file\n")
+        print(f"{'binary':>6} {'accounts':>8} {'regions':>7} {'wall s':>7} {'peak RSS MiB':>12} "
+              f"{'inventory MiB':>13}")
+        for r in rows:
+            c = r["collect"]
+            print(f"{r['binary']:>6} {c['accounts']:>8} {r['regions_per_account']:>7} "
+                  f"{c['wall_s']:>7.1f} {c['peak_rss_mib']:>12} {c['inventory_mib']:>13}")
     out = args.out or os.path.join(BENCH, "results", f"org-scale-{'-'.join(map(str, sizes))}.json")
     os.makedirs(os.path.dirname(out), exist_ok=True)
     with open(out, "w") as f:
