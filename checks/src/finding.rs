@@ -4,8 +4,8 @@
 //! a scope (account, or account and region) and a resource; an `error` finding is built
 //! from the [`CollectError`] that caused it, so it always names the API and error code.
 
-use std::fmt;
 use std::borrow::Cow;
+use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};

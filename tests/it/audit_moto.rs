@@ -117,6 +117,9 @@ fn breached_account_reports_every_failure_mode() {
     }
     for region in &regions {
         expected.push(triple("guardduty-enabled", region, region));
+        // moto, as AWS, makes each default VPC's group open between members and outbound.
+        let default_sg = rt.block_on(scenarios::default_sg(&moto, region));
+        expected.push(triple("sg-default-closed", region, &default_sg));
     }
     for id in &compute {
         expected.push(triple("unused-region-compute", "sa-east-1", id));
@@ -234,7 +237,7 @@ fn clean_account_passes_every_check_in_every_region() {
     // One pass per account-wide check, one per region for each regional check.
     let passes = with_status(&r, "pass");
     let checks: BTreeSet<_> = passes.iter().map(|p| p.0.as_str()).collect();
-    assert_eq!(checks.len(), 17, "{checks:?}");
+    assert_eq!(checks.len(), 18, "{checks:?}");
     assert!(checks.contains("stale-access-keys"), "{checks:?}");
     assert!(checks.contains("compromised-key-quarantine"), "{checks:?}");
     assert!(checks.contains("cloudtrail-multi-region"), "{checks:?}");
@@ -242,9 +245,10 @@ fn clean_account_passes_every_check_in_every_region() {
         checks.contains("s3-account-public-access-block"),
         "{checks:?}"
     );
-    assert_eq!(passes.len(), 10 + 7 * regions.len());
+    assert_eq!(passes.len(), 10 + 8 * regions.len());
     for region in &regions {
         assert!(passes.contains(&triple("guardduty-enabled", region, region)));
+        assert!(passes.contains(&triple("sg-default-closed", region, region)));
         assert!(passes.contains(&triple("sg-open-ingress", region, region)));
         assert!(passes.contains(&triple("public-rds-snapshot", region, region)));
     }

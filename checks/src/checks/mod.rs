@@ -21,6 +21,7 @@ pub mod root_recent_use;
 pub mod s3_account_public_access_block;
 pub mod security_contact;
 pub mod ses_sending_health;
+pub mod sg_default_closed;
 pub mod sg_open_ingress;
 pub mod sg_unrestricted_egress;
 pub mod snapshot_block_public_access;

@@ -263,6 +263,36 @@ pub async fn default_sg(moto: &Moto, region: &str) -> String {
     out.security_groups()[0].group_id().unwrap().to_string()
 }
 
+/// Removes every rule of the default security group of `region`'s default VPC, which
+/// AWS (and moto) create open between members and open outbound.
+pub async fn close_default_sg(moto: &Moto, region: &str) {
+    let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(region).await);
+    let out = ec2
+        .describe_security_groups()
+        .group_names("default")
+        .send()
+        .await
+        .unwrap();
+    let g = &out.security_groups()[0];
+    let id = g.group_id().unwrap();
+    if !g.ip_permissions().is_empty() {
+        ec2.revoke_security_group_ingress()
+            .group_id(id)
+            .set_ip_permissions(Some(g.ip_permissions().to_vec()))
+            .send()
+            .await
+            .unwrap();
+    }
+    if !g.ip_permissions_egress().is_empty() {
+        ec2.revoke_security_group_egress()
+            .group_id(id)
+            .set_ip_permissions(Some(g.ip_permissions_egress().to_vec()))
+            .send()
+            .await
+            .unwrap();
+    }
+}
+
 /// Every region moto says is enabled for the account.
 pub async fn enabled_regions(moto: &Moto) -> Vec<String> {
     let ec2 = aws_sdk_ec2::Client::new(&moto.sdk("us-east-1").await);
@@ -323,6 +353,7 @@ pub async fn clean(moto: &mut Moto, home: &str) {
     for region in enabled_regions(moto).await {
         let gd = aws_sdk_guardduty::Client::new(&moto.sdk(&region).await);
         gd.create_detector().enable(true).send().await.unwrap();
+        close_default_sg(moto, &region).await;
     }
 
     let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(home).await);
