@@ -154,13 +154,16 @@ fn event(report: &Report, f: &Finding) -> Value {
     Value::Object(ev)
 }
 
+/// One finding's OCSF event as one line of JSON Lines, newline included: what
+/// [`render`] writes for each finding, for writing findings as they arrive.
+pub fn line(report: &Report, f: &Finding) -> String {
+    let mut out = serde_json::to_string(&event(report, f)).expect("an event serialises");
+    out.push('\n');
+    out
+}
+
 /// The report as OCSF JSON Lines: one Compliance Finding event per finding, in the
 /// report's order. An empty report is an empty file.
 pub fn render(report: &Report) -> String {
-    let mut out = String::new();
-    for f in &report.findings {
-        out.push_str(&serde_json::to_string(&event(report, f)).expect("an event serialises"));
-        out.push('\n');
-    }
-    out
+    report.findings.iter().map(|f| line(report, f)).collect()
 }
