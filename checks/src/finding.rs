@@ -16,20 +16,8 @@ use crate::inventory::CollectError;
 
 /// The result of a check for one scope or resource.
 #[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::Display,
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, strum::IntoStaticStr, strum::Display,
 )]
-#[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Status {
     /// The failure mode is present. (Sorted first.)
@@ -114,8 +102,7 @@ impl FromStr for Severity {
 }
 
 /// Whether a finding was already in the baseline report (`hiyari audit --baseline`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, strum::IntoStaticStr)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 pub enum Baseline {
     /// The baseline has no finding with this id and this status.
@@ -132,11 +119,10 @@ impl Baseline {
 }
 
 /// What a finding is about.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Resource {
     /// A CloudFormation-style type, e.g. `AWS::EC2::Snapshot`; `AWS::::Account` for the
     /// account itself and `AWS::::Region` for a region-wide result.
-    #[serde(rename = "type")]
     pub kind: String,
     pub id: String,
     pub arn: Option<String>,
@@ -166,8 +152,9 @@ impl Resource {
     }
 }
 
-/// One result of one check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One result of one check. The JSON report writes and reads it through DTOs of its
+/// own version (`hiyari.report/v1`), never through this type.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     /// Stable hash of check, account, region and resource: the same across runs.
     pub id: String,
@@ -185,7 +172,6 @@ pub struct Finding {
     pub mute_reason: Option<String>,
     /// Set only when the audit compares with a baseline; absent from the JSON otherwise,
     /// so `hiyari.report/v1` readers see what they always saw.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<Baseline>,
 }
 
