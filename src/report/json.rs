@@ -185,11 +185,11 @@ pub fn render(report: &Report) -> String {
 
 // ------------------------------------------------------------------ the read side
 //
-// Owned DTOs of v1 for reading reports back. What is required and what may be absent is
-// the contract's history: fields added within v1 (`collected_at`, `warnings`,
-// `baseline`) default, the rest must be there. Each DTO takes the `serde(rename)` of
-// the internal type it stands for, so that an error says `expected struct Finding` as
-// it did when the internal types were read directly.
+// Owned DTOs of v1 for reading reports back. What may be absent is what hiyari has
+// always accepted as absent: the fields added within v1 (`collected_at`, `warnings`,
+// `baseline`), and the run's times; the rest must be there. Each DTO takes the
+// `serde(rename)` of the internal type it stood for, so that an error still says
+// `expected struct Finding` as it did when the internal types were read directly.
 
 /// A saved report, whole: what `hiyari merge` combines and renders again.
 #[derive(Debug, Deserialize)]
