@@ -7,25 +7,22 @@ use std::path::Path;
 use anyhow::{bail, Result};
 use hiyari_checks::diff::{Change, Diff};
 use hiyari_checks::inventory::INVENTORY_SCHEMA;
-use hiyari_checks::{Finding, Report, ReportAccount, Summary, Warning};
-use serde::Deserialize;
+use hiyari_checks::{Finding, Report, Warning};
 
 use crate::report::common::{markdown, xml};
-use crate::report::json::SCHEMA;
+use crate::report::json::{self, SCHEMA};
 use crate::report::sanitize_terminal as clean;
 
 /// A saved JSON report, as much of it as a comparison needs.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct SavedReport {
-    #[serde(default)]
     pub started_at: String,
     pub accounts: Vec<SavedAccount>,
     pub findings: Vec<Finding>,
-    #[serde(default)]
     pub warnings: Vec<Warning>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct SavedAccount {
     pub id: String,
 }
@@ -38,7 +35,18 @@ impl SavedReport {
 
 /// Reads a JSON report written by `hiyari audit --format json`.
 pub fn load(path: &Path) -> Result<SavedReport> {
-    serde_json::from_value(read_checked(path)?).map_err(|e| invalid(path, &e))
+    let r: json::FindingsIn =
+        serde_json::from_value(read_checked(path)?).map_err(|e| invalid(path, &e))?;
+    Ok(SavedReport {
+        started_at: r.started_at,
+        accounts: r
+            .accounts
+            .into_iter()
+            .map(|a| SavedAccount { id: a.id })
+            .collect(),
+        findings: r.findings.into_iter().map(Finding::from).collect(),
+        warnings: r.warnings,
+    })
 }
 
 /// A report whose JSON does not fit the contract; the serde error may quote the file.
@@ -50,42 +58,9 @@ fn invalid(path: &Path, e: &serde_json::Error) -> anyhow::Error {
     )
 }
 
-/// A saved report, whole: what `hiyari merge` combines and renders again.
-#[derive(Debug, Deserialize)]
-struct FullReport {
-    tool: FullTool,
-    #[serde(default)]
-    started_at: String,
-    #[serde(default)]
-    finished_at: String,
-    #[serde(default)]
-    collected_at: Option<String>,
-    accounts: Vec<ReportAccount>,
-    findings: Vec<Finding>,
-    /// Absent from reports written before warnings were in the JSON.
-    #[serde(default)]
-    warnings: Vec<Warning>,
-}
-
-#[derive(Debug, Deserialize)]
-struct FullTool {
-    version: String,
-}
-
 /// Reads a JSON report back into the report every renderer takes.
 pub fn load_full(path: &Path) -> Result<Report> {
-    let r: FullReport =
-        serde_json::from_value(read_checked(path)?).map_err(|e| invalid(path, &e))?;
-    Ok(Report {
-        tool_version: r.tool.version,
-        started_at: r.started_at,
-        finished_at: r.finished_at,
-        collected_at: r.collected_at,
-        accounts: r.accounts,
-        summary: Summary::of(&r.findings),
-        findings: r.findings,
-        warnings: r.warnings,
-    })
+    json::read(read_checked(path)?).map_err(|e| invalid(path, &e))
 }
 
 /// Reads a file as JSON and refuses anything but a `hiyari.report/v1` report.
@@ -208,15 +183,16 @@ pub fn render_table(d: &Diff, warnings: &[(&Warning, bool)]) -> String {
 pub fn render_json(d: &Diff, warnings: &[(&Warning, bool)]) -> String {
     let brief = |f: &Finding| {
         serde_json::json!({
-            "id": f.id, "account": f.account, "check": f.check, "status": f.status,
-            "severity": f.severity, "region": f.region, "resource": f.resource,
+            "id": f.id, "account": f.account, "check": f.check, "status": f.status.as_str(),
+            "severity": f.severity.as_str(), "region": f.region,
+            "resource": {"type": f.resource.kind, "id": f.resource.id, "arn": f.resource.arn},
             "message": f.message,
         })
     };
     let change = |c: &Change| {
         let mut v = brief(&c.finding);
-        v["from"] = serde_json::json!(c.from);
-        v["to"] = serde_json::json!(c.to);
+        v["from"] = serde_json::json!(c.from.as_str());
+        v["to"] = serde_json::json!(c.to.as_str());
         v
     };
     let v = serde_json::json!({

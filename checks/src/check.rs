@@ -11,7 +11,8 @@ use crate::inventory::{AccountInventory, CollectError, RegionInventory};
 use crate::params::{NoParams, ParamsSpec, Typed};
 
 /// Where a check's results are scoped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Scope {
     /// One result for the account (or per account-wide resource, such as an IAM user).
     Account,
@@ -20,11 +21,9 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// `account` or `region`, as `hiyari checks` and the docs write it.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Scope::Account => "account",
-            Scope::Region => "region",
-        }
+        self.into()
     }
 }
 

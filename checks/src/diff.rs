@@ -3,12 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use crate::finding::{Baseline, Finding, Status};
 
 /// A finding whose status differs between the two reports.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Change {
     pub from: Status,
     pub to: Status,
@@ -17,7 +15,7 @@ pub struct Change {
 }
 
 /// The difference between an old and a new report.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Diff {
     /// In the new report only.
     pub new: Vec<Finding>,

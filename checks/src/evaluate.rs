@@ -3,8 +3,6 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
-
 use crate::accept::{self, AcceptRule};
 use crate::check::Check;
 use crate::finding::{Finding, FindingBuilder, Severity, Status};
@@ -82,7 +80,7 @@ impl EvalOptions {
 }
 
 /// Counts by status.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
     pub pass: usize,
     pub fail: usize,
@@ -106,7 +104,7 @@ impl Summary {
 }
 
 /// One audited account as the report lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ReportAccount {
     pub id: String,
     pub partition: String,
@@ -114,10 +112,8 @@ pub struct ReportAccount {
     pub regions: Regions,
     /// Not part of the JSON contract (kept out of `hiyari.report/v1`): shown by the
     /// human-readable formats.
-    #[serde(skip)]
     pub allowed_regions: Option<AllowedRegions>,
     /// Why the account could not be audited at all, when it could not.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<crate::inventory::CollectError>,
 }
 

@@ -5,19 +5,21 @@
 //! from the [`CollectError`] that caused it, so it always names the API and error code.
 
 use std::borrow::Cow;
-use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+use strum::VariantNames;
 
 use crate::check::CheckMeta;
 use crate::inventory::CollectError;
 
 /// The result of a check for one scope or resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, strum::IntoStaticStr, strum::Display,
+)]
+#[strum(serialize_all = "snake_case")]
 pub enum Status {
     /// The failure mode is present. (Sorted first.)
     Fail,
@@ -30,25 +32,30 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status as the reports write it: `fail`, `error`, `muted`, `pass`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Status::Fail => "fail",
-            Status::Error => "error",
-            Status::Muted => "muted",
-            Status::Pass => "pass",
-        }
-    }
-}
-
-impl fmt::Display for Status {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        self.into()
     }
 }
 
 /// Severity, most severe first (so the derived order sorts critical first).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::VariantNames,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Severity {
     Critical,
     High,
@@ -66,14 +73,9 @@ impl Severity {
         Severity::Info,
     ];
 
+    /// The severity as the reports and `hiyari.toml` write it: `critical`, …, `info`.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Critical => "critical",
-            Severity::High => "high",
-            Severity::Medium => "medium",
-            Severity::Low => "low",
-            Severity::Info => "info",
-        }
+        self.into()
     }
 
     /// True when `self` is as severe as `threshold` or more.
@@ -82,12 +84,9 @@ impl Severity {
     }
 }
 
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+/// Any case (`--fail-on HIGH`). Written here rather than derived with
+/// `strum::EnumString`: its error only says that no variant matched, and this one lists
+/// what is accepted.
 impl FromStr for Severity {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -95,14 +94,17 @@ impl FromStr for Severity {
             .into_iter()
             .find(|v| v.as_str().eq_ignore_ascii_case(s))
             .ok_or_else(|| {
-                format!("unknown severity `{s}`: expected one of critical, high, medium, low, info")
+                format!(
+                    "unknown severity `{s}`: expected one of {}",
+                    Severity::VARIANTS.join(", ")
+                )
             })
     }
 }
 
 /// Whether a finding was already in the baseline report (`hiyari audit --baseline`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Baseline {
     /// The baseline has no finding with this id and this status.
     New,
@@ -111,20 +113,17 @@ pub enum Baseline {
 }
 
 impl Baseline {
+    /// `new` or `existing`, as the reports write it.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Baseline::New => "new",
-            Baseline::Existing => "existing",
-        }
+        self.into()
     }
 }
 
 /// What a finding is about.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Resource {
     /// A CloudFormation-style type, e.g. `AWS::EC2::Snapshot`; `AWS::::Account` for the
     /// account itself and `AWS::::Region` for a region-wide result.
-    #[serde(rename = "type")]
     pub kind: String,
     pub id: String,
     pub arn: Option<String>,
@@ -154,8 +153,9 @@ impl Resource {
     }
 }
 
-/// One result of one check.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One result of one check. The JSON report writes and reads it through DTOs of its
+/// own version (`hiyari.report/v1`), never through this type.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Finding {
     /// Stable hash of check, account, region and resource: the same across runs.
     pub id: String,
@@ -176,7 +176,6 @@ pub struct Finding {
     pub mute_reason: Option<String>,
     /// Set only when the audit compares with a baseline; absent from the JSON otherwise,
     /// so `hiyari.report/v1` readers see what they always saw.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<Baseline>,
 }
 
@@ -430,5 +429,15 @@ mod tests {
         assert!(!Severity::Medium.at_least(Severity::High));
         assert_eq!("HIGH".parse::<Severity>().unwrap(), Severity::High);
         assert!("severe".parse::<Severity>().is_err());
+        assert_eq!(
+            "severe".parse::<Severity>().unwrap_err(),
+            "unknown severity `severe`: expected one of critical, high, medium, low, info"
+        );
+        // hiyari.toml reads severities through serde, the reports write them with
+        // `as_str`: the two must name them alike.
+        for s in Severity::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+            assert_eq!(s.to_string(), s.as_str());
+        }
     }
 }

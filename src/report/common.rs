@@ -264,21 +264,18 @@ pub fn html_prose(s: &str) -> String {
         .collect()
 }
 
-/// One CSV cell (RFC 4180): quoted when it holds a comma, a quote or a line break,
-/// quotes doubled. A cell a spreadsheet would read as a formula (starting with `=`,
-/// `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, so it is shown as
-/// text and never evaluated. Control characters become visible escapes first.
+/// One CSV cell's text, before quoting: a cell a spreadsheet would read as a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`,
+/// so it is shown as text and never evaluated. Control characters become visible
+/// escapes first. Quoting (RFC 4180) is `csv::Writer`'s, in [`super::csv`]: no CSV
+/// writer knows about formulas, so this guard is hiyari's own.
 pub fn csv(s: &str) -> String {
     let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
     let mut v = visible(s);
     if formula {
         v.insert(0, '\'');
     }
-    if v.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v
-    }
+    v
 }
 
 /// Counts of one account's findings by severity (rows, most severe first) and status
@@ -586,6 +583,17 @@ pub fn accounts_overview(report: &Report) -> Vec<AccountLine<'_>> {
 mod tests {
     use super::*;
 
+    /// `s` as one cell of a CSV file: guarded, then quoted by `csv::Writer` as the CSV
+    /// report quotes it.
+    fn csv_cell(s: &str) -> String {
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(Vec::new());
+        w.write_record([csv(s)]).unwrap();
+        let line = String::from_utf8(w.into_inner().unwrap()).unwrap();
+        line.strip_suffix("\r\n").unwrap().to_string()
+    }
+
     #[test]
     fn escapes_hold_against_hostile_text() {
         let hostile = "a<script>&\"'\x1b[2J\r\n\u{202E}";
@@ -611,15 +619,15 @@ mod tests {
             "run <code>a&lt;b</code> &amp; go"
         );
 
-        assert_eq!(csv("=1+2"), "'=1+2");
-        assert_eq!(csv("+1"), "'+1");
-        assert_eq!(csv("-1"), "'-1");
-        assert_eq!(csv("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv("\tx"), "'\\u{9}x");
-        assert_eq!(csv("a,b"), "\"a,b\"");
-        assert_eq!(csv("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(csv("sg-0abc"), "sg-0abc");
+        assert_eq!(csv_cell("=1+2"), "'=1+2");
+        assert_eq!(csv_cell("+1"), "'+1");
+        assert_eq!(csv_cell("-1"), "'-1");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("\tx"), "'\\u{9}x");
+        assert_eq!(csv_cell("a,b"), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_cell("sg-0abc"), "sg-0abc");
     }
 
     #[test]

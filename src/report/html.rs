@@ -4,15 +4,17 @@
 //!
 //! The content is that of the Markdown checklist: per account a header, a summary of
 //! counts by severity and status, and every check as a checklist item with its failing
-//! resources, remediation and incidents. Every string from the account goes through
-//! [`common::xml`]. Items carry `data-check` and `data-state` attributes (and resource
-//! rows `data-status`) so that tools, and the tests, can read the checklist back.
+//! resources, remediation and incidents. The page is built with `maud`, whose markup
+//! cannot be unbalanced; every string from the account is spliced in as [`Text`]. Items
+//! carry `data-check` and `data-state` attributes (and resource rows `data-status`) so
+//! that tools, and the tests, can read the checklist back. The `"\n"` between elements
+//! keep the file readable as text and diffable.
 
-use std::fmt::Write as _;
+use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 
 use hiyari_checks::{Finding, Report, ReportAccount, Severity, Status};
 
-use super::common::{self, html_prose, xml as esc, ChecklistItem, ItemState, ReportContext};
+use super::common::{self, html_prose, ChecklistItem, ItemState, ReportContext};
 
 const CSS: &str = r#"
 :root { --ink: #1b1f24; --muted: #57606a; --line: #d0d7de; --bad: #b3261e; --warn: #8a5300;
@@ -69,6 +71,20 @@ footer { margin-top: 2.5rem; color: var(--muted); font-size: .85rem; border-top:
 }
 "#;
 
+/// Text from the account or the report, in element content or an attribute value.
+///
+/// Escaped by [`common::xml`] rather than by maud's own escaping: maud escapes markup
+/// only, while a resource name can also hold control characters and bidirectional
+/// overrides, which `common::xml` shows as visible escapes (as every other format
+/// does) before escaping the markup.
+struct Text<'a>(&'a str);
+
+impl Render for Text<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        buffer.push_str(&common::xml(self.0));
+    }
+}
+
 fn mark(s: ItemState) -> &'static str {
     match s {
         ItemState::Done | ItemState::Accepted => "\u{2611}",
@@ -78,183 +94,168 @@ fn mark(s: ItemState) -> &'static str {
     }
 }
 
-fn code(s: &str) -> String {
-    format!("<code>{}</code>", esc(s))
+fn code(s: &str) -> Markup {
+    html! { code { (Text(s)) } }
 }
 
-fn list(items: &[String]) -> String {
+/// `items` separated by `sep`.
+fn joined(items: &[Markup], sep: Markup) -> Markup {
+    html! {
+        @for (i, m) in items.iter().enumerate() {
+            @if i > 0 { (sep) }
+            (m)
+        }
+    }
+}
+
+/// `items` separated by commas, or `none`.
+fn list(items: &[Markup]) -> Markup {
     if items.is_empty() {
-        "none".to_string()
+        html! { "none" }
     } else {
-        items.join(", ")
+        joined(items, html! { ", " })
     }
 }
 
-fn header(out: &mut String, report: &Report, acc: &ReportAccount, ctx: &ReportContext) {
-    let _ = writeln!(out, "<h2>AWS account {}</h2>", code(&acc.id));
-    out.push_str("<dl class=\"facts\">\n");
-    let mut fact = |k: &str, v: String| {
-        let _ = writeln!(out, "<dt>{k}</dt><dd>{v}</dd>");
-    };
-    fact(
-        "Account",
-        format!("{} (partition {})", code(&acc.id), code(&acc.partition)),
-    );
-    if let Some(e) = &acc.error {
-        fact(
-            "Could not audit",
-            format!(
-                "{} failed with {}: {}",
-                code(&e.api),
-                code(&e.code),
-                esc(&e.message)
-            ),
-        );
-    }
-    fact("Audited as", code(&acc.principal));
+fn fact(k: &str, v: Markup) -> Markup {
+    html! { dt { (k) } dd { (v) } "\n" }
+}
+
+fn header(report: &Report, acc: &ReportAccount, ctx: &ReportContext) -> Markup {
     let t = common::timing(report);
-    if let Some(c) = t.collected {
-        fact("Data collected", format!("<time>{}</time>", esc(c)));
-    }
-    fact(
-        "Evaluated",
-        format!(
-            "<time>{}</time> to <time>{}</time>",
-            esc(t.evaluated.0),
-            esc(t.evaluated.1)
-        ),
-    );
-    fact("hiyari version", esc(&report.tool_version));
-    let scanned: Vec<String> = acc.regions.scanned.iter().map(|r| code(r)).collect();
-    fact(
-        &format!("Regions scanned ({})", scanned.len()),
-        list(&scanned),
-    );
-    let skipped: Vec<String> = common::skipped_by_reason(&acc.regions.skipped)
+    let scanned: Vec<Markup> = acc.regions.scanned.iter().map(|r| code(r)).collect();
+    let skipped: Vec<Markup> = common::skipped_by_reason(&acc.regions.skipped)
         .into_iter()
         .map(|(reason, regions)| {
-            let regions: Vec<String> = regions.into_iter().map(code).collect();
-            format!("{}: {}", esc(&reason), regions.join(", "))
+            let regions: Vec<Markup> = regions.into_iter().map(code).collect();
+            html! { (Text(&reason)) ": " (joined(&regions, html! { ", " })) }
         })
         .collect();
-    fact(
-        &format!("Regions skipped ({})", acc.regions.skipped.len()),
-        if skipped.is_empty() {
-            "none".to_string()
-        } else {
-            skipped.join("<br>")
-        },
-    );
-    fact(
-        "Allowed regions for compute",
-        match &acc.allowed_regions {
-            Some(a) => {
-                let regions: Vec<String> = a.regions.iter().map(|r| code(r)).collect();
-                format!(
-                    "{}, from {}",
-                    list(&regions),
-                    esc(&common::allowed_source_phrase(&a.source))
-                )
+    html! {
+        h2 { "AWS account " (code(&acc.id)) } "\n"
+        dl class="facts" {
+            "\n"
+            (fact("Account", html! {
+                (code(&acc.id)) " (partition " (code(&acc.partition)) ")"
+            }))
+            @if let Some(e) = &acc.error {
+                (fact("Could not audit", html! {
+                    (code(&e.api)) " failed with " (code(&e.code)) ": " (Text(&e.message))
+                }))
             }
-            None => "not recorded".to_string(),
-        },
-    );
-    fact(
-        "Configuration",
-        match &ctx.config {
-            Some(p) => code(p),
-            None => "none".to_string(),
-        },
-    );
-    out.push_str("</dl>\n");
+            (fact("Audited as", code(&acc.principal)))
+            @if let Some(c) = t.collected {
+                (fact("Data collected", html! { time { (Text(c)) } }))
+            }
+            (fact("Evaluated", html! {
+                time { (Text(t.evaluated.0)) } " to " time { (Text(t.evaluated.1)) }
+            }))
+            (fact("hiyari version", html! { (Text(&report.tool_version)) }))
+            (fact(&format!("Regions scanned ({})", scanned.len()), list(&scanned)))
+            (fact(
+                &format!("Regions skipped ({})", acc.regions.skipped.len()),
+                if skipped.is_empty() { html! { "none" } } else { joined(&skipped, html! { br; }) },
+            ))
+            (fact("Allowed regions for compute", match &acc.allowed_regions {
+                Some(a) => {
+                    let regions: Vec<Markup> = a.regions.iter().map(|r| code(r)).collect();
+                    html! {
+                        (list(&regions)) ", from "
+                        (Text(&common::allowed_source_phrase(&a.source)))
+                    }
+                }
+                None => html! { "not recorded" },
+            }))
+            (fact("Configuration", match &ctx.config {
+                Some(p) => code(p),
+                None => html! { "none" },
+            }))
+        }
+        "\n"
+    }
 }
 
-fn summary(out: &mut String, findings: &[&Finding], items: &[ChecklistItem<'_>]) {
+fn summary(findings: &[&Finding], items: &[ChecklistItem<'_>]) -> Markup {
     let counts = common::counts(findings.iter().copied());
-    out.push_str("<h3>Summary</h3>\n<table class=\"summary\">\n");
-    out.push_str("<thead><tr><th>Severity</th><th>Fail</th><th>Error</th><th>Muted</th><th>Pass</th></tr></thead>\n<tbody>\n");
     let mut total = [0usize; 4];
-    for (sev, row) in Severity::ALL.iter().zip(counts) {
-        let _ = writeln!(
-            out,
-            "<tr data-severity=\"{sev}\"><td>{sev}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            row[0], row[1], row[2], row[3]
-        );
+    for row in counts {
         for (t, n) in total.iter_mut().zip(row) {
             *t += n;
         }
     }
-    let _ = writeln!(
-        out,
-        "<tr class=\"total\"><td>total</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-        total[0], total[1], total[2], total[3]
-    );
-    out.push_str("</tbody>\n</table>\n");
     let n = |s: ItemState| items.iter().filter(|i| i.state == s).count();
-    let _ = writeln!(
-        out,
-        "<p class=\"tally\">Checks: <strong>{}</strong> done, <strong>{}</strong> not done, <strong>{}</strong> could not be checked, <strong>{}</strong> accepted, <strong>{}</strong> with nothing to check (of {}).</p>",
-        n(ItemState::Done),
-        n(ItemState::NotDone),
-        n(ItemState::CouldNotCheck),
-        n(ItemState::Accepted),
-        n(ItemState::NothingToCheck),
-        items.len()
-    );
+    html! {
+        h3 { "Summary" } "\n"
+        table class="summary" {
+            "\n"
+            thead { tr { th { "Severity" } th { "Fail" } th { "Error" } th { "Muted" } th { "Pass" } } }
+            "\n"
+            tbody {
+                "\n"
+                @for (sev, row) in Severity::ALL.iter().zip(counts) {
+                    tr data-severity=(sev.as_str()) {
+                        td { (sev.as_str()) }
+                        @for c in row { td class="n" { (c) } }
+                    }
+                    "\n"
+                }
+                tr class="total" {
+                    td { "total" }
+                    @for c in total { td class="n" { (c) } }
+                }
+                "\n"
+            }
+            "\n"
+        }
+        "\n"
+        p class="tally" {
+            "Checks: " strong { (n(ItemState::Done)) } " done, "
+            strong { (n(ItemState::NotDone)) } " not done, "
+            strong { (n(ItemState::CouldNotCheck)) } " could not be checked, "
+            strong { (n(ItemState::Accepted)) } " accepted, "
+            strong { (n(ItemState::NothingToCheck)) } " with nothing to check (of "
+            (items.len()) ")."
+        }
+        "\n"
+    }
 }
 
-fn place(f: &Finding) -> String {
+fn place(f: &Finding) -> Markup {
     match &f.region {
         Some(r) => code(r),
-        None => "account-wide".to_string(),
+        None => html! { "account-wide" },
     }
 }
 
-fn resource_rows(out: &mut String, findings: &[&Finding]) {
-    for f in findings {
-        let detail = match f.status {
-            Status::Muted => format!(
-                "{} <strong>Accepted:</strong> {}",
-                esc(&f.message),
-                esc(f.mute_reason.as_deref().unwrap_or("muted by configuration"))
-            ),
-            _ => esc(&f.message),
-        };
-        let _ = writeln!(
-            out,
-            "<tr class=\"resource\" data-status=\"{}\" data-finding=\"{}\"><td class=\"status\">{}</td><td class=\"place\">{}</td><td>{}</td><td>{}</td></tr>",
-            f.status,
-            esc(&f.id),
-            f.status,
-            place(f),
-            if common::names_a_resource(f) {
-                code(common::resource_name(f))
-            } else if f.region.is_some() {
-                "the region".to_string()
-            } else {
-                "the account".to_string()
-            },
-            detail
-        );
+fn resource_row(f: &Finding) -> Markup {
+    html! {
+        tr class="resource" data-status=(f.status.as_str()) data-finding=(Text(&f.id)) {
+            td class="status" { (f.status.as_str()) }
+            td class="place" { (place(f)) }
+            td {
+                @if common::names_a_resource(f) {
+                    (code(common::resource_name(f)))
+                } @else if f.region.is_some() {
+                    "the region"
+                } @else {
+                    "the account"
+                }
+            }
+            td {
+                (Text(&f.message))
+                @if f.status == Status::Muted {
+                    " " strong { "Accepted:" } " "
+                    (Text(f.mute_reason.as_deref().unwrap_or("muted by configuration")))
+                }
+            }
+        }
+        "\n"
     }
 }
 
-fn item(out: &mut String, it: &ChecklistItem<'_>) {
+fn item(it: &ChecklistItem<'_>) -> Markup {
     let severity = it.severity().map(|s| s.as_str()).unwrap_or("unknown");
-    let _ = writeln!(
-        out,
-        "<li class=\"item state-{state}\" data-check=\"{check}\" data-state=\"{state}\">",
-        state = it.state.token(),
-        check = esc(it.check)
-    );
-    let _ = writeln!(
-        out,
-        "<div class=\"item-head\"><span class=\"box\" aria-hidden=\"true\">{}</span><span class=\"state\">{}</span><span class=\"title\">{}</span>{}<span class=\"sev sev-{severity}\">{severity}</span></div>",
-        mark(it.state),
-        it.state.label(),
-        esc(it.title()),
-        code(it.check),
-    );
+    let state = it.state.token();
     let listed: Vec<&Finding> = it
         .fails
         .iter()
@@ -262,136 +263,191 @@ fn item(out: &mut String, it: &ChecklistItem<'_>) {
         .chain(&it.muted)
         .copied()
         .collect();
-    if !listed.is_empty() {
-        out.push_str("<table class=\"resources\"><thead><tr><th>Status</th><th>Region</th><th>Resource</th><th>Finding</th></tr></thead><tbody>\n");
-        resource_rows(out, &listed);
-        out.push_str("</tbody></table>\n");
-    }
-    if listed.is_empty() && it.passes.is_empty() {
-        out.push_str(
-            "<p class=\"none\">No result for this account: the check did not run here.</p>\n",
-        );
-    }
     let (verified, nothing) = common::split_passes(&it.passes);
-    if !verified.is_empty() {
-        let _ = writeln!(
-            out,
-            "<p class=\"verified\">Verified: {} passing result(s) {}.</p>",
-            verified.len(),
-            esc(&common::scope_phrase(&verified))
-        );
+    let incidents: Vec<Markup> = it.incidents().iter().map(|i| code(i)).collect();
+    html! {
+        li class={ "item state-" (state) } data-check=(Text(it.check)) data-state=(state) {
+            "\n"
+            div class="item-head" {
+                span class="box" aria-hidden="true" { (mark(it.state)) }
+                span class="state" { (it.state.label()) }
+                span class="title" { (Text(it.title())) }
+                (code(it.check))
+                span class={ "sev sev-" (severity) } { (severity) }
+            }
+            "\n"
+            @if !listed.is_empty() {
+                table class="resources" {
+                    thead { tr { th { "Status" } th { "Region" } th { "Resource" } th { "Finding" } } }
+                    tbody {
+                        "\n"
+                        @for f in &listed { (resource_row(f)) }
+                    }
+                }
+                "\n"
+            }
+            @if listed.is_empty() && it.passes.is_empty() {
+                p class="none" { "No result for this account: the check did not run here." }
+                "\n"
+            }
+            @if !verified.is_empty() {
+                p class="verified" {
+                    "Verified: " (verified.len()) " passing result(s) "
+                    (Text(&common::scope_phrase(&verified))) "."
+                }
+                "\n"
+            }
+            @for (reason, fs) in &nothing {
+                p class="nothing" {
+                    "Nothing to check " (Text(&common::scope_phrase(fs))) ": " (Text(reason)) "."
+                }
+                "\n"
+            }
+            @if !it.fails.is_empty() || !it.muted.is_empty() {
+                p class="fix" {
+                    strong { "How to fix it:" } " "
+                    // html_prose escapes every part of the prose with common::xml and adds
+                    // only the <code> elements of its `code` spans: nothing from the text
+                    // itself is markup.
+                    (PreEscaped(html_prose(it.remediation())))
+                }
+                "\n"
+            }
+            @if !incidents.is_empty() {
+                p class="incidents" { "Incidents: " (joined(&incidents, html! { ", " })) }
+                "\n"
+            }
+        }
+        "\n"
     }
-    for (reason, fs) in &nothing {
-        let _ = writeln!(
-            out,
-            "<p class=\"nothing\">Nothing to check {}: {}.</p>",
-            esc(&common::scope_phrase(fs)),
-            esc(reason)
-        );
+}
+
+fn accounts_table(report: &Report) -> Markup {
+    html! {
+        section class="accounts" {
+            h2 { "Accounts (" (report.accounts.len()) ")" } "\n"
+            table {
+                "\n"
+                thead { tr {
+                    th { "Account" } th { "Fail" } th { "Error" } th { "Muted" } th { "Pass" }
+                    th { "Note" }
+                } }
+                "\n"
+                tbody {
+                    "\n"
+                    @for a in common::accounts_overview(report) {
+                        tr {
+                            td { (code(a.id)) }
+                            td { (a.summary.fail) }
+                            td { (a.summary.error) }
+                            td { (a.summary.muted) }
+                            td { (a.summary.pass) }
+                            td {
+                                @if let Some(e) = a.error {
+                                    "could not audit: " (code(&e.api)) " failed with "
+                                    (code(&e.code))
+                                }
+                            }
+                        }
+                        "\n"
+                    }
+                }
+                "\n"
+            }
+            "\n"
+        }
+        "\n"
     }
-    if !it.fails.is_empty() || !it.muted.is_empty() {
-        let _ = writeln!(
-            out,
-            "<p class=\"fix\"><strong>How to fix it:</strong> {}</p>",
-            html_prose(it.remediation())
-        );
+}
+
+fn account(report: &Report, acc: &ReportAccount, ctx: &ReportContext) -> Markup {
+    let findings: Vec<&Finding> = report
+        .findings
+        .iter()
+        .filter(|f| f.account == acc.id)
+        .collect();
+    let items = common::checklist(report, &acc.id);
+    html! {
+        section class="account" id={ "account-" (Text(&acc.id)) } data-account=(Text(&acc.id)) {
+            "\n"
+            (header(report, acc, ctx))
+            (summary(&findings, &items))
+            h3 { "Checklist" } "\n"
+            ol class="checklist" {
+                "\n"
+                @for it in &items { (item(it)) }
+            }
+            "\n"
+        }
+        "\n"
     }
-    let incidents: Vec<String> = it.incidents().iter().map(|i| code(i)).collect();
-    if !incidents.is_empty() {
-        let _ = writeln!(
-            out,
-            "<p class=\"incidents\">Incidents: {}</p>",
-            incidents.join(", ")
-        );
-    }
-    out.push_str("</li>\n");
 }
 
 /// The report as a self-contained HTML checklist.
 pub fn render(report: &Report, ctx: &ReportContext) -> String {
     let accounts: Vec<&str> = report.accounts.iter().map(|a| a.id.as_str()).collect();
-    let mut out = String::new();
-    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str("<meta name=\"generator\" content=\"hiyari\">\n");
-    let _ = writeln!(
-        out,
-        "<title>Pre-handover checklist: AWS account {}</title>",
-        esc(&accounts.join(", "))
-    );
-    let _ = writeln!(out, "<style>{CSS}</style>\n</head>\n<body>");
-    out.push_str("<header>\n<h1>Pre-handover checklist</h1>\n");
-    out.push_str(
-        "<p class=\"lede\">Every check hiyari ran, per AWS account: <strong>done</strong> (checked, and the failure mode is absent), \
-         <strong>not done</strong> (it is present: fix the resources listed), <strong>could not check</strong> (hiyari could not \
-         read what it needs: the item names the API and error), <strong>accepted</strong> (a failure the configuration \
-         accepts, with its reason), or <strong>nothing to check</strong> (there was nothing to inspect, e.g. the service \
-         is off: the check verified nothing).</p>\n</header>\n<main>\n",
-    );
-    if report.accounts.is_empty() {
-        out.push_str("<p>No account was audited.</p>\n");
-    }
-    if report.accounts.len() > 1 {
-        let _ = writeln!(
-            out,
-            "<section class=\"accounts\"><h2>Accounts ({})</h2>\n<table>\n<thead><tr><th>Account</th><th>Fail</th><th>Error</th><th>Muted</th><th>Pass</th><th>Note</th></tr></thead>\n<tbody>",
-            report.accounts.len()
-        );
-        for a in common::accounts_overview(report) {
-            let s = a.summary;
-            let note = match a.error {
-                Some(e) => format!(
-                    "could not audit: {} failed with {}",
-                    code(&e.api),
-                    code(&e.code)
-                ),
-                None => String::new(),
-            };
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{note}</td></tr>",
-                code(a.id),
-                s.fail,
-                s.error,
-                s.muted,
-                s.pass,
-            );
-        }
-        out.push_str("</tbody>\n</table>\n</section>\n");
-    }
-    for acc in &report.accounts {
-        let _ = writeln!(
-            out,
-            "<section class=\"account\" id=\"account-{id}\" data-account=\"{id}\">",
-            id = esc(&acc.id)
-        );
-        header(&mut out, report, acc, ctx);
-        let findings: Vec<&Finding> = report
-            .findings
-            .iter()
-            .filter(|f| f.account == acc.id)
-            .collect();
-        let items = common::checklist(report, &acc.id);
-        summary(&mut out, &findings, &items);
-        out.push_str("<h3>Checklist</h3>\n<ol class=\"checklist\">\n");
-        for it in &items {
-            item(&mut out, it);
-        }
-        out.push_str("</ol>\n</section>\n");
-    }
     let t = common::timing(report);
-    let collected = match t.collected {
-        Some(c) => format!("data collected at {}, ", esc(c)),
-        None => String::new(),
+    let page = html! {
+        (DOCTYPE) "\n"
+        html lang="en" {
+            "\n"
+            head {
+                "\n"
+                meta charset="utf-8"; "\n"
+                meta http-equiv="Content-Security-Policy"
+                    content="default-src 'none'; style-src 'unsafe-inline'"; "\n"
+                meta name="viewport" content="width=device-width, initial-scale=1"; "\n"
+                meta name="generator" content="hiyari"; "\n"
+                title { "Pre-handover checklist: AWS account " (Text(&accounts.join(", "))) } "\n"
+                // The style sheet is hiyari's own constant; escaping it would break its
+                // quoted font names.
+                style { (PreEscaped(CSS)) } "\n"
+            }
+            "\n"
+            body {
+                "\n"
+                header {
+                    "\n"
+                    h1 { "Pre-handover checklist" } "\n"
+                    p class="lede" {
+                        "Every check hiyari ran, per AWS account: " strong { "done" }
+                        " (checked, and the failure mode is absent), " strong { "not done" }
+                        " (it is present: fix the resources listed), " strong { "could not check" }
+                        " (hiyari could not read what it needs: the item names the API and error), "
+                        strong { "accepted" }
+                        " (a failure the configuration accepts, with its reason), or "
+                        strong { "nothing to check" }
+                        " (there was nothing to inspect, e.g. the service is off: the check verified nothing)."
+                    }
+                    "\n"
+                }
+                "\n"
+                main {
+                    "\n"
+                    @if report.accounts.is_empty() {
+                        p { "No account was audited." } "\n"
+                    }
+                    @if report.accounts.len() > 1 {
+                        (accounts_table(report))
+                    }
+                    @for acc in &report.accounts {
+                        (account(report, acc, ctx))
+                    }
+                }
+                "\n"
+                footer {
+                    "Generated by hiyari " (Text(&report.tool_version)) " ("
+                    code { (Text(common::HOMEPAGE)) } "): "
+                    @if let Some(c) = t.collected {
+                        "data collected at " (Text(c)) ", "
+                    }
+                    "evaluated between " (Text(t.evaluated.0)) " and " (Text(t.evaluated.1)) "."
+                }
+                "\n"
+            }
+            "\n"
+        }
+        "\n"
     };
-    let _ = writeln!(
-        out,
-        "</main>\n<footer>Generated by hiyari {} (<code>{}</code>): {collected}evaluated between {} and {}.</footer>\n</body>\n</html>",
-        esc(&report.tool_version),
-        esc(common::HOMEPAGE),
-        esc(t.evaluated.0),
-        esc(t.evaluated.1)
-    );
-    out
+    page.into_string()
 }

@@ -50,8 +50,8 @@ pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
     }
 }
 
-/// Writes the report to `w` in `format`. JSON and OCSF are serialised into `w` as they
-/// are made, so an organization's report is never held as text as well as findings.
+/// Writes the report to `w` in `format`. JSON, OCSF and CSV are serialised into `w` as
+/// they are made, so an organization's report is never held as text as well as findings.
 pub fn write(
     report: &Report,
     format: Format,
@@ -61,6 +61,7 @@ pub fn write(
     match format {
         Format::Json => json::write(report, w),
         Format::Ocsf => ocsf::write(report, w),
+        Format::Csv => csv::write(report, w),
         _ => w.write_all(render(report, format, opts).as_bytes()),
     }
 }

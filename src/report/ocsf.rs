@@ -154,19 +154,24 @@ fn event(report: &Report, f: &Finding) -> Value {
     Value::Object(ev)
 }
 
+/// One finding's OCSF event as one line of JSON Lines, newline included: what
+/// [`render`] writes for each finding, for writing findings as they arrive.
+pub fn line(report: &Report, f: &Finding) -> String {
+    let mut out = serde_json::to_string(&event(report, f)).expect("an event serialises");
+    out.push('\n');
+    out
+}
+
 /// The report as OCSF JSON Lines: one Compliance Finding event per finding, in the
 /// report's order. An empty report is an empty file.
 pub fn render(report: &Report) -> String {
-    let mut out = Vec::new();
-    write(report, &mut out).expect("events serialise into memory");
-    String::from_utf8(out).expect("serde_json writes UTF-8")
+    report.findings.iter().map(|f| line(report, f)).collect()
 }
 
 /// Writes the lines to `w` one event at a time.
 pub fn write(report: &Report, mut w: impl std::io::Write) -> std::io::Result<()> {
     for f in &report.findings {
-        serde_json::to_writer(&mut w, &event(report, f))?;
-        w.write_all(b"\n")?;
+        w.write_all(line(report, f).as_bytes())?;
     }
     Ok(())
 }

@@ -378,6 +378,57 @@ fn snapshots_of_every_format() {
     insta::assert_snapshot!("html", html::render(&r, &ctx));
 }
 
+/// The JSON report read back through the v1 reading DTOs is the report that was written:
+/// every finding (muted, marked against a baseline, with evidence), account (skipped
+/// regions, an account that could not be audited) and warning. `allowed_regions` is not
+/// in the contract, so it does not come back.
+#[test]
+fn json_reads_back_into_the_report_it_was_rendered_from() {
+    let mut r = fixture_with_warnings();
+    let f = r
+        .findings
+        .iter_mut()
+        .find(|f| f.status == Status::Fail)
+        .unwrap();
+    f.status = Status::Muted;
+    f.mute_reason = Some("accepted <for now>".into());
+    for (i, f) in r.findings.iter_mut().enumerate() {
+        f.baseline = match i % 3 {
+            0 => Some(hiyari_checks::Baseline::New),
+            1 => Some(hiyari_checks::Baseline::Existing),
+            _ => None,
+        };
+    }
+    r.summary = Summary::of(&r.findings);
+    r.accounts[1].error = Some(CollectError::new(
+        "sts:AssumeRole",
+        "AccessDenied",
+        "not authorized",
+    ));
+    let text = json::render(&r);
+    let back = json::read(serde_json::from_str(&text).unwrap()).unwrap();
+    let mut expected = r.clone();
+    for a in &mut expected.accounts {
+        a.allowed_regions = None;
+    }
+    assert_eq!(back, expected);
+    assert_eq!(json::render(&back), text);
+
+    // Without what v1 added later (no `collected_at`, no `warnings`, no `baseline`), a
+    // report still reads.
+    let mut old: Value = serde_json::from_str(&text).unwrap();
+    let o = old.as_object_mut().unwrap();
+    o.remove("collected_at");
+    o.remove("warnings");
+    for f in o["findings"].as_array_mut().unwrap() {
+        f.as_object_mut().unwrap().remove("baseline");
+    }
+    let back = json::read(old).unwrap();
+    assert_eq!(back.collected_at, None);
+    assert!(back.warnings.is_empty());
+    assert!(back.findings.iter().all(|f| f.baseline.is_none()));
+}
+
 // ---------------------------------------------------------------- table
 
 /// The table at 80 and 120 columns: it fits (every line), no check id is ever broken

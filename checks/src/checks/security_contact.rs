@@ -44,8 +44,9 @@ pub struct Params {
 }
 
 /// An alternate contact type hiyari reads.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, strum::IntoStaticStr)]
 #[serde(rename_all = "UPPERCASE")]
+#[strum(serialize_all = "UPPERCASE")]
 pub enum ContactType {
     Security,
     Billing,
@@ -61,11 +62,7 @@ impl ContactType {
 
     /// The name the Account API uses.
     pub fn as_str(self) -> &'static str {
-        match self {
-            ContactType::Security => "SECURITY",
-            ContactType::Billing => "BILLING",
-            ContactType::Operations => "OPERATIONS",
-        }
+        self.into()
     }
 }
 
