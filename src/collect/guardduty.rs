@@ -33,8 +33,7 @@ pub async fn detectors(
         Ok(GuardDutyDetector {
             status: out
                 .status()
-                .map(|st| st.as_str().to_string())
-                .unwrap_or_else(|| "UNKNOWN".into()),
+                .map_or_else(|| "UNKNOWN".into(), |st| st.as_str().into()),
             id,
         })
     }))

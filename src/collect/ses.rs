@@ -72,7 +72,7 @@ pub async fn account(
     match s.limiter.call(API, ses.get_account().send()).await {
         Ok(out) => Ok(SesAccount {
             offered: true,
-            enforcement_status: out.enforcement_status().map(str::to_string),
+            enforcement_status: out.enforcement_status().map(Into::into),
             sending_enabled: Some(out.sending_enabled()),
             production_access_enabled: Some(out.production_access_enabled()),
             max_24_hour_send: out.send_quota().map(|q| q.max24_hour_send()),
