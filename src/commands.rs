@@ -754,11 +754,7 @@ async fn init(args: InitArgs) -> Result<u8> {
                         .map(|v| v.len()),
                     inv.spot_fleets
                         .get("ec2:DescribeSpotFleetRequests")
-                        .map(|v| {
-                            v.iter()
-                                .filter(|f| matches!(f.state.as_str(), "active" | "modifying"))
-                                .count()
-                        }),
+                        .map(|v| v.iter().filter(|f| f.state.is_live()).count()),
                 ];
                 if counts.iter().any(|c| c.is_err()) {
                     unread.push(region.clone());

@@ -9,21 +9,38 @@ use thiserror::Error;
 /// The user name AWS gives the root user's row.
 pub const ROOT_ACCOUNT_USER: &str = "<root_account>";
 
-/// One row of the credential report, with the columns hiyari reads. Values are kept as
-/// AWS writes them (`true`, `false`, `N/A`, `not_supported`, `no_information`, or an
-/// ISO 8601 time).
+crate::inventory::aws_word! {
+    /// A yes/no column of the credential report (`password_enabled`, `mfa_active`,
+    /// `access_key_N_active`). Only `true` is a yes: the root row's `not_supported`, and
+    /// any word AWS may add, are not.
+    pub enum Flag {
+        True = "true",
+        False = "false",
+        NotSupported = "not_supported",
+    }
+}
+
+impl Flag {
+    pub fn is_true(&self) -> bool {
+        *self == Flag::True
+    }
+}
+
+/// One row of the credential report, with the columns hiyari reads. Times are kept as
+/// AWS writes them (`N/A`, `not_supported`, `no_information`, or an ISO 8601 time), and
+/// read with [`parse_time`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CredentialReportRow {
     pub user: String,
     pub arn: String,
     pub user_creation_time: String,
-    pub password_enabled: String,
+    pub password_enabled: Flag,
     pub password_last_used: String,
-    pub mfa_active: String,
-    pub access_key_1_active: String,
+    pub mfa_active: Flag,
+    pub access_key_1_active: Flag,
     pub access_key_1_last_rotated: String,
     pub access_key_1_last_used_date: String,
-    pub access_key_2_active: String,
+    pub access_key_2_active: Flag,
     pub access_key_2_last_rotated: String,
     pub access_key_2_last_used_date: String,
 }
@@ -36,18 +53,18 @@ impl CredentialReportRow {
     /// The user can sign in to the console with a password. The root row reads
     /// `not_supported`, which is not a yes.
     pub fn has_console_password(&self) -> bool {
-        self.password_enabled == "true"
+        self.password_enabled.is_true()
     }
 
     pub fn mfa_active(&self) -> bool {
-        self.mfa_active == "true"
+        self.mfa_active.is_true()
     }
 
     /// The number of active access keys in the row.
     pub fn active_access_keys(&self) -> usize {
         [&self.access_key_1_active, &self.access_key_2_active]
             .iter()
-            .filter(|v| v.as_str() == "true")
+            .filter(|v| v.is_true())
             .count()
     }
 }
@@ -139,13 +156,13 @@ pub fn parse(text: &str) -> Result<Vec<CredentialReportRow>, CredentialReportErr
             user: f(0),
             arn: f(1),
             user_creation_time: f(2),
-            password_enabled: f(3),
+            password_enabled: f(3).into(),
             password_last_used: f(4),
-            mfa_active: f(5),
-            access_key_1_active: f(6),
+            mfa_active: f(5).into(),
+            access_key_1_active: f(6).into(),
             access_key_1_last_rotated: f(7),
             access_key_1_last_used_date: f(8),
-            access_key_2_active: f(9),
+            access_key_2_active: f(9).into(),
             access_key_2_last_rotated: f(10),
             access_key_2_last_used_date: f(11),
         });
@@ -175,6 +192,24 @@ alice,arn:aws:iam::123456789012:user/alice,2020-01-01T00:00:00+00:00,true,no_inf
         assert_eq!(rows[1].user, "alice");
         assert!(rows[1].has_console_password());
         assert_eq!(rows[1].active_access_keys(), 0);
+    }
+
+    /// A word AWS may add to a yes/no column is kept, and is not a yes.
+    #[test]
+    fn an_unknown_flag_is_kept_and_is_not_true() {
+        let text = format!(
+            "{HEADER}\n\
+bob,arn:aws:iam::123456789012:user/bob,2020-01-01T00:00:00+00:00,pending,N/A,N/A,N/A,unknown,yes,N/A,N/A,N/A,N/A,TRUE,N/A,N/A,N/A,N/A,false,N/A,false,N/A\n"
+        );
+        let row = &parse(&text).unwrap()[0];
+        assert_eq!(row.password_enabled, Flag::Other("pending".into()));
+        assert_eq!(row.mfa_active.as_str(), "unknown");
+        assert_eq!(row.access_key_1_active, Flag::Other("yes".into()));
+        assert_eq!(row.access_key_2_active, Flag::Other("TRUE".into()));
+        assert!(!row.has_console_password());
+        assert!(!row.mfa_active());
+        assert_eq!(row.active_access_keys(), 0);
+        assert_eq!(Flag::from("not_supported"), Flag::NotSupported);
     }
 
     #[test]

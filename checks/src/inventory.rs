@@ -14,6 +14,172 @@ use crate::credential_report::CredentialReportRow;
 /// The schema tag written into every saved inventory.
 pub const INVENTORY_SCHEMA: &str = "hiyari.inventory/v1";
 
+/// Declares a state AWS names with a word: one variant per word hiyari knows, and
+/// `Other` keeping any word AWS adds later, so a check can tell it apart from the known
+/// ones and still show it. It reads and writes as the word itself, so the inventory's
+/// JSON is the same as when these were plain strings.
+macro_rules! aws_word {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $word:literal,)+ }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(from = "String", into = "String")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+            /// A word hiyari does not know, as AWS wrote it.
+            Other(String),
+        }
+
+        impl $name {
+            /// The word, as AWS writes it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $(Self::$variant => $word,)+
+                    Self::Other(w) => w,
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(w: &str) -> Self {
+                match w {
+                    $($word => Self::$variant,)+
+                    other => Self::Other(other.to_string()),
+                }
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(w: String) -> Self {
+                match w.as_str() {
+                    $($word => Self::$variant,)+
+                    _ => Self::Other(w),
+                }
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(v: $name) -> String {
+                match v {
+                    $name::Other(w) => w,
+                    known => known.as_str().to_string(),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+    };
+}
+pub(crate) use aws_word;
+
+aws_word! {
+    /// An EC2 instance's state (`InstanceStateName`).
+    pub enum InstanceState {
+        Pending = "pending",
+        Running = "running",
+        ShuttingDown = "shutting-down",
+        Terminated = "terminated",
+        Stopping = "stopping",
+        Stopped = "stopped",
+    }
+}
+
+impl InstanceState {
+    /// The instance exists and can run again (or runs): pending, running, stopping,
+    /// stopped.
+    pub fn is_live(&self) -> bool {
+        matches!(
+            self,
+            Self::Pending | Self::Running | Self::Stopping | Self::Stopped
+        )
+    }
+}
+
+aws_word! {
+    /// A spot instance request's state (`SpotInstanceState`).
+    pub enum SpotRequestState {
+        Open = "open",
+        Active = "active",
+        Closed = "closed",
+        Cancelled = "cancelled",
+        Failed = "failed",
+        Disabled = "disabled",
+    }
+}
+
+impl SpotRequestState {
+    /// The request can launch instances: open or active.
+    pub fn is_live(&self) -> bool {
+        matches!(self, Self::Open | Self::Active)
+    }
+}
+
+aws_word! {
+    /// A spot fleet request's state (`BatchState`).
+    pub enum SpotFleetState {
+        Submitted = "submitted",
+        Active = "active",
+        Modifying = "modifying",
+        Cancelled = "cancelled",
+        CancelledRunning = "cancelled_running",
+        CancelledTerminating = "cancelled_terminating",
+        Failed = "failed",
+    }
+}
+
+impl SpotFleetState {
+    /// The fleet keeps its capacity running: active or modifying.
+    pub fn is_live(&self) -> bool {
+        matches!(self, Self::Active | Self::Modifying)
+    }
+}
+
+aws_word! {
+    /// A GuardDuty detector's status.
+    pub enum DetectorStatus {
+        Enabled = "ENABLED",
+        /// Suspended.
+        Disabled = "DISABLED",
+    }
+}
+
+aws_word! {
+    /// SES's enforcement status of the account in a region.
+    pub enum SesEnforcementStatus {
+        Healthy = "HEALTHY",
+        Probation = "PROBATION",
+        Shutdown = "SHUTDOWN",
+    }
+}
+
+aws_word! {
+    /// An EC2 block-public-access state, of EBS snapshots or of AMIs (AMIs know only
+    /// `block-new-sharing` and `unblocked`).
+    pub enum BlockPublicAccessState {
+        BlockAllSharing = "block-all-sharing",
+        BlockNewSharing = "block-new-sharing",
+        Unblocked = "unblocked",
+    }
+}
+
 /// Why a piece of data is missing: the AWS API that failed and how.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CollectError {
@@ -472,8 +638,7 @@ pub struct GuardDutyFinding {
 pub struct SesAccount {
     /// `false`: SES is not offered in this region (nothing else is set).
     pub offered: bool,
-    /// `HEALTHY`, `PROBATION` or `SHUTDOWN`.
-    pub enforcement_status: Option<String>,
+    pub enforcement_status: Option<SesEnforcementStatus>,
     pub sending_enabled: Option<bool>,
     pub production_access_enabled: Option<bool>,
     pub max_24_hour_send: Option<f64>,
@@ -490,8 +655,8 @@ impl SesAccount {
                 || self.sent_last_24_hours.is_some_and(|n| n > 0.0)
                 || self
                     .enforcement_status
-                    .as_deref()
-                    .is_some_and(|s| s != "HEALTHY"))
+                    .as_ref()
+                    .is_some_and(|s| *s != SesEnforcementStatus::Healthy))
     }
 }
 
@@ -532,13 +697,12 @@ pub struct RegionInventory {
     /// Unarchived GuardDuty findings of severity 7 or more, of every detector.
     #[serde(default)]
     pub guardduty_findings: Collected<Vec<GuardDutyFinding>>,
-    /// EC2 GetSnapshotBlockPublicAccessState: `block-all-sharing`, `block-new-sharing`
-    /// or `unblocked`.
+    /// EC2 GetSnapshotBlockPublicAccessState.
     #[serde(default)]
-    pub snapshot_block_public_access: Collected<String>,
-    /// EC2 GetImageBlockPublicAccessState: `block-new-sharing` or `unblocked`.
+    pub snapshot_block_public_access: Collected<BlockPublicAccessState>,
+    /// EC2 GetImageBlockPublicAccessState.
     #[serde(default)]
-    pub image_block_public_access: Collected<String>,
+    pub image_block_public_access: Collected<BlockPublicAccessState>,
     #[serde(default)]
     pub ses_account: Collected<SesAccount>,
     /// Read only where SES is in use ([`SesAccount::in_use`]).
@@ -574,8 +738,7 @@ pub struct RdsSnapshot {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GuardDutyDetector {
     pub id: String,
-    /// `ENABLED` or `DISABLED` (suspended).
-    pub status: String,
+    pub status: DetectorStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -609,7 +772,7 @@ pub struct Snapshot {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Instance {
     pub id: String,
-    pub state: String,
+    pub state: InstanceState,
     pub instance_type: Option<String>,
     pub launch_time: Option<String>,
     pub spot_request_id: Option<String>,
@@ -620,7 +783,7 @@ pub struct Instance {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpotRequest {
     pub id: String,
-    pub state: String,
+    pub state: SpotRequestState,
     pub instance_type: Option<String>,
     pub create_time: Option<String>,
     pub instance_id: Option<String>,
@@ -629,7 +792,7 @@ pub struct SpotRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpotFleet {
     pub id: String,
-    pub state: String,
+    pub state: SpotFleetState,
     pub target_capacity: Option<i32>,
     pub create_time: Option<String>,
 }
@@ -709,5 +872,85 @@ mod tests {
             "{err}"
         );
         assert_eq!(inv, before, "nothing changes on a refusal");
+    }
+
+    #[test]
+    fn known_words_parse_to_their_variants() {
+        assert_eq!(
+            InstanceState::from("shutting-down"),
+            InstanceState::ShuttingDown
+        );
+        assert_eq!(SpotRequestState::from("open"), SpotRequestState::Open);
+        assert_eq!(
+            SpotFleetState::from("cancelled_running"),
+            SpotFleetState::CancelledRunning
+        );
+        assert_eq!(DetectorStatus::from("DISABLED"), DetectorStatus::Disabled);
+        assert_eq!(
+            SesEnforcementStatus::from("SHUTDOWN"),
+            SesEnforcementStatus::Shutdown
+        );
+        assert_eq!(
+            BlockPublicAccessState::from("block-all-sharing"),
+            BlockPublicAccessState::BlockAllSharing
+        );
+    }
+
+    /// A word AWS adds later is kept as written, shown as written, and is no known state:
+    /// words are compared exactly, so a case AWS never writes is unknown too.
+    #[test]
+    fn unknown_words_are_kept_as_other() {
+        let s = InstanceState::from("hibernating");
+        assert_eq!(s, InstanceState::Other("hibernating".into()));
+        assert_eq!(s.to_string(), "hibernating");
+        assert!(!s.is_live());
+        assert_eq!(
+            DetectorStatus::from("enabled"),
+            DetectorStatus::Other("enabled".into())
+        );
+        assert_eq!(
+            SesEnforcementStatus::from(String::from("REVIEW")).as_str(),
+            "REVIEW"
+        );
+        assert!(!SpotRequestState::from("pending-fulfillment").is_live());
+        assert!(!SpotFleetState::from("").is_live());
+        assert_eq!(
+            BlockPublicAccessState::from("block-some-sharing"),
+            BlockPublicAccessState::Other("block-some-sharing".into())
+        );
+    }
+
+    /// States read and write as the plain words they were before they were typed, known
+    /// or not, so saved inventories read back and serialize to the same bytes.
+    #[test]
+    fn states_serialize_as_the_words_aws_wrote() {
+        let json = r#"{"guardduty_detectors":{"ok":[{"id":"d1","status":"ENABLED"},{"id":"d2","status":"ARCHIVED"}]},"images":"not_collected","public_snapshots":"not_collected","instances":{"ok":[{"id":"i-1","state":"running","instance_type":null,"launch_time":null,"spot_request_id":null,"name":null},{"id":"i-2","state":"hibernating","instance_type":null,"launch_time":null,"spot_request_id":null,"name":null}]},"spot_requests":{"ok":[{"id":"sir-1","state":"open","instance_type":null,"create_time":null,"instance_id":null}]},"spot_fleets":{"ok":[{"id":"sfr-1","state":"paused","target_capacity":null,"create_time":null}]},"security_groups":"not_collected","network_interfaces":"not_collected","guardduty_findings":"not_collected","snapshot_block_public_access":{"ok":"block-all-sharing"},"image_block_public_access":{"ok":"block-everything"},"ses_account":{"ok":{"offered":true,"enforcement_status":"UNDER_REVIEW","sending_enabled":true,"production_access_enabled":null,"max_24_hour_send":null,"sent_last_24_hours":null}},"ses_reputation":"not_collected","rds_snapshots":"not_collected","rds_cluster_snapshots":"not_collected"}"#;
+        let inv: RegionInventory = serde_json::from_str(json).unwrap();
+        let Collected::Ok(detectors) = &inv.guardduty_detectors else {
+            panic!("detectors read")
+        };
+        assert_eq!(detectors[0].status, DetectorStatus::Enabled);
+        assert_eq!(
+            detectors[1].status,
+            DetectorStatus::Other("ARCHIVED".into())
+        );
+        assert_eq!(
+            inv.image_block_public_access,
+            Collected::Ok(BlockPublicAccessState::Other("block-everything".into()))
+        );
+        assert_eq!(serde_json::to_string(&inv).unwrap(), json);
+    }
+
+    /// The shipped example reads back and serializes to the very bytes `hiyari collect
+    /// --output` wrote: typed states changed nothing in the format.
+    #[test]
+    fn the_example_inventory_serializes_byte_identically() {
+        let text = include_str!("../../examples/inc-2015-leaked-root-key.inventory.json");
+        let inv: Inventory = serde_json::from_str(text).unwrap();
+        let again = serde_json::to_string_pretty(&inv).unwrap() + "\n";
+        assert!(
+            again == text,
+            "the example inventory changed on a round trip"
+        );
     }
 }

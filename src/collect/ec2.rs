@@ -5,7 +5,8 @@
 use aws_sdk_ec2::types::{Filter, PermissionGroup, SnapshotAttributeName};
 use futures::future::join_all;
 use hiyari_checks::inventory::{
-    Image, Instance, IpRule, NetworkInterface, SecurityGroup, Snapshot, SpotFleet, SpotRequest,
+    BlockPublicAccessState, Image, Instance, IpRule, NetworkInterface, SecurityGroup, Snapshot,
+    SpotFleet, SpotRequest,
 };
 use hiyari_checks::CollectError;
 
@@ -141,8 +142,7 @@ pub async fn instances(s: &Session, ec2: &Ec2) -> Result<Vec<Instance>, CollectE
                         state: i
                             .state()
                             .and_then(|st| st.name())
-                            .map(|n| n.as_str().to_string())
-                            .unwrap_or_else(|| "unknown".into()),
+                            .map_or_else(|| "unknown".into(), |n| n.as_str().into()),
                         instance_type: i.instance_type().map(|t| t.as_str().to_string()),
                         launch_time: ts(i.launch_time()),
                         spot_request_id: i.spot_instance_request_id().map(str::to_string),
@@ -182,8 +182,7 @@ pub async fn spot_requests(s: &Session, ec2: &Ec2) -> Result<Vec<SpotRequest>, C
                     id: r.spot_instance_request_id().unwrap_or_default().to_string(),
                     state: r
                         .state()
-                        .map(|st| st.as_str().to_string())
-                        .unwrap_or_else(|| "unknown".into()),
+                        .map_or_else(|| "unknown".into(), |st| st.as_str().into()),
                     instance_type: r
                         .launch_specification()
                         .and_then(|l| l.instance_type())
@@ -218,8 +217,7 @@ pub async fn spot_fleets(s: &Session, ec2: &Ec2) -> Result<Vec<SpotFleet>, Colle
                     id: c.spot_fleet_request_id().unwrap_or_default().to_string(),
                     state: c
                         .spot_fleet_request_state()
-                        .map(|st| st.as_str().to_string())
-                        .unwrap_or_else(|| "unknown".into()),
+                        .map_or_else(|| "unknown".into(), |st| st.as_str().into()),
                     target_capacity: c
                         .spot_fleet_request_config()
                         .and_then(|cfg| cfg.target_capacity()),
@@ -318,26 +316,32 @@ pub async fn network_interfaces(
 
 /// EBS snapshot block public access: `block-all-sharing`, `block-new-sharing` or
 /// `unblocked`.
-pub async fn snapshot_block_public_access(s: &Session, ec2: &Ec2) -> Result<String, CollectError> {
+pub async fn snapshot_block_public_access(
+    s: &Session,
+    ec2: &Ec2,
+) -> Result<BlockPublicAccessState, CollectError> {
     let api = "ec2:GetSnapshotBlockPublicAccessState";
     let out = s
         .limiter
         .call(api, ec2.get_snapshot_block_public_access_state().send())
         .await?;
     out.state()
-        .map(|st| st.as_str().to_string())
+        .map(|st| st.as_str().into())
         .ok_or_else(|| CollectError::new(api, "IncompleteAnswer", "the answer has no state"))
 }
 
 /// Block public access for AMIs: `block-new-sharing` or `unblocked`.
-pub async fn image_block_public_access(s: &Session, ec2: &Ec2) -> Result<String, CollectError> {
+pub async fn image_block_public_access(
+    s: &Session,
+    ec2: &Ec2,
+) -> Result<BlockPublicAccessState, CollectError> {
     let api = "ec2:GetImageBlockPublicAccessState";
     let out = s
         .limiter
         .call(api, ec2.get_image_block_public_access_state().send())
         .await?;
     out.image_block_public_access_state()
-        .map(str::to_string)
+        .map(BlockPublicAccessState::from)
         .ok_or_else(|| CollectError::new(api, "IncompleteAnswer", "the answer has no state"))
 }
 

@@ -3,9 +3,31 @@
 use aws_sdk_guardduty::types::{Condition, FindingCriteria};
 use futures::future::try_join_all;
 use hiyari_checks::inventory::{GuardDutyDetector, GuardDutyFinding};
-use hiyari_checks::CollectError;
+use hiyari_checks::{CollectError, Collected, Source};
 
-use super::{pages, Session};
+use super::{pages, Needs, Session};
+
+/// The detectors, then, when the scan needs them, the high-severity findings of them
+/// all: findings are read per detector, so after the list.
+pub async fn detectors_and_high_findings(
+    s: &Session,
+    gd: &aws_sdk_guardduty::Client,
+    needs: &Needs,
+) -> (
+    Collected<Vec<GuardDutyDetector>>,
+    Collected<Vec<GuardDutyFinding>>,
+) {
+    let detectors = Collected::from_result(detectors(s, gd).await);
+    let findings = match (&detectors, needs.has(Source::GuardDutyFindings)) {
+        (Collected::Ok(d), true) if d.is_empty() => Collected::Ok(vec![]),
+        (Collected::Ok(d), true) => {
+            let ids: Vec<String> = d.iter().map(|d| d.id.clone()).collect();
+            Collected::from_result(high_findings(s, gd, &ids).await)
+        }
+        _ => Collected::NotCollected,
+    };
+    (detectors, findings)
+}
 
 pub async fn detectors(
     s: &Session,
@@ -33,8 +55,7 @@ pub async fn detectors(
         Ok(GuardDutyDetector {
             status: out
                 .status()
-                .map(|st| st.as_str().to_string())
-                .unwrap_or_else(|| "UNKNOWN".into()),
+                .map_or_else(|| "UNKNOWN".into(), |st| st.as_str().into()),
             id,
         })
     }))

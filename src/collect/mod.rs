@@ -1,8 +1,10 @@
 //! Collection: the only code that talks to AWS.
 //!
-//! One module per service. [`collect_account_listing_regions`] fills an [`AccountInventory`] for the
-//! sources the selected checks need, running every region and every service at once
-//! under one bound on requests in flight ([`Limiter`]). Every piece is a `Collected<T>`:
+//! One module per service. [`collect_account_listing_regions`] fills an
+//! [`AccountInventory`] for the sources the selected checks need, from two tables that
+//! name each source's collector (`ACCOUNT_WIDE`, `REGIONAL`), running every region and
+//! every service at once under one bound on requests in flight ([`Limiter`]). Adding a
+//! source takes its collector and one line in its table. Every piece is a `Collected<T>`:
 //! an API that fails leaves its error in the inventory, for the checks to report, and
 //! never stops the rest of the scan.
 
@@ -23,6 +25,8 @@ pub mod session;
 pub mod testing;
 
 use std::collections::BTreeSet;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -280,21 +284,160 @@ impl Needs {
     }
 }
 
-/// Runs `fut` only when `needed`, on the heap.
-fn maybe<'a, T: 'a>(
-    needed: bool,
-    fut: impl std::future::Future<Output = Result<T, CollectError>> + Send + 'a,
-) -> std::pin::Pin<Box<dyn std::future::Future<Output = Collected<T>> + Send + 'a>> {
-    // Boxed: the collectors' futures are large (the SDK's request futures inside), and
-    // a join of a dozen of them held inline overflowed a worker thread's stack.
-    Box::pin(async move {
-        if needed {
-            Collected::from_result(fut.await)
-        } else {
-            Collected::NotCollected
-        }
-    })
+/// What a collector writes into its part of the inventory once its calls are done.
+type Fill<P> = Box<dyn FnOnce(&mut P) + Send>;
+
+/// A collector at work. Boxed: the collectors' futures are large (the SDK's request
+/// futures inside), and a join of a dozen of them held inline overflowed a worker
+/// thread's stack.
+type Running<'a, P> = Pin<Box<dyn Future<Output = Fill<P>> + Send + 'a>>;
+
+/// A line of a collector table: the sources one collector fills in its part of the
+/// inventory, `P` (the account-wide part, or a region's), given `C` (the session, the
+/// scan's [`Needs`] and the clients its collectors share).
+struct Collector<C: 'static, P: 'static> {
+    /// It runs when the scan needs any of them.
+    sources: &'static [Source],
+    run: for<'a> fn(&'a C) -> Running<'a, P>,
+    /// Sets its sources to `error`: the task it ran in panicked.
+    fail: fn(&mut P, &CollectError),
 }
+
+/// Declares a [`Collector`] given `$c` that fills `$p`: `Source => field = |cx| call`
+/// for a collector whose call gives a `Result`, or `(Source, ...) => (field, ...) =
+/// |cx| call` for a chain of dependent calls that fills several sources and gives their
+/// `Collected`s.
+macro_rules! collector {
+    ($c:ty, $p:ty; $source:ident => $($field:ident).+ = |$cx:ident| $call:expr) => {
+        Collector::<$c, $p> {
+            sources: &[Source::$source],
+            run: {
+                fn run($cx: &$c) -> Running<'_, $p> {
+                    Box::pin(async move {
+                        let got = Collected::from_result($call.await);
+                        Box::new(move |p: &mut $p| p.$($field).+ = got) as Fill<$p>
+                    })
+                }
+                run
+            },
+            fail: |p, e| p.$($field).+ = Collected::Error(e.clone()),
+        }
+    };
+    ($c:ty, $p:ty; ($($source:ident),+) => ($($field:ident),+) = |$cx:ident| $call:expr) => {
+        Collector::<$c, $p> {
+            sources: &[$(Source::$source),+],
+            run: {
+                fn run($cx: &$c) -> Running<'_, $p> {
+                    Box::pin(async move {
+                        let ($($field,)+) = $call.await;
+                        Box::new(move |p: &mut $p| { $(p.$field = $field;)+ }) as Fill<$p>
+                    })
+                }
+                run
+            },
+            fail: |p, e| { $(p.$field = Collected::Error(e.clone());)+ },
+        }
+    };
+}
+
+/// Runs the collectors of `table` that the scan needs, all at once, and fills `part`
+/// with what they found. The others leave their sources `not_collected`.
+async fn collect_into<C: Sync, P>(
+    table: &'static [Collector<C, P>],
+    cx: &C,
+    needs: &Needs,
+    part: &mut P,
+) {
+    let running = table
+        .iter()
+        .filter(|c| c.sources.iter().any(|&s| needs.has(s)))
+        .map(|c| (c.run)(cx));
+    for fill in futures::future::join_all(running).await {
+        fill(part);
+    }
+}
+
+/// The account-wide part of an account's inventory.
+#[derive(Default)]
+struct AccountWide {
+    iam: IamInventory,
+    billing: BillingInventory,
+    cloudtrail: CloudTrailInventory,
+    s3: S3Inventory,
+    contacts: ContactsInventory,
+}
+
+/// What the account-wide collectors are given: the IAM ones share one client.
+struct AccountCx {
+    s: Arc<Session>,
+    needs: Needs,
+    iam: aws_sdk_iam::Client,
+}
+
+macro_rules! account_wide {
+    ($($row:tt)*) => { collector!(AccountCx, AccountWide; $($row)*) };
+}
+
+/// Every account-wide source and its collector.
+const ACCOUNT_WIDE: &[Collector<AccountCx, AccountWide>] = &[
+    account_wide!(AccountSummary => iam.account_summary
+        = |c| iam::account_summary(&c.s, &c.iam)),
+    account_wide!(CredentialReport => iam.credential_report
+        = |c| iam::credential_report(&c.s, &c.iam)),
+    account_wide!(Budgets => billing.budgets = |c| billing::budgets(&c.s)),
+    account_wide!(BillingAlarms => billing.billing_alarms = |c| billing::billing_alarms(&c.s)),
+    account_wide!(QuarantinePolicies => iam.quarantine_policies
+        = |c| quarantine::quarantine_policies(&c.s, &c.iam)),
+    account_wide!(CloudTrailTrails => cloudtrail.trails = |c| cloudtrail::trails(&c.s)),
+    account_wide!(AccountPublicAccessBlock => s3.account_public_access_block
+        = |c| s3control::account_public_access_block(&c.s)),
+    account_wide!(AlternateContacts => contacts.alternate_contacts
+        = |c| account::alternate_contacts(&c.s)),
+    account_wide!(CostByRegion => billing.cost_by_region
+        = |c| costexplorer::cost_by_region(&c.s, c.needs.cost_days)),
+    account_wide!(OrganizationsFeatures => iam.organizations_features
+        = |c| iam::organizations_features(&c.s, &c.iam)),
+    account_wide!(VirtualMfaDevices => iam.virtual_mfa_devices
+        = |c| iam::virtual_mfa_devices(&c.s, &c.iam)),
+];
+
+/// What a region's collectors are given: the EC2 ones share one client, as do the RDS
+/// ones.
+struct RegionCx {
+    s: Arc<Session>,
+    needs: Needs,
+    region: String,
+    ec2: aws_sdk_ec2::Client,
+    rds: aws_sdk_rds::Client,
+}
+
+macro_rules! regional {
+    ($($row:tt)*) => { collector!(RegionCx, RegionInventory; $($row)*) };
+}
+
+/// Every regional source and its collector. GuardDuty findings are read per detector,
+/// so after the detectors; SES reputation only where GetAccount shows SES in use.
+const REGIONAL: &[Collector<RegionCx, RegionInventory>] = &[
+    regional!((GuardDutyDetectors, GuardDutyFindings) => (guardduty_detectors, guardduty_findings)
+        = |c| guardduty::detectors_and_high_findings(&c.s, &c.s.guardduty(&c.region), &c.needs)),
+    regional!((SesAccount, SesReputation) => (ses_account, ses_reputation)
+        = |c| ses::account_and_reputation(&c.s, &c.region, &c.needs)),
+    regional!(SnapshotBlockPublicAccess => snapshot_block_public_access
+        = |c| ec2::snapshot_block_public_access(&c.s, &c.ec2)),
+    regional!(ImageBlockPublicAccess => image_block_public_access
+        = |c| ec2::image_block_public_access(&c.s, &c.ec2)),
+    regional!(Images => images = |c| ec2::images(&c.s, &c.ec2)),
+    regional!(PublicSnapshots => public_snapshots = |c| ec2::public_snapshots(&c.s, &c.ec2)),
+    regional!(Instances => instances = |c| ec2::instances(&c.s, &c.ec2)),
+    regional!(SpotRequests => spot_requests = |c| ec2::spot_requests(&c.s, &c.ec2)),
+    regional!(SpotFleets => spot_fleets = |c| ec2::spot_fleets(&c.s, &c.ec2)),
+    regional!(SecurityGroups => security_groups = |c| ec2::security_groups(&c.s, &c.ec2)),
+    regional!(NetworkInterfaces => network_interfaces
+        = |c| ec2::network_interfaces(&c.s, &c.ec2)),
+    regional!(RdsSnapshots => rds_snapshots = |c| rds::db_snapshots(&c.s, &c.rds)),
+    regional!(RdsClusterSnapshots => rds_cluster_snapshots
+        = |c| rds::cluster_snapshots(&c.s, &c.rds)),
+];
 
 /// Collects one account whose regions are not listed yet: the account-wide sources start
 /// at once, while EC2 DescribeRegions runs, so the credential report's chain of calls
@@ -307,7 +450,7 @@ pub async fn collect_account_listing_regions(
 ) -> Result<AccountInventory, session::SessionError> {
     progress.inc_length(1);
     let unlisted = Arc::new(session);
-    let account_task = account_wide(unlisted.clone(), needs.clone(), progress.clone());
+    let account_task = spawn_account_wide(unlisted.clone(), needs.clone(), progress.clone());
     let home = unlisted.home_region.clone().unwrap_or_default();
     let regions = match unlisted.list_regions(&home, wanted).await {
         Ok(r) => r,
@@ -321,101 +464,24 @@ pub async fn collect_account_listing_regions(
     Ok(regional_and_join(Arc::new(listed), account_task, needs, progress).await)
 }
 
-type AccountWide = (
-    IamInventory,
-    BillingInventory,
-    CloudTrailInventory,
-    S3Inventory,
-    ContactsInventory,
-);
-
-/// The account-wide sources, all at once, in a task of their own.
-fn account_wide(
+/// The account-wide sources, all at once, in a task of their own (the credential report
+/// takes seconds to generate: it must not wait for anything).
+fn spawn_account_wide(
     session: Arc<Session>,
     needs: Needs,
     progress: ProgressBar,
 ) -> tokio::task::JoinHandle<AccountWide> {
-    // The credential report takes seconds to generate: it starts first, in its own task.
-    {
-        let s = session;
-        tokio::spawn(async move {
-            let iam = s.iam();
-            let (
-                summary,
-                report,
-                budgets,
-                alarms,
-                quarantine,
-                trails,
-                pab,
-                contacts,
-                cost,
-                features,
-                virtual_mfa,
-            ) = tokio::join!(
-                maybe(
-                    needs.has(Source::AccountSummary),
-                    iam::account_summary(&s, &iam)
-                ),
-                maybe(
-                    needs.has(Source::CredentialReport),
-                    iam::credential_report(&s, &iam)
-                ),
-                maybe(needs.has(Source::Budgets), billing::budgets(&s)),
-                maybe(
-                    needs.has(Source::BillingAlarms),
-                    billing::billing_alarms(&s)
-                ),
-                maybe(
-                    needs.has(Source::QuarantinePolicies),
-                    quarantine::quarantine_policies(&s, &iam)
-                ),
-                maybe(needs.has(Source::CloudTrailTrails), cloudtrail::trails(&s)),
-                maybe(
-                    needs.has(Source::AccountPublicAccessBlock),
-                    s3control::account_public_access_block(&s)
-                ),
-                maybe(
-                    needs.has(Source::AlternateContacts),
-                    account::alternate_contacts(&s)
-                ),
-                maybe(
-                    needs.has(Source::CostByRegion),
-                    costexplorer::cost_by_region(&s, needs.cost_days)
-                ),
-                maybe(
-                    needs.has(Source::OrganizationsFeatures),
-                    iam::organizations_features(&s, &iam)
-                ),
-                maybe(
-                    needs.has(Source::VirtualMfaDevices),
-                    iam::virtual_mfa_devices(&s, &iam)
-                ),
-            );
-            progress.inc(1);
-            (
-                IamInventory {
-                    account_summary: summary,
-                    credential_report: report,
-                    quarantine_policies: quarantine,
-                    organizations_features: features,
-                    virtual_mfa_devices: virtual_mfa,
-                },
-                BillingInventory {
-                    budgets,
-                    billing_alarms: alarms,
-                    cost_by_region: cost,
-                },
-                CloudTrailInventory { trails },
-                S3Inventory {
-                    account_public_access_block: pab,
-                },
-                ContactsInventory {
-                    alternate_contacts: contacts,
-                },
-            )
-        })
-    }
+    tokio::spawn(async move {
+        let cx = AccountCx {
+            iam: session.iam(),
+            s: session,
+            needs,
+        };
+        let mut wide = AccountWide::default();
+        collect_into(ACCOUNT_WIDE, &cx, &cx.needs, &mut wide).await;
+        progress.inc(1);
+        wide
+    })
 }
 
 /// The regional sources of every scanned region, each region in a task of its own, and
@@ -437,38 +503,21 @@ async fn regional_and_join(
             let needs = needs.clone();
             let progress = progress.clone();
             region_tasks.push(tokio::spawn(async move {
-                let inv = collect_region(&s, &region, &needs).await;
+                let inv = collect_region(s, region.clone(), needs).await;
                 progress.inc(1);
                 (region, inv)
             }));
         }
     }
 
-    let (iam, billing, cloudtrail, s3, contacts) = account_task.await.unwrap_or_else(|e| {
+    let wide = account_task.await.unwrap_or_else(|e| {
+        // The task panicked: every account-wide source is an error, never a pass.
         let err = CollectError::new("hiyari", "InternalError", e.to_string());
-        (
-            IamInventory {
-                account_summary: Collected::Error(err.clone()),
-                credential_report: Collected::Error(err.clone()),
-                quarantine_policies: Collected::Error(err.clone()),
-                organizations_features: Collected::Error(err.clone()),
-                virtual_mfa_devices: Collected::Error(err.clone()),
-            },
-            BillingInventory {
-                budgets: Collected::Error(err.clone()),
-                billing_alarms: Collected::Error(err.clone()),
-                cost_by_region: Collected::Error(err.clone()),
-            },
-            CloudTrailInventory {
-                trails: Collected::Error(err.clone()),
-            },
-            S3Inventory {
-                account_public_access_block: Collected::Error(err.clone()),
-            },
-            ContactsInventory {
-                alternate_contacts: Collected::Error(err),
-            },
-        )
+        let mut wide = AccountWide::default();
+        for c in ACCOUNT_WIDE {
+            (c.fail)(&mut wide, &err);
+        }
+        wide
     });
     let mut regional = std::collections::BTreeMap::new();
     for t in region_tasks {
@@ -482,124 +531,28 @@ async fn regional_and_join(
         identity: session.identity.clone(),
         home_region: session.home_region.clone(),
         regions: session.regions.clone(),
-        iam,
-        billing,
-        cloudtrail,
-        s3,
-        contacts,
+        iam: wide.iam,
+        billing: wide.billing,
+        cloudtrail: wide.cloudtrail,
+        s3: wide.s3,
+        contacts: wide.contacts,
         regional,
         failure: None,
     }
 }
 
 /// Collects the regional sources of one region, all at once.
-async fn collect_region(s: &Session, region: &str, needs: &Needs) -> RegionInventory {
-    let ec2c = s.ec2(region);
-    let gd = s.guardduty(region);
-    // GuardDuty findings are read per detector, so after the detectors; SES reputation
-    // only where GetAccount shows SES in use.
-    let guardduty = async {
-        let wants_findings = needs.has(Source::GuardDutyFindings);
-        let detectors = maybe(
-            needs.has(Source::GuardDutyDetectors) || wants_findings,
-            guardduty::detectors(s, &gd),
-        )
-        .await;
-        let findings = match (&detectors, wants_findings) {
-            (Collected::Ok(d), true) if d.is_empty() => Collected::Ok(vec![]),
-            (Collected::Ok(d), true) => {
-                let ids: Vec<String> = d.iter().map(|d| d.id.clone()).collect();
-                Collected::from_result(guardduty::high_findings(s, &gd, &ids).await)
-            }
-            _ => Collected::NotCollected,
-        };
-        (detectors, findings)
+async fn collect_region(s: Arc<Session>, region: String, needs: Needs) -> RegionInventory {
+    let cx = RegionCx {
+        ec2: s.ec2(&region),
+        rds: s.rds(&region),
+        s,
+        needs,
+        region,
     };
-    let ses = async {
-        let account = maybe(
-            needs.has(Source::SesAccount),
-            ses::account(s, &s.sesv2(region), region),
-        )
-        .await;
-        let reputation = match &account {
-            Collected::Ok(a) if a.in_use() && needs.has(Source::SesReputation) => {
-                Collected::from_result(ses::reputation(s, &s.cloudwatch(region)).await)
-            }
-            _ => Collected::NotCollected,
-        };
-        (account, reputation)
-    };
-    let (
-        (guardduty_detectors, guardduty_findings),
-        (ses_account, ses_reputation),
-        snapshot_block_public_access,
-        image_block_public_access,
-        images,
-        public_snapshots,
-        instances,
-        spot_requests,
-        spot_fleets,
-        security_groups,
-        network_interfaces,
-        (rds_snapshots, rds_cluster_snapshots),
-    ) = tokio::join!(
-        guardduty,
-        ses,
-        maybe(
-            needs.has(Source::SnapshotBlockPublicAccess),
-            ec2::snapshot_block_public_access(s, &ec2c)
-        ),
-        maybe(
-            needs.has(Source::ImageBlockPublicAccess),
-            ec2::image_block_public_access(s, &ec2c)
-        ),
-        maybe(needs.has(Source::Images), ec2::images(s, &ec2c)),
-        maybe(
-            needs.has(Source::PublicSnapshots),
-            ec2::public_snapshots(s, &ec2c)
-        ),
-        maybe(needs.has(Source::Instances), ec2::instances(s, &ec2c)),
-        maybe(
-            needs.has(Source::SpotRequests),
-            ec2::spot_requests(s, &ec2c)
-        ),
-        maybe(needs.has(Source::SpotFleets), ec2::spot_fleets(s, &ec2c)),
-        maybe(
-            needs.has(Source::SecurityGroups),
-            ec2::security_groups(s, &ec2c)
-        ),
-        maybe(
-            needs.has(Source::NetworkInterfaces),
-            ec2::network_interfaces(s, &ec2c)
-        ),
-        async {
-            let rds = s.rds(region);
-            tokio::join!(
-                maybe(needs.has(Source::RdsSnapshots), rds::db_snapshots(s, &rds)),
-                maybe(
-                    needs.has(Source::RdsClusterSnapshots),
-                    rds::cluster_snapshots(s, &rds)
-                ),
-            )
-        },
-    );
-    RegionInventory {
-        guardduty_detectors,
-        images,
-        public_snapshots,
-        instances,
-        spot_requests,
-        spot_fleets,
-        security_groups,
-        network_interfaces,
-        guardduty_findings,
-        snapshot_block_public_access,
-        image_block_public_access,
-        ses_account,
-        ses_reputation,
-        rds_snapshots,
-        rds_cluster_snapshots,
-    }
+    let mut inv = RegionInventory::default();
+    collect_into(REGIONAL, &cx, &cx.needs, &mut inv).await;
+    inv
 }
 
 /// A listed resource without its id could not be reported, muted or compared: a list
@@ -710,6 +663,43 @@ mod tests {
             5,
             "4 ordinary calls started, then the chain's"
         );
+    }
+
+    /// Each source is filled by exactly one collector, in the table of its scope.
+    #[test]
+    fn every_source_has_one_collector_in_the_table_of_its_scope() {
+        for s in Source::ALL {
+            let in_account = ACCOUNT_WIDE.iter().filter(|c| c.sources.contains(&s));
+            let in_regions = REGIONAL.iter().filter(|c| c.sources.contains(&s));
+            let expected = if s.is_regional() { (0, 1) } else { (1, 0) };
+            assert_eq!((in_account.count(), in_regions.count()), expected, "{s:?}");
+        }
+    }
+
+    /// A panicked task's fallback reaches every field: none is left `not_collected`,
+    /// which would read as "no check needed it" instead of an error.
+    #[test]
+    fn failing_every_collector_leaves_no_field_unset() {
+        let err = CollectError::new("hiyari", "InternalError", "task panicked");
+        let mut wide = AccountWide::default();
+        for c in ACCOUNT_WIDE {
+            (c.fail)(&mut wide, &err);
+        }
+        let mut region = RegionInventory::default();
+        for c in REGIONAL {
+            (c.fail)(&mut region, &err);
+        }
+        let parts = [
+            serde_json::to_string(&wide.iam).unwrap(),
+            serde_json::to_string(&wide.billing).unwrap(),
+            serde_json::to_string(&wide.cloudtrail).unwrap(),
+            serde_json::to_string(&wide.s3).unwrap(),
+            serde_json::to_string(&wide.contacts).unwrap(),
+            serde_json::to_string(&region).unwrap(),
+        ];
+        for json in parts {
+            assert!(!json.contains("not_collected"), "{json}");
+        }
     }
 
     #[tokio::test]

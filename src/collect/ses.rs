@@ -3,9 +3,9 @@
 
 use aws_sdk_cloudwatch::types::{Metric, MetricDataQuery, MetricStat, ScanBy};
 use hiyari_checks::inventory::{SesAccount, SesReputation};
-use hiyari_checks::CollectError;
+use hiyari_checks::{CollectError, Collected, Source};
 
-use super::{pages, Session};
+use super::{pages, Needs, Session};
 
 pub const API: &str = "ses:GetAccount";
 pub const METRICS_API: &str = "cloudwatch:GetMetricData";
@@ -64,6 +64,27 @@ fn unreachable(e: &CollectError) -> bool {
     matches!(e.code.as_str(), "ConnectionError" | "DispatchFailure")
 }
 
+/// GetAccount when the scan needs it, then the reputation metrics when it needs them
+/// too and GetAccount shows SES in use ([`SesAccount::in_use`]).
+pub async fn account_and_reputation(
+    s: &Session,
+    region: &str,
+    needs: &Needs,
+) -> (Collected<SesAccount>, Collected<SesReputation>) {
+    let account = if needs.has(Source::SesAccount) {
+        Collected::from_result(account(s, &s.sesv2(region), region).await)
+    } else {
+        Collected::NotCollected
+    };
+    let reputation = match &account {
+        Collected::Ok(a) if a.in_use() && needs.has(Source::SesReputation) => {
+            Collected::from_result(reputation(s, &s.cloudwatch(region)).await)
+        }
+        _ => Collected::NotCollected,
+    };
+    (account, reputation)
+}
+
 pub async fn account(
     s: &Session,
     ses: &aws_sdk_sesv2::Client,
@@ -72,7 +93,7 @@ pub async fn account(
     match s.limiter.call(API, ses.get_account().send()).await {
         Ok(out) => Ok(SesAccount {
             offered: true,
-            enforcement_status: out.enforcement_status().map(str::to_string),
+            enforcement_status: out.enforcement_status().map(Into::into),
             sending_enabled: Some(out.sending_enabled()),
             production_access_enabled: Some(out.production_access_enabled()),
             max_24_hour_send: out.send_quota().map(|q| q.max24_hour_send()),

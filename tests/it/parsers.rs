@@ -281,14 +281,15 @@ proptest! {
         prop_assert_eq!(parsed.len(), rows.len());
         for (p, r) in parsed.iter().zip(&rows) {
             let got = [
-                &p.user, &p.arn, &p.user_creation_time, &p.password_enabled,
-                &p.password_last_used, &p.mfa_active, &p.access_key_1_active,
-                &p.access_key_1_last_rotated, &p.access_key_1_last_used_date,
-                &p.access_key_2_active, &p.access_key_2_last_rotated,
-                &p.access_key_2_last_used_date,
+                p.user.as_str(), p.arn.as_str(), p.user_creation_time.as_str(),
+                p.password_enabled.as_str(), p.password_last_used.as_str(),
+                p.mfa_active.as_str(), p.access_key_1_active.as_str(),
+                p.access_key_1_last_rotated.as_str(), p.access_key_1_last_used_date.as_str(),
+                p.access_key_2_active.as_str(), p.access_key_2_last_rotated.as_str(),
+                p.access_key_2_last_used_date.as_str(),
             ];
             for (i, g) in got.iter().enumerate() {
-                prop_assert_eq!(g.as_str(), r[i].as_str());
+                prop_assert_eq!(*g, r[i].as_str());
             }
         }
     }

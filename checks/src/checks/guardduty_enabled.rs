@@ -2,6 +2,7 @@ use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::incidents;
 use crate::evidence;
 use crate::finding::{Finding, Resource, Severity};
+use crate::inventory::DetectorStatus;
 
 crate::check! {
     /// Fails when a scanned region has no GuardDuty detector, or it is suspended.
@@ -52,7 +53,10 @@ impl Check for GuardDutyEnabled {
                 .map(|d| serde_json::json!({"id": d.id, "status": d.status}))
                 .collect();
             Ok(
-                if let Some(d) = detectors.iter().find(|d| d.status == "ENABLED") {
+                if let Some(d) = detectors
+                    .iter()
+                    .find(|d| d.status == DetectorStatus::Enabled)
+                {
                     vec![b.pass(
                         Some(region),
                         resource,
@@ -66,11 +70,30 @@ impl Check for GuardDutyEnabled {
                         format!("GuardDuty is not enabled in {region}: no detector"),
                         evidence! { "detectors" => statuses },
                     )]
-                } else {
+                } else if detectors
+                    .iter()
+                    .all(|d| d.status == DetectorStatus::Disabled)
+                {
                     vec![b.fail(
                         Some(region),
                         resource,
                         format!("GuardDuty is suspended in {region}: every detector is DISABLED"),
+                        evidence! { "detectors" => statuses },
+                    )]
+                } else {
+                    // A status GuardDuty added since is not known to protect anything: it
+                    // fails as a suspended one does, naming the status.
+                    let listed: Vec<String> = detectors
+                        .iter()
+                        .map(|d| format!("{} {}", d.id, d.status))
+                        .collect();
+                    vec![b.fail(
+                        Some(region),
+                        resource,
+                        format!(
+                            "GuardDuty is not enabled in {region}: no detector is ENABLED ({})",
+                            listed.join(", ")
+                        ),
                         evidence! { "detectors" => statuses },
                     )]
                 },
@@ -126,6 +149,21 @@ mod tests {
             outcome(&run(&GuardDutyEnabled, &acc)),
             vec![o(Status::Pass, Some("us-east-1"), "us-east-1")]
         );
+    }
+
+    /// A status GuardDuty may add is not known to protect anything: it fails, named.
+    #[test]
+    fn an_unknown_status_fails_and_is_named() {
+        let mut acc = account(&["us-east-1"]);
+        region(&mut acc, "us-east-1").guardduty_detectors =
+            Collected::Ok(vec![det("d0", "DISABLED"), det("d1", "PAUSED")]);
+        let f = run(&GuardDutyEnabled, &acc);
+        assert_eq!(
+            outcome(&f),
+            vec![o(Status::Fail, Some("us-east-1"), "us-east-1")]
+        );
+        assert!(f[0].message.contains("d1 PAUSED"), "{}", f[0].message);
+        assert_eq!(f[0].evidence["detectors"][1]["status"], "PAUSED");
     }
 
     #[test]

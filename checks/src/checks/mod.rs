@@ -37,7 +37,7 @@ use serde_json::{Map, Value};
 use crate::check::{Cx, Source};
 use crate::credential_report::CredentialReportRow;
 use crate::finding::Finding;
-use crate::inventory::{AccountInventory, AccountSummary, CollectError};
+use crate::inventory::{AccountInventory, AccountSummary, BlockPublicAccessState, CollectError};
 
 /// Incident tags: each is a story in docs/incidents.md.
 pub mod incidents {
@@ -54,7 +54,9 @@ pub mod incidents {
 pub(crate) fn block_public_access_per_region(
     cx: &Cx,
     source: Source,
-    state_of: impl Fn(&crate::inventory::RegionInventory) -> &crate::inventory::Collected<String>,
+    state_of: impl Fn(
+        &crate::inventory::RegionInventory,
+    ) -> &crate::inventory::Collected<BlockPublicAccessState>,
     setting: &str,
     what: &str,
 ) -> Vec<Finding> {
@@ -62,7 +64,7 @@ pub(crate) fn block_public_access_per_region(
     cx.per_region(source, |region, inv| {
         let resource = crate::finding::Resource::region(region);
         let state = state_of(inv).of(source)?;
-        Ok(vec![if state == "unblocked" {
+        Ok(vec![if *state == BlockPublicAccessState::Unblocked {
             b.fail(
                 Some(region),
                 resource,

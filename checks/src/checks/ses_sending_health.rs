@@ -5,7 +5,7 @@ use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::incidents;
 use crate::evidence;
 use crate::finding::{Finding, Resource, Severity};
-use crate::inventory::CollectError;
+use crate::inventory::{CollectError, SesEnforcementStatus};
 use crate::params::percentage;
 
 crate::check! {
@@ -130,7 +130,7 @@ impl Check for SesSendingHealth {
                 )]);
             }
             let (Some(status), Some(sending)) =
-                (acct.enforcement_status.as_deref(), acct.sending_enabled)
+                (acct.enforcement_status.as_ref(), acct.sending_enabled)
             else {
                 return Ok(vec![b.error(
                     Some(region),
@@ -143,7 +143,7 @@ impl Check for SesSendingHealth {
                 )]);
             };
             let mut problems = Vec::new();
-            if status != "HEALTHY" {
+            if *status != SesEnforcementStatus::Healthy {
                 problems.push(format!("enforcement status {status}"));
             }
             if !sending {
@@ -246,6 +246,31 @@ mod tests {
         let inv = region(acc, r);
         inv.ses_account = a;
         inv.ses_reputation = rp;
+    }
+
+    /// An enforcement status SES may add is not HEALTHY: SES counts as in use, and the
+    /// region fails naming the status, even with good rates.
+    #[test]
+    fn an_unknown_enforcement_status_fails_and_is_named() {
+        let mut acc = account(&["us-east-1"]);
+        let mut quiet = in_use("UNDER_REVIEW", true);
+        quiet.production_access_enabled = Some(false);
+        quiet.sent_last_24_hours = Some(0.0);
+        assert!(quiet.in_use());
+        set(
+            &mut acc,
+            "us-east-1",
+            Collected::Ok(quiet),
+            rep(Some(0.0), Some(0.0)),
+        );
+        let f = run(&SesSendingHealth, &acc);
+        assert_eq!(f[0].status, Status::Fail, "{}", f[0].message);
+        assert!(
+            f[0].message.contains("enforcement status UNDER_REVIEW"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(f[0].evidence["enforcement_status"], "UNDER_REVIEW");
     }
 
     #[test]

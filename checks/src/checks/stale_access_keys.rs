@@ -90,7 +90,7 @@ fn key_problems(
             &row.access_key_2_last_used_date,
         )
     };
-    if active != "true" {
+    if !active.is_true() {
         return Ok(None);
     }
     let now = opts.now();

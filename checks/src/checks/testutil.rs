@@ -129,10 +129,10 @@ pub fn user_row(user: &str, password: bool, mfa: bool) -> CredentialReportRow {
         password_enabled: if user == "<root_account>" {
             "not_supported".into()
         } else {
-            password.to_string()
+            password.to_string().into()
         },
         password_last_used: "N/A".into(),
-        mfa_active: mfa.to_string(),
+        mfa_active: mfa.to_string().into(),
         access_key_1_active: "false".into(),
         access_key_1_last_rotated: "N/A".into(),
         access_key_1_last_used_date: "N/A".into(),

@@ -44,10 +44,6 @@ pub static META: CheckMeta = CheckMeta {
     doc: Doc::new(UnusedRegionCompute::DOC),
 };
 
-const LIVE_INSTANCE: [&str; 4] = ["pending", "running", "stopping", "stopped"];
-const LIVE_SPOT_REQUEST: [&str; 2] = ["open", "active"];
-const LIVE_SPOT_FLEET: [&str; 2] = ["active", "modifying"];
-
 impl Check for UnusedRegionCompute {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
         let Cx {
@@ -73,7 +69,7 @@ impl Check for UnusedRegionCompute {
                 Ok(list) => {
                     for i in list
                         .iter()
-                        .filter(|i| LIVE_INSTANCE.contains(&i.state.as_str()))
+                        .filter(|i| i.state.is_live())
                     {
                         let mut ev = base.clone();
                         ev.extend(evidence! {
@@ -106,7 +102,7 @@ impl Check for UnusedRegionCompute {
                 Ok(list) => {
                     for s in list
                         .iter()
-                        .filter(|s| LIVE_SPOT_REQUEST.contains(&s.state.as_str()))
+                        .filter(|s| s.state.is_live())
                     {
                         let mut ev = base.clone();
                         ev.extend(evidence! {
@@ -136,7 +132,7 @@ impl Check for UnusedRegionCompute {
                 Ok(list) => {
                     for s in list
                         .iter()
-                        .filter(|s| LIVE_SPOT_FLEET.contains(&s.state.as_str()))
+                        .filter(|s| s.state.is_live())
                     {
                         let mut ev = base.clone();
                         ev.extend(evidence! {
