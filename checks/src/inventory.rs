@@ -146,9 +146,13 @@ aws_word! {
 }
 
 impl SpotFleetState {
-    /// The fleet keeps its capacity running: active or modifying.
+    /// The fleet runs or may launch instances: submitted, active or modifying, and a
+    /// state hiyari does not know, which is not assumed to have stopped.
     pub fn is_live(&self) -> bool {
-        matches!(self, Self::Active | Self::Modifying)
+        matches!(
+            self,
+            Self::Submitted | Self::Active | Self::Modifying | Self::Other(_)
+        )
     }
 }
 
@@ -913,7 +917,9 @@ mod tests {
             "REVIEW"
         );
         assert!(!SpotRequestState::from("pending-fulfillment").is_live());
-        assert!(!SpotFleetState::from("").is_live());
+        // Fleets are not filtered by state on the request: a new word may still launch.
+        assert!(SpotFleetState::from("pausing").is_live());
+        assert!(!SpotFleetState::from("cancelled_terminating").is_live());
         assert_eq!(
             BlockPublicAccessState::from("block-some-sharing"),
             BlockPublicAccessState::Other("block-some-sharing".into())

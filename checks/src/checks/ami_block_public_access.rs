@@ -8,7 +8,8 @@ crate::check! {
     /// ## What it does
     /// In every scanned region, reads EC2 GetImageBlockPublicAccessState. Fails when the
     /// state is unblocked; passes on block-new-sharing (no AMI can be made public from now
-    /// on; AMIs already public stay public, and public-ami reports them).
+    /// on; AMIs already public stay public, and public-ami reports them). A state that
+    /// could not be read, or one hiyari does not know, is an error.
     ///
     /// ## Why is this bad
     /// INC-PUBLIC-IMAGES-AND-NOTICES: anyone can launch a public AMI in their own account

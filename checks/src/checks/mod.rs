@@ -49,8 +49,10 @@ pub mod incidents {
 }
 
 /// The regional EC2 block-public-access settings (AMIs, EBS snapshots): per scanned
-/// region, `unblocked` fails, any other state passes, and a state that could not be read
-/// is an error. `setting` names the setting in messages, `what` the thing it protects.
+/// region, `unblocked` fails, `block-new-sharing` and `block-all-sharing` pass, and a
+/// state that could not be read, or that hiyari does not know, is an error (a new state
+/// may not block anything). `setting` names the setting in messages, `what` the thing
+/// it protects.
 pub(crate) fn block_public_access_per_region(
     cx: &Cx,
     source: Source,
@@ -64,6 +66,15 @@ pub(crate) fn block_public_access_per_region(
     cx.per_region(source, |region, inv| {
         let resource = crate::finding::Resource::region(region);
         let state = state_of(inv).of(source)?;
+        if let BlockPublicAccessState::Other(word) = state {
+            return Err(CollectError::new(
+                source.api(),
+                "UnknownState",
+                format!(
+                    "the state is `{word}`, which this version of hiyari does not know: it cannot tell whether {what} can be made public"
+                ),
+            ));
+        }
         Ok(vec![if *state == BlockPublicAccessState::Unblocked {
             b.fail(
                 Some(region),

@@ -9,7 +9,8 @@ crate::check! {
     /// In every scanned region, reads EC2 GetSnapshotBlockPublicAccessState. Fails when the
     /// state is unblocked; passes on block-all-sharing (no snapshot of the region can be
     /// public) and block-new-sharing (snapshots already public stay public, and
-    /// public-snapshot reports them).
+    /// public-snapshot reports them). A state that could not be read, or one hiyari does
+    /// not know, is an error.
     ///
     /// ## Why is this bad
     /// INC-PUBLIC-IMAGES-AND-NOTICES: a public EBS snapshot lets any AWS account create a
@@ -79,5 +80,24 @@ mod tests {
         assert_errors_named(&f, "ec2:GetSnapshotBlockPublicAccessState", "AccessDenied");
         let fail = f.iter().find(|f| f.status == Status::Fail).unwrap();
         assert_eq!(fail.evidence["state"], "unblocked");
+    }
+
+    /// A state AWS may add later is not taken for a block: an error naming it.
+    #[test]
+    fn a_state_hiyari_does_not_know_is_an_error_never_a_pass() {
+        let mut acc = account(&["us-east-1"]);
+        region(&mut acc, "us-east-1").snapshot_block_public_access =
+            Collected::Ok("block-some-sharing".into());
+        let f = run(&SnapshotBlockPublicAccess, &acc);
+        assert_eq!(
+            outcome(&f),
+            vec![o(Status::Error, Some("us-east-1"), "us-east-1")]
+        );
+        assert_errors_named(&f, "ec2:GetSnapshotBlockPublicAccessState", "UnknownState");
+        assert!(
+            f[0].message.contains("`block-some-sharing`"),
+            "{}",
+            f[0].message
+        );
     }
 }

@@ -6,13 +6,15 @@ use crate::inventory::CollectError;
 
 crate::check! {
     /// Fails when instances (pending, running, stopping, stopped), spot requests (open,
-    /// active) or spot fleets (active, modifying) in a region outside `--allowed-regions`.
+    /// active) or spot fleets (submitted, active, modifying) in a region outside
+    /// `--allowed-regions`.
     ///
     /// ## What it does
     /// In every scanned region that is not in the allowed list (--allowed-regions or
     /// allowed_regions; by default the home region): DescribeInstances (pending, running,
     /// stopping, stopped), DescribeSpotInstanceRequests (open, active) and
-    /// DescribeSpotFleetRequests (active, modifying). Fails once per instance, spot request
+    /// DescribeSpotFleetRequests (submitted, active, modifying, and any state hiyari does not
+    /// know, since such a fleet may launch instances). Fails once per instance, spot request
     /// and spot fleet, with its type and launch time. Allowed regions pass.
     ///
     /// ## Why is this bad
@@ -240,6 +242,9 @@ mod tests {
             fleet("sfr-active", "active"),
             fleet("sfr-modifying", "modifying"),
             fleet("sfr-cancelled", "cancelled"),
+            fleet("sfr-submitted", "submitted"),
+            fleet("sfr-new-word", "pausing"),
+            fleet("sfr-failed", "failed"),
         ]);
         acc
     }
@@ -254,6 +259,8 @@ mod tests {
                 o(Status::Fail, Some("sa-east-1"), "i-stopped"),
                 o(Status::Fail, Some("sa-east-1"), "sfr-active"),
                 o(Status::Fail, Some("sa-east-1"), "sfr-modifying"),
+                o(Status::Fail, Some("sa-east-1"), "sfr-new-word"),
+                o(Status::Fail, Some("sa-east-1"), "sfr-submitted"),
                 o(Status::Fail, Some("sa-east-1"), "sir-open"),
                 o(Status::Pass, Some("ap-northeast-1"), "ap-northeast-1"),
                 o(Status::Pass, Some("us-east-1"), "us-east-1"),
@@ -297,7 +304,7 @@ mod tests {
             .iter()
             .filter(|f| f.region.as_deref() == Some("sa-east-1"))
             .collect();
-        assert_eq!(sa.iter().filter(|f| f.status == Status::Fail).count(), 4);
+        assert_eq!(sa.iter().filter(|f| f.status == Status::Fail).count(), 6);
         assert_eq!(sa.iter().filter(|f| f.status == Status::Error).count(), 1);
         let us: Vec<_> = f
             .iter()
