@@ -111,8 +111,10 @@ pub struct AwsArgs {
     #[arg(long, value_delimiter = ',', value_name = "REGION,...")]
     pub regions: Option<Vec<String>>,
 
-    /// Most AWS requests in flight at once, across all regions and services.
-    #[arg(long, default_value_t = 32, value_name = "N")]
+    /// Most AWS requests in flight at once, across all regions and services. Each region's
+    /// endpoints have their own rate limits, so this is a few per endpoint; lower it when
+    /// other tools are throttled on the same account.
+    #[arg(long, default_value_t = 64, value_name = "N")]
     pub concurrency: usize,
 
     /// Attempts per AWS call, the first included (the SDK's adaptive retry handles
