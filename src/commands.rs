@@ -193,7 +193,7 @@ struct InventoryWriter {
 impl InventoryWriter {
     fn open(path: &Path) -> Result<Self> {
         let mut out = output::Output::open(Some(path))?;
-        out.write(&format!(
+        out.write_text(&format!(
             "{{\n  \"schema\": {},\n  \"tool_version\": {},\n  \"accounts\": [",
             serde_json::Value::from(INVENTORY_SCHEMA),
             serde_json::Value::from(env!("CARGO_PKG_VERSION")),
@@ -215,11 +215,11 @@ impl InventoryWriter {
             entry.push_str(line);
         }
         self.accounts += 1;
-        self.out.write(&entry)
+        self.out.write_text(&entry)
     }
 
     fn finish(mut self, collected_at: &str) -> Result<()> {
-        self.out.write(&format!(
+        self.out.write_text(&format!(
             "{}],\n  \"collected_at\": {}\n}}\n",
             if self.accounts == 0 { "" } else { "\n  " },
             serde_json::Value::from(collected_at),

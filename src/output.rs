@@ -95,7 +95,7 @@ impl Output {
     }
 
     /// Adds `text` to the output.
-    pub fn write(&mut self, text: &str) -> Result<()> {
+    pub fn write_text(&mut self, text: &str) -> Result<()> {
         self.write_all(text.as_bytes()).map_err(|e| self.error(e))
     }
 
@@ -175,7 +175,7 @@ pub fn write_all(outputs: &[(Option<&Path>, &str)]) -> Result<()> {
     let mut open = Vec::new();
     for &(path, text) in outputs {
         let mut out = Output::open(path)?;
-        out.write(text)?;
+        out.write_text(text)?;
         open.push(out);
     }
     commit(open)

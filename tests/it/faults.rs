@@ -471,16 +471,7 @@ fn hostile_names_tags_and_descriptions_are_inert_in_every_format() {
     let mut moto = Moto::start();
     let away = "sa-east-1";
     let h = rt.block_on(scenarios::hostile(&mut moto, HOME, away));
-    let default_sg_away = rt.block_on(async {
-        let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(away).await);
-        let out = ec2
-            .describe_security_groups()
-            .group_names("default")
-            .send()
-            .await
-            .unwrap();
-        out.security_groups()[0].group_id().unwrap().to_string()
-    });
+    let default_sg_away = rt.block_on(scenarios::default_sg(&moto, away));
     // GuardDuty is denied, with an error message that is itself hostile.
     let deny_message = hostile_text::all_in_one();
     let proxy = Proxy::start(

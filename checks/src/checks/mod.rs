@@ -37,7 +37,9 @@ use serde_json::{Map, Value};
 use crate::check::{Cx, Source};
 use crate::credential_report::CredentialReportRow;
 use crate::finding::Finding;
-use crate::inventory::{AccountInventory, AccountSummary, BlockPublicAccessState, CollectError};
+use crate::inventory::{
+    AccountInventory, AccountSummary, BlockPublicAccessState, CollectError, IpRule, SecurityGroup,
+};
 
 /// Incident tags: each is a story in docs/incidents.md.
 pub mod incidents {
@@ -46,6 +48,31 @@ pub mod incidents {
     pub const AWS_NOTICES: &str = "INC-AWS-NOTICES";
     pub const PUBLIC_IMAGES: &str = "INC-PUBLIC-IMAGES-AND-NOTICES";
     pub const SECURITY_JAWS: &str = "INC-2017-SECURITY-JAWS";
+}
+
+/// A security group of `region` as the resource of a finding.
+pub(crate) fn security_group_resource(
+    b: &crate::finding::FindingBuilder,
+    region: &str,
+    group: &SecurityGroup,
+) -> crate::finding::Resource {
+    crate::finding::Resource::new(
+        "AWS::EC2::SecurityGroup",
+        &group.id,
+        Some(b.arn("ec2", region, &format!("security-group/{}", group.id))),
+    )
+}
+
+/// A security group's inbound rules; an error for an inventory saved before they were
+/// recorded, whose groups were not looked at and so cannot pass.
+pub(crate) fn ingress_rules(group: &SecurityGroup) -> Result<&[IpRule], CollectError> {
+    group.ingress.as_deref().ok_or_else(|| {
+        CollectError::new(
+            Source::SecurityGroups.api(),
+            "NotCollected",
+            "this inventory has no inbound rules; collect it again with this version of hiyari",
+        )
+    })
 }
 
 /// The regional EC2 block-public-access settings (AMIs, EBS snapshots): per scanned

@@ -1,5 +1,5 @@
 use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::checks::{incidents, ingress_rules, security_group_resource};
 use crate::evidence;
 use crate::finding::{Finding, Resource, Severity};
 use crate::inventory::IpRule;
@@ -83,25 +83,13 @@ impl Check for SgDefaultClosed {
             }
             let mut out = Vec::new();
             for g in &defaults {
-                // An inventory saved before inbound rules were recorded: only the outbound
-                // ones can fail it, and its passes would not have looked at everything.
-                let Some(ingress) = &g.ingress else {
-                    return Err(crate::inventory::CollectError::new(
-                        Source::SecurityGroups.api(),
-                        "NotCollected",
-                        "this inventory has no inbound rules; collect it again with this version of hiyari",
-                    ));
-                };
+                let ingress = ingress_rules(g)?;
                 if ingress.is_empty() && g.egress.is_empty() {
                     continue;
                 }
                 out.push(b.fail(
                     Some(region),
-                    Resource::new(
-                        "AWS::EC2::SecurityGroup",
-                        &g.id,
-                        Some(b.arn("ec2", region, &format!("security-group/{}", g.id))),
-                    ),
+                    security_group_resource(b, region, g),
                     format!(
                         "The default security group {} of {} in {region} has {} inbound and {} outbound rule(s)",
                         g.id,

@@ -1,10 +1,10 @@
 use std::collections::BTreeSet;
 
 use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::checks::{incidents, ingress_rules, security_group_resource};
 use crate::evidence;
 use crate::finding::{Finding, Resource, Severity};
-use crate::inventory::{CollectError, IpRule};
+use crate::inventory::IpRule;
 use serde::{Deserialize, Serialize};
 
 crate::check! {
@@ -119,14 +119,7 @@ impl Check for SgOpenIngress {
             let groups = inv.security_groups.of(Source::SecurityGroups)?;
             let mut open = Vec::new();
             for g in groups {
-                let Some(ingress) = &g.ingress else {
-                    // Saved before inbound rules were recorded: not looked at, not fine.
-                    return Err(CollectError::new(
-                        Source::SecurityGroups.api(),
-                        "NotCollected",
-                        "this inventory has no inbound rules; collect it again with this version of hiyari",
-                    ));
-                };
+                let ingress = ingress_rules(g)?;
                 let rules: Vec<_> = ingress
                     .iter()
                     .filter_map(|r| opens(r, ports).map(|(what, from)| (r, what, from)))
@@ -196,11 +189,7 @@ impl Check for SgOpenIngress {
                 };
                 let mut f = b.fail(
                     Some(region),
-                    Resource::new(
-                        "AWS::EC2::SecurityGroup",
-                        &g.id,
-                        Some(b.arn("ec2", region, &format!("security-group/{}", g.id))),
-                    ),
+                    security_group_resource(b, region, g),
                     format!(
                         "Security group {} in {region} opens {what} to {} and is attached to {} network interface(s)",
                         g.id,

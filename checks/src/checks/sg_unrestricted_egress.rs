@@ -1,7 +1,7 @@
 use std::collections::BTreeSet;
 
 use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::checks::{incidents, security_group_resource};
 use crate::evidence;
 use crate::finding::{Finding, Resource, Severity};
 use crate::inventory::IpRule;
@@ -128,11 +128,7 @@ impl Check for SgUnrestrictedEgress {
                     .collect();
                 out.push(b.fail(
                     Some(region),
-                    Resource::new(
-                        "AWS::EC2::SecurityGroup",
-                        &g.id,
-                        Some(b.arn("ec2", region, &format!("security-group/{}", g.id))),
-                    ),
+                    security_group_resource(b, region, g),
                     if interfaces.is_empty() {
                         format!(
                             "Security group {} in {region} allows all traffic out to {} (attached to nothing yet; include_unused is on)",

@@ -251,8 +251,11 @@ pub async fn create_budget_with_notification(moto: &Moto, name: &str) {
         .unwrap();
 }
 
-/// The id of the `default` security group of `region`'s default VPC.
-pub async fn default_sg(moto: &Moto, region: &str) -> String {
+/// The `default` security group of `region`'s default VPC, with a client of that region.
+async fn default_group(
+    moto: &Moto,
+    region: &str,
+) -> (aws_sdk_ec2::Client, aws_sdk_ec2::types::SecurityGroup) {
     let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(region).await);
     let out = ec2
         .describe_security_groups()
@@ -260,20 +263,20 @@ pub async fn default_sg(moto: &Moto, region: &str) -> String {
         .send()
         .await
         .unwrap();
-    out.security_groups()[0].group_id().unwrap().to_string()
+    let group = out.security_groups()[0].clone();
+    (ec2, group)
+}
+
+/// The id of the `default` security group of `region`'s default VPC.
+pub async fn default_sg(moto: &Moto, region: &str) -> String {
+    let (_, g) = default_group(moto, region).await;
+    g.group_id().unwrap().to_string()
 }
 
 /// Removes every rule of the default security group of `region`'s default VPC, which
 /// AWS (and moto) create open between members and open outbound.
 pub async fn close_default_sg(moto: &Moto, region: &str) {
-    let ec2 = aws_sdk_ec2::Client::new(&moto.sdk(region).await);
-    let out = ec2
-        .describe_security_groups()
-        .group_names("default")
-        .send()
-        .await
-        .unwrap();
-    let g = &out.security_groups()[0];
+    let (ec2, g) = default_group(moto, region).await;
     let id = g.group_id().unwrap();
     if !g.ip_permissions().is_empty() {
         ec2.revoke_security_group_ingress()
