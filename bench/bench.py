@@ -262,6 +262,29 @@ class Moto:
 
         iam_backends[ACCOUNT]["global"].credential_report = None
 
+    spend = None
+
+    def queue_spend(self):
+        """Queues the answer of the next Cost Explorer GetCostAndUsage (moto tracks no cost
+        and answers each queued result once), as tests/it/scenarios `spend` does."""
+        if not self.spend:
+            return
+        body = json.dumps({"results": [{
+            "GroupDefinitions": [{"Type": "DIMENSION", "Key": "REGION"}],
+            "ResultsByTime": [{
+                "TimePeriod": {"Start": "2026-11-10", "End": "2026-11-24"}, "Total": {},
+                "Groups": [{"Keys": [region], "Metrics": {"UnblendedCost": {"Amount": amount, "Unit": "USD"}}}
+                           for region, amount in self.spend],
+                "Estimated": True,
+            }],
+            "DimensionValueAttributes": [],
+        }]}).encode()
+        req = urllib.request.Request(self.endpoint + "/moto-api/static/ce/cost-and-usage-results",
+                                     data=body, method="POST",
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            assert r.status == 201, r.status
+
     def stop(self):
         self.server.stop()
 
@@ -350,8 +373,8 @@ def enabled_regions(moto):
 
 
 def scenario_small(moto):
-    """leaked_root_key + public_images(HOME) + rds_snapshots(HOME), as
-    tests/it/audit_moto.rs builds them."""
+    """leaked_root_key + public_images(HOME) + rds_snapshots(HOME) + spend in sa-east-1, as
+    tests/it/audit_moto.rs builds them. No security contact is set, as in the incident."""
     moto.set_root(mfa=False, access_keys=True)
     iam = client(moto, "iam", "us-east-1")
     iam.create_user(UserName="blog-author")
@@ -398,7 +421,19 @@ def scenario_small(moto):
             rds.modify_db_snapshot_attribute(
                 DBSnapshotIdentifier=sid, AttributeName="restore", ValuesToAdd=[share]
             )
-    return {"public_ami": public_ami, "public_snapshot": public_snap}
+    rds.create_db_cluster(
+        DBClusterIdentifier="ledger", Engine="aurora-postgresql",
+        MasterUsername="app", MasterUserPassword="Passw0rd!Passw0rd!",
+    )
+    rds.create_db_cluster_snapshot(DBClusterSnapshotIdentifier="ledger-public",
+                                   DBClusterIdentifier="ledger")
+    rds.modify_db_cluster_snapshot_attribute(
+        DBClusterSnapshotIdentifier="ledger-public", AttributeName="restore", ValuesToAdd=["all"]
+    )
+    # The miners' bill, as Cost Explorer groups it: queued again before every run.
+    moto.spend = [("sa-east-1", "1843.20"), (HOME, "12.50"), ("global", "0.40")]
+    return {"public_ami": public_ami, "public_snapshot": public_snap,
+            "public_rds_snapshots": ["ledger-public", "orders-public"]}
 
 
 def scenario_large(moto, spec, parallel=8):
@@ -583,6 +618,7 @@ def moto_cpu():
 
 def measure(label, cmd, env, moto, proxy, timeout, parse):
     moto.forget_credential_report()
+    moto.queue_spend()
     proxy.reset()
     cwd = tempfile.mkdtemp(prefix=f"hiyari-bench-{label}-")
     load = os.getloadavg()[0]
@@ -623,8 +659,11 @@ def measure(label, cmd, env, moto, proxy, timeout, parse):
 
 FLOOR_DOC = """\
 (Also: guardduty:ListDetectors -> ListFindings -> GetFindings when a detector exists;
-cloudtrail:DescribeTrails -> GetTrailStatus / GetEventSelectors. Single calls per region,
-e.g. ec2:GetSnapshotBlockPublicAccessState, add no depth.)
+cloudtrail:DescribeTrails -> GetTrailStatus / GetEventSelectors; rds:DescribeDBSnapshots
+(SnapshotType=manual) -> rds:DescribeDBSnapshotAttributes, one call per manual snapshot,
+all at once under --concurrency, and the same for DB cluster snapshots. Single calls,
+e.g. ec2:GetSnapshotBlockPublicAccessState, account:GetAlternateContact or
+ce:GetCostAndUsage, add no depth.)
 The floor is the longest chain of calls that depend on one another, derived from
 hiyari's collectors (src/collect/), times the latency, plus the credential-report
 generation wait:
@@ -667,6 +706,10 @@ def chain_of(run, regions):
                              + ["guardduty:ListFindings"] * max(1, n(r, "guardduty:ListFindings")
                                                             // max(1, n(r, "guardduty:GetDetector")))
                              + (["guardduty:GetFindings"] if n(r, "guardduty:GetFindings") else []))
+        for lst, attr in (("rds:DescribeDBSnapshots", "rds:DescribeDBSnapshotAttributes"),
+                          ("rds:DescribeDBClusterSnapshots", "rds:DescribeDBClusterSnapshotAttributes")):
+            if n(r, lst):
+                cands.append([f"{lst}({r})"] * n(r, lst) + ([attr] if n(r, attr) else []))
         dt = n(r, "cloudtrail:DescribeTrails")
         if dt:
             follow = any(n(r, f"cloudtrail:{a}") for a in ("GetTrailStatus", "GetEventSelectors"))
@@ -955,6 +998,22 @@ def build_report(args, regions, seeded, seeding_s, results, cmds, prowler):
                  "seconds), since moto serves on one GIL. start/busy/tail: spawn to first "
                  "request, first request to last answer, last answer to exit (s). "
                  "* = a run hit the timeout.")
+    # What the checks added last cost: the services only they call, per region and once.
+    if "hiyari-all" in results:
+        c = results["hiyari-all"][0]["requests_by_region_action"]
+        newer = ("rds:", "ce:", "account:", "iam:ListOrganizationsFeatures",
+                 "iam:ListVirtualMFADevices")
+        per = {}
+        for key, v in c.items():
+            region, action = key.split(" ", 1)
+            if action.startswith(newer):
+                per.setdefault(action, {})[region] = v
+        for action, by_region in sorted(per.items()):
+            low = min(by_region.values())
+            more = ", ".join(f"{r} {n}" for r, n in sorted(by_region.items()) if n > low)
+            lines.append(f"requests of {action} (hiyari-all, run 1): {sum(by_region.values())} "
+                         f"in {len(by_region)} region(s), {low} in each"
+                         + (f"; more in {more}" if more else ""))
     for k, runs in results.items():
         f = runs[0]["fails_by_check"]
         lines.append(f"fails reported ({k}, run 1): " + json.dumps(f, sort_keys=True))

@@ -356,6 +356,11 @@ pub enum DiffFormat {
 }
 
 #[derive(Debug, Args)]
+// The shared help of --region and --regions speaks of `audit --inventory` too.
+#[command(
+    mut_arg("region", |a| a.help("The home region, where the first calls go. Default: AWS_REGION or the profile's.")),
+    mut_arg("regions", |a| a.help("Look for compute only in these regions (comma-separated). Default: every enabled region."))
+)]
 pub struct InitArgs {
     #[command(flatten)]
     pub aws: AwsArgs,
@@ -374,6 +379,11 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+// The shared help of --region and --regions speaks of `audit --inventory` too.
+#[command(
+    mut_arg("region", |a| a.help("The home region, where the first calls go. Default: AWS_REGION or the profile's.")),
+    mut_arg("regions", |a| a.help("Scan only these regions (comma-separated). Default: every enabled region."))
+)]
 pub struct CollectArgs {
     #[command(flatten)]
     pub aws: AwsArgs,

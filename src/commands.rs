@@ -266,11 +266,10 @@ async fn scan_many<T: Send + 'static>(
     let started = Instant::now();
     let sdk = load_config(opts).await?;
     let limiter = Limiter::new(opts.concurrency).with_deadline(opts.scan_timeout);
-    let base = Arc::new(
-        Session::identify(sdk, limiter, RequestCounter::default())
-            .await
-            .map_err(|e| e.with_profile(opts.profile.as_deref()))?,
-    );
+    let base = match Session::identify(sdk, limiter, RequestCounter::default()).await {
+        Ok(session) => Arc::new(session),
+        Err(e) => return Err(e.with_profile(opts.profile.as_deref()).await.into()),
+    };
     let org_opts = OrgOptions {
         org: targets.org,
         accounts: targets.accounts.clone().unwrap_or_default(),

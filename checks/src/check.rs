@@ -18,10 +18,13 @@ pub enum Scope {
     Account,
     /// One result per scanned region (or per regional resource).
     Region,
+    /// One result for the organization, read where it can be: from its management account
+    /// or IAM's delegated administrator.
+    Organization,
 }
 
 impl Scope {
-    /// `account` or `region`, as `hiyari checks` and the docs write it.
+    /// `account`, `region` or `organization`, as `hiyari checks` and the docs write it.
     pub fn as_str(self) -> &'static str {
         self.into()
     }

@@ -60,15 +60,40 @@ pub enum SessionError {
 }
 
 impl SessionError {
-    /// Names the profile (`--profile` or AWS_PROFILE) in a missing-credentials message.
-    pub fn with_profile(self, name: Option<&str>) -> Self {
+    /// Names the profile (`--profile` or AWS_PROFILE) in a missing-credentials message,
+    /// and says so first when no config or credentials file defines it: the SDK then
+    /// falls through to instance metadata, whose failure would be all it reports.
+    pub async fn with_profile(self, name: Option<&str>) -> Self {
         match self {
-            SessionError::NoCredentials { failure, .. } => SessionError::NoCredentials {
-                profile: name.map(str::to_string),
-                failure,
-            },
+            SessionError::NoCredentials { failure, .. } => {
+                let failure = match name {
+                    Some(p) if !profile_defined(p).await => Some(format!(
+                        "the profile `{p}` is not defined in the AWS config or credentials file \
+                         (~/.aws/config, ~/.aws/credentials, or AWS_CONFIG_FILE and \
+                         AWS_SHARED_CREDENTIALS_FILE)"
+                    )),
+                    _ => failure,
+                };
+                SessionError::NoCredentials {
+                    profile: name.map(str::to_string),
+                    failure,
+                }
+            }
             other => other,
         }
+    }
+}
+
+/// Whether the shared config files define the profile `name` (read as the SDK reads them;
+/// a file that cannot be read or parsed counts as defining it, so that the SDK's own
+/// failure is the one reported).
+async fn profile_defined(name: &str) -> bool {
+    use aws_types::os_shim_internal::{Env, Fs};
+    let files = aws_config::profile::profile_file::ProfileFiles::default();
+    let selected = Some(std::borrow::Cow::Owned(name.to_string()));
+    match aws_config::profile::load(&Fs::real(), &Env::real(), &files, selected).await {
+        Ok(set) => set.get_profile(name).is_some(),
+        Err(_) => true,
     }
 }
 
@@ -253,9 +278,10 @@ impl Session {
     pub async fn start(opts: &SessionOptions) -> Result<Session, SessionError> {
         let sdk = load_config(opts).await?;
         let limiter = Limiter::new(opts.concurrency).with_deadline(opts.scan_timeout);
-        Session::identify(sdk, limiter, RequestCounter::default())
-            .await
-            .map_err(|e| e.with_profile(opts.profile.as_deref()))
+        match Session::identify(sdk, limiter, RequestCounter::default()).await {
+            Ok(session) => Ok(session),
+            Err(e) => Err(e.with_profile(opts.profile.as_deref()).await),
+        }
     }
 
     /// A session whose identity is already known (from AssumeRole's answer, or the

@@ -5,12 +5,14 @@
 //! same name. A fail carries `<failure>`, an error `<error>` (the API and error code),
 //! a muted fail `<skipped>` with the reason it is accepted; a pass has no child. A run
 //! warning about a check (an accepted risk that expired or matched nothing) is a
-//! `hiyari.warning.<kind>` property of its suite. All text from the account is escaped.
+//! `hiyari.warning.<kind>` property of its suite; any other warning (one about no check, or
+//! about a check that did not run) is a property of a suite named `hiyari` with no test
+//! case. All text from the account is escaped.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use hiyari_checks::{Finding, Report, Status};
+use hiyari_checks::{Finding, Report, Status, Warning};
 
 use super::common::{self, xml};
 
@@ -106,12 +108,7 @@ pub fn render(report: &Report) -> String {
             .iter()
             .filter(|w| w.check.as_deref() == Some(check))
         {
-            let _ = writeln!(
-                out,
-                "      <property name=\"hiyari.warning.{}\" value=\"{}\"/>",
-                xml(&w.kind),
-                xml(&w.message)
-            );
+            write_warning(&mut out, w);
         }
         out.push_str("    </properties>\n");
         let mut seen = BTreeSet::new();
@@ -165,6 +162,35 @@ pub fn render(report: &Report) -> String {
         }
         out.push_str("  </testsuite>\n");
     }
+    // Warnings with no suite of their own: `<testsuites>` has no properties in the JUnit
+    // schema, so they go to a suite of no test case.
+    let rendered = common::checks_in(report);
+    let rest: Vec<_> = report
+        .warnings
+        .iter()
+        .filter(|w| !w.check.as_deref().is_some_and(|c| rendered.contains(&c)))
+        .collect();
+    if !rest.is_empty() {
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"hiyari\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"0\" timestamp=\"{}\">",
+            xml(timestamp),
+        );
+        out.push_str("    <properties>\n");
+        for w in rest {
+            write_warning(&mut out, w);
+        }
+        out.push_str("    </properties>\n  </testsuite>\n");
+    }
     out.push_str("</testsuites>\n");
     out
+}
+
+fn write_warning(out: &mut String, w: &Warning) {
+    let _ = writeln!(
+        out,
+        "      <property name=\"hiyari.warning.{}\" value=\"{}\"/>",
+        xml(&w.kind),
+        xml(&w.message)
+    );
 }

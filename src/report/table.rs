@@ -129,13 +129,20 @@ fn width_of(s: &str) -> usize {
 /// `s` cut into lines of at most `width` characters, at spaces where it can be; a word
 /// longer than a line is cut where the line ends.
 fn wrap(s: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut lines = Vec::new();
+    wrap_hanging(s, width, width)
+}
+
+/// Wraps `s` into a first line of at most `first` characters and further lines of at most
+/// `rest`; a word longer than its line is cut.
+fn wrap_hanging(s: &str, first: usize, rest: usize) -> Vec<String> {
+    let (first, rest) = (first.max(1), rest.max(1));
+    let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
+    let limit = |lines: &Vec<String>| if lines.is_empty() { first } else { rest };
     for word in s.split(' ').filter(|w| !w.is_empty()) {
         let mut word: Vec<char> = word.chars().collect();
         let used = width_of(&line);
-        if used > 0 && used + 1 + word.len() <= width {
+        if used > 0 && used + 1 + word.len() <= limit(&lines) {
             line.push(' ');
             line.extend(&word);
             continue;
@@ -143,8 +150,9 @@ fn wrap(s: &str, width: usize) -> Vec<String> {
         if used > 0 {
             lines.push(std::mem::take(&mut line));
         }
-        while word.len() > width {
-            lines.push(word.drain(..width).collect());
+        while word.len() > limit(&lines) {
+            let cut = limit(&lines);
+            lines.push(word.drain(..cut).collect());
         }
         line.extend(&word);
     }
@@ -231,13 +239,14 @@ fn write_rows(out: &mut String, rows: &[Row], l: &Layout, color: bool) {
             // does not fit), the message under them, indented past the status.
             let indent = l.status + GAP.len();
             let inner = l.width.saturating_sub(indent);
-            let header = [
-                pad("STATUS", l.status),
-                pad("CHECK", l.check),
-                "WHERE".into(),
-            ];
-            let _ = writeln!(out, "{}", header.join(GAP));
-            let _ = writeln!(out, "{}MESSAGE", " ".repeat(indent));
+            let header = [pad("STATUS", l.status), pad("CHECK", l.check), "WHERE".into()].join(GAP);
+            if width_of(&header) <= l.width {
+                let _ = writeln!(out, "{header}");
+                let _ = writeln!(out, "{}MESSAGE", " ".repeat(indent));
+            } else {
+                let _ = writeln!(out, "{}{GAP}CHECK", pad("STATUS", l.status));
+                let _ = writeln!(out, "{}WHERE, MESSAGE", " ".repeat(indent));
+            }
             for r in rows {
                 let head = lead(r);
                 let place = r.place.join(" ");
@@ -262,15 +271,9 @@ fn write_rows(out: &mut String, rows: &[Row], l: &Layout, color: bool) {
 /// A line of prose, wrapped to `width`; its continuation lines are indented.
 fn para(out: &mut String, text: &str, width: usize) {
     let width = width.max(MIN_WIDTH);
-    let mut lines = wrap(text, width).into_iter();
-    if let Some(first) = lines.next() {
-        let _ = writeln!(out, "{first}");
-    }
-    let rest: Vec<String> = lines.collect();
-    if !rest.is_empty() {
-        for line in wrap(&rest.join(" "), width - 2) {
-            let _ = writeln!(out, "  {line}");
-        }
+    for (i, line) in wrap_hanging(text, width, width - 2).into_iter().enumerate() {
+        let indent = if i == 0 { "" } else { "  " };
+        let _ = writeln!(out, "{indent}{line}");
     }
 }
 
@@ -309,16 +312,23 @@ fn account_header(out: &mut String, a: &ReportAccount, prefix: &str, width: usiz
         .iter()
         .filter(|s| s.reason.contains("not opted in"))
         .count();
+    let not_selected = a.regions.skipped.len().saturating_sub(not_opted + other_partition);
+    let why: Vec<String> = [
+        (not_opted, "not opted in"),
+        (other_partition, "in other partitions"),
+        (not_selected, "not selected"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    let skipped = match a.regions.skipped.len() {
+        0 => "none skipped".to_string(),
+        n => format!("{n} skipped: {}", why.join(", ")),
+    };
     para(
         out,
-        &format!(
-            "Regions: {} scanned, {} skipped: {} not opted in, {} in other partitions, {} not selected",
-            a.regions.scanned.len(),
-            a.regions.skipped.len(),
-            not_opted,
-            other_partition,
-            a.regions.skipped.len().saturating_sub(not_opted + other_partition),
-        ),
+        &format!("Regions: {} scanned, {skipped}", a.regions.scanned.len()),
         width,
     );
     if let Some(allowed) = &a.allowed_regions {
@@ -503,6 +513,22 @@ mod tests {
         assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
         assert_eq!(wrap("", 5), [""]);
         assert_eq!(wrap("x  y", 10), ["x y"]);
+    }
+
+    #[test]
+    fn a_paragraph_cuts_a_long_word_once_and_never_adds_a_space_inside_it() {
+        let arn = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_SecurityAudit_5c2f7e8a9b1d3f46/taro";
+        for width in [MIN_WIDTH, 60, 80] {
+            let mut out = String::new();
+            para(&mut out, &format!("Account 123456789012 as {arn}"), width);
+            let lines: Vec<&str> = out.lines().collect();
+            assert!(lines.iter().all(|l| width_of(l) <= width), "{out}");
+            assert!(lines[1..].iter().all(|l| l.starts_with("  ")), "{out}");
+            assert_eq!(lines[0], "Account 123456789012 as", "{out}");
+            // Cut where the line ends, never joined back with a space.
+            let rest: String = lines[1..].iter().map(|l| l.trim_start()).collect();
+            assert_eq!(rest, arn, "{out}");
+        }
     }
 
     #[test]

@@ -151,12 +151,31 @@ fn missing_credentials_are_two_plain_lines_saying_what_was_tried_and_what_to_do(
         )
     );
 
-    // The profile is named.
+    // The profile is named, and no file defines it: that comes first.
     let out = no_credentials(None, &["--profile", "audit"]);
-    assert!(
-        stderr(&out).starts_with("error: no AWS credentials found (tried environment variables, the profile `audit` with SSO,"),
-        "{}",
-        stderr(&out)
+    let tried_audit = TRIED.replace("the default profile", "the profile `audit`");
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: no usable AWS credentials ({tried_audit}): the profile `audit` is not \
+             defined in the AWS config or credentials file (~/.aws/config, \
+             ~/.aws/credentials, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE)\n{HELP}"
+        )
+    );
+    // Defined, with no credentials in it: nothing was found.
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config");
+    std::fs::write(&config, "[profile audit]\nregion = ap-northeast-1\n").unwrap();
+    let out = hiyari_cmd(HOME)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", &config)
+        .args(["audit", "--endpoint-url", "http://127.0.0.1:9", "--profile", "audit"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stderr(&out),
+        format!("error: no AWS credentials found ({tried_audit})\n{HELP}")
     );
 
     // -v adds the SDK's detail, still without colour.

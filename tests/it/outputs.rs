@@ -1,6 +1,7 @@
 //! The edges of a run: every file output is whole or absent when the disk is full or
-//! the folder read-only, for each command that writes one. No emulator: these use the
-//! example inventory and reports made from it.
+//! the folder read-only, for each command that writes one. The commands that can work
+//! offline use the example inventory and reports made from it; `collect` scans
+//! moto_server.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -108,11 +109,61 @@ fn writers(report: &Path, target: &Path) -> Vec<(&'static str, Vec<String>)> {
 
 const OLD: &str = "last week's report, which a failed run must leave as it is\n";
 
+/// Says, past the test harness's capture, that a test could not run here.
+fn skipped(test: &str) {
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "{test}: skipped: mounting a tmpfs needs root (scripts/test runs it in CI)"
+    );
+}
+
+#[test]
+fn collect_into_a_full_or_read_only_file_system_leaves_the_old_inventory() {
+    let Some(fs) = Tmpfs::mount("size=1m") else {
+        return skipped("collect_into_a_full_or_read_only_file_system_leaves_the_old_inventory");
+    };
+    let moto = Moto::start();
+    let target = fs.path.join("inventory.json");
+    let t = target.to_str().unwrap();
+    let collect = || moto.hiyari(HOME, &["collect", "--regions", HOME, "--output", t]);
+    std::fs::write(&target, OLD).unwrap();
+    fill(&fs.path);
+    let full = collect();
+    let err = stderr(&full);
+    assert_eq!(full.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with(&format!("error: cannot write {t}"))
+            && err.contains("No space left on device (os error 28)"),
+        "names the path and the OS error: {err}"
+    );
+    assert_eq!(files(&fs.path), ["filler", "inventory.json"], "no partial file");
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), OLD);
+
+    std::fs::remove_file(fs.path.join("filler")).unwrap();
+    fs.remount("ro");
+    let ro = collect();
+    let err = stderr(&ro);
+    assert_eq!(ro.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(t) && err.contains("Read-only file system (os error 30)"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), OLD);
+
+    fs.remount("rw");
+    let ok = collect();
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    let inv: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    assert_eq!(inv["schema"], "hiyari.inventory/v1");
+    assert_eq!(files(&fs.path), ["inventory.json"]);
+}
+
 #[test]
 fn a_full_file_system_leaves_the_old_report_whole_and_no_new_file() {
     let Some(fs) = Tmpfs::mount("size=1m") else {
-        eprintln!("skipped: cannot mount a tmpfs here (needs root)");
-        return;
+        return skipped("a_full_file_system_leaves_the_old_report_whole_and_no_new_file");
     };
     let work = tempfile::tempdir().unwrap();
     let report = saved_report(work.path());

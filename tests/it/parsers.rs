@@ -547,6 +547,41 @@ fn deeply_nested_documents_are_refused_with_their_position() {
     }
 }
 
+/// The same depth, closed: a parser without a depth limit would read these whole (or
+/// overflow its stack); hiyari refuses each at every entry point.
+#[test]
+fn deeply_nested_closed_documents_are_refused_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("nested.json");
+    let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+    for (doc, kind) in [
+        (deep(100_000), "bare"),
+        (
+            format!(
+                "{{\"schema\": \"hiyari.report/v1\", \"findings\": {}}}",
+                deep(50_000)
+            ),
+            "report",
+        ),
+        (
+            format!(
+                "{{\"schema\": \"hiyari.inventory/v1\", \"accounts\": {}}}",
+                deep(50_000)
+            ),
+            "inventory",
+        ),
+    ] {
+        std::fs::write(&file, &doc).unwrap();
+        for entry in ENTRY_POINTS {
+            let err = refused(&read_as(entry, &file), &file, &format!("{entry}, {kind}"));
+            assert!(
+                err.contains("recursion limit exceeded") || err.contains("invalid type"),
+                "{entry}, {kind}: says why: {err}"
+            );
+        }
+    }
+}
+
 #[test]
 fn hundreds_of_megabytes_of_one_string_are_refused_before_they_are_read() {
     use std::io::Write;

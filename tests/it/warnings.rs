@@ -99,6 +99,8 @@ fn an_allowed_region_that_does_not_exist_is_a_warning_of_the_report_too() {
             "mars-north-1",
             "--format",
             "json",
+            "--output",
+            "junit=w.xml",
             "--fail-on-warnings",
         ],
     );
@@ -113,6 +115,17 @@ fn an_allowed_region_that_does_not_exist_is_a_warning_of_the_report_too() {
         1,
         "said once on stderr: {}",
         stderr(&out)
+    );
+    // JUnit: no check's suite is about it, so a suite of no test case carries it.
+    let junit = std::fs::read_to_string(dir.path().join("w.xml")).unwrap();
+    let suite = junit
+        .split("<testsuite name=\"hiyari\" tests=\"0\"")
+        .nth(1)
+        .expect("a hiyari suite for the warning");
+    assert!(
+        suite.contains("<property name=\"hiyari.warning.unknown-allowed-region\"")
+            && suite.contains("mars-north-1"),
+        "{junit}"
     );
 }
 

@@ -38,7 +38,8 @@ use crate::check::{Cx, Source};
 use crate::credential_report::CredentialReportRow;
 use crate::finding::Finding;
 use crate::inventory::{
-    AccountInventory, AccountSummary, BlockPublicAccessState, CollectError, IpRule, SecurityGroup,
+    AccountInventory, AccountSummary, BlockPublicAccessState, CollectError, Collected, IpRule,
+    SecurityGroup,
 };
 
 /// Incident tags: each is a story in docs/incidents.md.
@@ -118,6 +119,23 @@ pub(crate) fn block_public_access_per_region(
             )
         }])
     })
+}
+
+/// The root user has no password, access key or signing certificate (GetAccountSummary),
+/// and the credential report shows no root access key either: the state an organization's
+/// centralized root access leaves a member account in. Only GetAccountSummary can say so:
+/// the report's `<root_account>` row never says whether a root password exists.
+pub(crate) fn root_has_no_credentials(account: &AccountInventory) -> bool {
+    let Collected::Ok(summary) = &account.iam.account_summary else {
+        return false;
+    };
+    let row_has_key = match &account.iam.credential_report {
+        Collected::Ok(rows) => rows
+            .iter()
+            .any(|r| r.is_root() && r.active_access_keys() > 0),
+        _ => false,
+    };
+    summary.root_has_no_credentials() && !row_has_key
 }
 
 /// The answer to a yes/no question about the root user, read from GetAccountSummary and

@@ -1,5 +1,5 @@
 use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::{incidents, root_fact};
+use crate::checks::{incidents, root_fact, root_has_no_credentials};
 use crate::finding::{Finding, Severity};
 
 crate::check! {
@@ -8,7 +8,10 @@ crate::check! {
     ///
     /// ## What it does
     /// Fails when IAM GetAccountSummary reports AccountAccessKeysPresent, or when the
-    /// credential report's <root_account> row has an active access key.
+    /// credential report's <root_account> row has an active access key. A root user with
+    /// no credential at all (no password, access key or signing certificate in
+    /// GetAccountSummary, as after an organization deletes a member account's root
+    /// credentials through centralized root access) passes with evidence that says so.
     ///
     /// ## Why is this bad
     /// A root access key can do anything in the account and no IAM policy limits it. In
@@ -53,12 +56,16 @@ impl Check for RootAccessKeys {
                 format!("The root user of account {} has an access key", b.account()),
                 evidence,
             )],
-            Ok((false, evidence)) => vec![b.pass(
-                None,
-                resource,
-                format!("The root user of account {} has no access key", b.account()),
-                evidence,
-            )],
+            Ok((false, mut evidence)) => {
+                let mut message =
+                    format!("The root user of account {} has no access key", b.account());
+                if root_has_no_credentials(account) {
+                    message += ", nor a password or signing certificate: its root credentials \
+                                were removed, as an organization's centralized root access does";
+                    evidence.insert("root_credentials".into(), "none".into());
+                }
+                vec![b.pass(None, resource, message, evidence)]
+            }
             Err(e) => vec![b.error(None, resource, &e)],
         }
     }
@@ -96,6 +103,26 @@ mod tests {
         acc.iam.credential_report = Collected::Ok(vec![user_row("<root_account>", false, true)]);
         let f = run(&RootAccessKeys, &acc);
         assert_eq!(outcome(&f), vec![o(Status::Pass, None, ACCOUNT)]);
+    }
+
+    #[test]
+    fn a_root_user_without_any_credential_passes_saying_why() {
+        let mut acc = with(false);
+        acc.iam.account_summary = Collected::Ok(AccountSummary {
+            root_access_keys_present: false,
+            root_password_present: Some(false),
+            root_signing_certificates_present: Some(false),
+            root_mfa_enabled: false,
+        });
+        // What the report shows for such a root user: no MFA, no key, password unknowable.
+        acc.iam.credential_report = Collected::Ok(vec![user_row("<root_account>", false, false)]);
+        let f = run(&RootAccessKeys, &acc);
+        assert_eq!(outcome(&f), vec![o(Status::Pass, None, ACCOUNT)]);
+        assert!(f[0].message.contains("root credentials were removed"), "{}", f[0].message);
+        assert_eq!(f[0].evidence["root_credentials"], "none");
+        // With a password left, the plain pass.
+        let f = run(&RootAccessKeys, &with(false));
+        assert!(!f[0].message.contains("removed"), "{}", f[0].message);
     }
 
     #[test]

@@ -6,7 +6,8 @@ use crate::finding::{Finding, Resource, Severity};
 crate::check! {
     /// Fails when an organization's management account (or IAM's delegated administrator)
     /// has not turned on centralized root access: root credentials management and
-    /// privileged root sessions.
+    /// privileged root sessions. In any other account it passes, marked as having nothing
+    /// to inspect.
     ///
     /// ## What it does
     /// IAM ListOrganizationsFeatures, once per account (in `--org` scans, the management
@@ -44,7 +45,7 @@ pub static META: CheckMeta = CheckMeta {
     id: "root-credentials-management",
     title: "The organization manages member accounts' root credentials centrally",
     severity: Severity::Medium,
-    scope: Scope::Account,
+    scope: Scope::Organization,
     incidents: &[incidents::LEAKED_ROOT_KEY],
     sources: &[Source::OrganizationsFeatures],
     doc: Doc::new(RootCredentialsManagement::DOC),

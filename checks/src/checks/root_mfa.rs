@@ -1,5 +1,5 @@
 use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::{incidents, root_fact};
+use crate::checks::{incidents, root_fact, root_has_no_credentials};
 use crate::evidence;
 use crate::finding::{Finding, Severity};
 use crate::inventory::{AccountInventory, Collected};
@@ -15,7 +15,11 @@ crate::check! {
     /// credential at all (GetAccountSummary: AccountPasswordPresent,
     /// AccountAccessKeysPresent and AccountSigningCertificatesPresent all 0, as after an
     /// organization deletes a member account's root credentials through centralized root
-    /// access) passes, since nobody can sign in as it; the evidence says so. With
+    /// access) passes, since nobody can sign in as it; the evidence says so. The credential
+    /// report cannot tell that state apart: its <root_account> row always has
+    /// password_enabled = not_supported, and with no credential it shows mfa_active = false
+    /// like a root user with a password and no MFA, so the pass rests on GetAccountSummary,
+    /// and a root access key in either source still fails. With
     /// [checks.root-mfa] require_hardware = true, a root user whose MFA is a virtual device
     /// (IAM ListVirtualMFADevices, AssignmentStatus=Assigned, a device assigned to the
     /// root user) fails too, as the CIS benchmark asks. The policy always allows
@@ -66,7 +70,7 @@ impl Check for RootMfa {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
         let Cx { account, b, .. } = cx;
         let resource = b.account_resource();
-        if no_root_credentials(account) {
+        if root_has_no_credentials(account) {
             return vec![b.pass(
                 None,
                 resource,
@@ -151,19 +155,6 @@ impl Check for RootMfa {
 
 /// The root user has no credential at all, by GetAccountSummary, and the credential
 /// report (when read) does not contradict it with an active access key.
-fn no_root_credentials(account: &AccountInventory) -> bool {
-    let Collected::Ok(summary) = &account.iam.account_summary else {
-        return false;
-    };
-    let row_has_key = match &account.iam.credential_report {
-        Collected::Ok(rows) => rows
-            .iter()
-            .any(|r| r.is_root() && r.active_access_keys() > 0),
-        _ => false,
-    };
-    summary.root_has_no_credentials() && !row_has_key
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 
 crate::check! {
     /// Fails when a security group attached to a network interface lets anyone on the
-    /// internet reach an administration or database port (critical when it opens every
-    /// port).
+    /// internet reach an administration or database port in `ports` (default 22, 3389, 23,
+    /// 3306, 5432, 1433, 1521, 27017, 6379, 9200, 11211, 2375, 2376, 5601; critical when it
+    /// opens every port).
     ///
     /// ## What it does
     /// In every scanned region, reads the same DescribeSecurityGroups and

@@ -6,8 +6,9 @@ use crate::inventory::CostByRegion;
 use serde::{Deserialize, Serialize};
 
 crate::check! {
-    /// Fails when money was spent in a region outside the allowed regions, by any
-    /// service, over the last days (Cost Explorer: USD 0.01 per scan).
+    /// Fails when a region outside the allowed regions cost at least `min_usd` (default
+    /// 1.0), spent by any service, over the last `days` (default 14) (Cost Explorer: USD
+    /// 0.01 per scan).
     ///
     /// ## What it does
     /// One Cost Explorer GetCostAndUsage request per scan (more only if Cost Explorer

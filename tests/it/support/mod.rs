@@ -40,7 +40,10 @@ pub fn python() -> PathBuf {
     if py.exists() && std::fs::read_to_string(&stamp).is_ok_and(|s| s == REQUIREMENTS) {
         return py;
     }
-    eprintln!(
+    // Straight to stderr, not eprintln!: the test harness captures eprintln! output, and
+    // this line is what someone waiting on a bare `cargo test` needs to see.
+    let _ = writeln!(
+        std::io::stderr(),
         "installing moto[server] and the report validators (tests/requirements.txt) into {} \
          (about 330 MB, once; scripts/test does this up front)",
         venv.display()
