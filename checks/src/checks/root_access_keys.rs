@@ -118,7 +118,11 @@ mod tests {
         acc.iam.credential_report = Collected::Ok(vec![user_row("<root_account>", false, false)]);
         let f = run(&RootAccessKeys, &acc);
         assert_eq!(outcome(&f), vec![o(Status::Pass, None, ACCOUNT)]);
-        assert!(f[0].message.contains("root credentials were removed"), "{}", f[0].message);
+        assert!(
+            f[0].message.contains("root credentials were removed"),
+            "{}",
+            f[0].message
+        );
         assert_eq!(f[0].evidence["root_credentials"], "none");
         // With a password left, the plain pass.
         let f = run(&RootAccessKeys, &with(false));

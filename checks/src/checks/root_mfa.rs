@@ -2,7 +2,6 @@ use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
 use crate::checks::{incidents, root_fact, root_has_no_credentials};
 use crate::evidence;
 use crate::finding::{Finding, Severity};
-use crate::inventory::{AccountInventory, Collected};
 use serde::{Deserialize, Serialize};
 
 crate::check! {
@@ -160,7 +159,7 @@ mod tests {
     use super::*;
     use crate::checks::testutil::*;
     use crate::finding::Status;
-    use crate::inventory::{AccountSummary, VirtualMfaDevice};
+    use crate::inventory::{AccountInventory, AccountSummary, Collected, VirtualMfaDevice};
 
     fn with(mfa: bool) -> AccountInventory {
         let mut acc = account(&["us-east-1"]);

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 crate::check! {
     /// Fails when the account has no security contact, so AWS's security notices reach
-    /// only the root e-mail address (and, with `also` set, when a billing or operations
-    /// contact it names is missing; default none).
+    /// only the root e-mail address, or lacks a contact type listed in `also` (BILLING,
+    /// OPERATIONS; default none).
     ///
     /// ## What it does
     /// Account GetAlternateContact for the SECURITY, BILLING and OPERATIONS contact types
