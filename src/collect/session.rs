@@ -89,7 +89,8 @@ impl SessionError {
 /// failure is the one reported).
 async fn profile_defined(name: &str) -> bool {
     use aws_types::os_shim_internal::{Env, Fs};
-    let files = aws_config::profile::profile_file::ProfileFiles::default();
+    // The default files: ~/.aws/config and ~/.aws/credentials, or the environment's.
+    let files = Default::default();
     let selected = Some(std::borrow::Cow::Owned(name.to_string()));
     match aws_config::profile::load(&Fs::real(), &Env::real(), &files, selected).await {
         Ok(set) => set.get_profile(name).is_some(),
