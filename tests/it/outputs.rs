@@ -126,18 +126,27 @@ fn collect_into_a_full_or_read_only_file_system_leaves_the_old_inventory() {
     let moto = Moto::start();
     let target = fs.path.join("inventory.json");
     let t = target.to_str().unwrap();
-    let collect = || moto.hiyari(HOME, &["collect", "--regions", HOME, "--output", t]);
+    let collect = || {
+        let args = ["collect", "--checks", "public-snapshot", "--regions", HOME, "--output", t];
+        moto.hiyari(HOME, &args)
+    };
     std::fs::write(&target, OLD).unwrap();
     fill(&fs.path);
     let full = collect();
     let err = stderr(&full);
     assert_eq!(full.status.code(), Some(2), "{err}");
+    // The scan's one-line summary comes first; the last line says what failed.
+    let last = err.lines().last().unwrap_or_default();
     assert!(
-        err.starts_with(&format!("error: cannot write {t}"))
-            && err.contains("No space left on device (os error 28)"),
+        last.starts_with(&format!("error: cannot write {t}"))
+            && last.contains("No space left on device (os error 28)"),
         "names the path and the OS error: {err}"
     );
-    assert_eq!(files(&fs.path), ["filler", "inventory.json"], "no partial file");
+    assert_eq!(
+        files(&fs.path),
+        ["filler", "inventory.json"],
+        "no partial file"
+    );
     assert_eq!(std::fs::read_to_string(&target).unwrap(), OLD);
 
     std::fs::remove_file(fs.path.join("filler")).unwrap();
