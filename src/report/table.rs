@@ -239,7 +239,12 @@ fn write_rows(out: &mut String, rows: &[Row], l: &Layout, color: bool) {
             // does not fit), the message under them, indented past the status.
             let indent = l.status + GAP.len();
             let inner = l.width.saturating_sub(indent);
-            let header = [pad("STATUS", l.status), pad("CHECK", l.check), "WHERE".into()].join(GAP);
+            let header = [
+                pad("STATUS", l.status),
+                pad("CHECK", l.check),
+                "WHERE".into(),
+            ]
+            .join(GAP);
             if width_of(&header) <= l.width {
                 let _ = writeln!(out, "{header}");
                 let _ = writeln!(out, "{}MESSAGE", " ".repeat(indent));
@@ -312,7 +317,11 @@ fn account_header(out: &mut String, a: &ReportAccount, prefix: &str, width: usiz
         .iter()
         .filter(|s| s.reason.contains("not opted in"))
         .count();
-    let not_selected = a.regions.skipped.len().saturating_sub(not_opted + other_partition);
+    let not_selected = a
+        .regions
+        .skipped
+        .len()
+        .saturating_sub(not_opted + other_partition);
     let why: Vec<String> = [
         (not_opted, "not opted in"),
         (other_partition, "in other partitions"),
