@@ -355,10 +355,15 @@ pub enum DiffFormat {
     Html,
 }
 
+/// `--region` for the commands that take no inventory.
+const HOME_REGION_HELP: &str =
+    "The home region, where the first calls go. Default: AWS_REGION or the profile's.";
+
 #[derive(Debug, Args)]
-// The shared help of --region and --regions speaks of `audit --inventory` too.
+// AwsArgs' help of --region and --regions speaks of `audit --inventory` too; init and
+// collect (below) say what the options mean for them.
 #[command(
-    mut_arg("region", |a| a.help("The home region, where the first calls go. Default: AWS_REGION or the profile's.")),
+    mut_arg("region", |a| a.help(HOME_REGION_HELP)),
     mut_arg("regions", |a| a.help("Look for compute only in these regions (comma-separated). Default: every enabled region."))
 )]
 pub struct InitArgs {
@@ -379,9 +384,8 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
-// The shared help of --region and --regions speaks of `audit --inventory` too.
 #[command(
-    mut_arg("region", |a| a.help("The home region, where the first calls go. Default: AWS_REGION or the profile's.")),
+    mut_arg("region", |a| a.help(HOME_REGION_HELP)),
     mut_arg("regions", |a| a.help("Scan only these regions (comma-separated). Default: every enabled region."))
 )]
 pub struct CollectArgs {

@@ -61,18 +61,21 @@ pub enum SessionError {
 
 impl SessionError {
     /// Names the profile (`--profile` or AWS_PROFILE) in a missing-credentials message,
-    /// and says so first when no config or credentials file defines it: the SDK then
-    /// falls through to instance metadata, whose failure would be all it reports.
+    /// and, when no config or credentials file defines it, says so before what the SDK
+    /// failed at next (it falls through to instance metadata, whose failure would
+    /// otherwise be all that is reported).
     pub async fn with_profile(self, name: Option<&str>) -> Self {
         match self {
             SessionError::NoCredentials { failure, .. } => {
-                let failure = match name {
-                    Some(p) if !profile_defined(p).await => Some(format!(
-                        "the profile `{p}` is not defined in the AWS config or credentials file \
-                         (~/.aws/config, ~/.aws/credentials, or AWS_CONFIG_FILE and \
-                         AWS_SHARED_CREDENTIALS_FILE)"
-                    )),
-                    _ => failure,
+                let undefined = match name {
+                    // The SDK asks for no file to define `default`.
+                    Some(p) if p != "default" => undefined_profile(p).await,
+                    _ => None,
+                };
+                let failure = match (undefined, failure) {
+                    (Some(u), Some(f)) => Some(format!("{u}; then {f}")),
+                    (Some(u), None) => Some(u),
+                    (None, f) => f,
                 };
                 SessionError::NoCredentials {
                     profile: name.map(str::to_string),
@@ -84,18 +87,51 @@ impl SessionError {
     }
 }
 
-/// Whether the shared config files define the profile `name` (read as the SDK reads them;
-/// a file that cannot be read or parsed counts as defining it, so that the SDK's own
-/// failure is the one reported).
-async fn profile_defined(name: &str) -> bool {
+/// Why the shared config files do not give the profile `name`, read as the SDK reads
+/// them; `None` when they define it or cannot be parsed (the SDK's failure then says
+/// more). The SDK reads a file it cannot open as empty: such a file is named.
+async fn undefined_profile(name: &str) -> Option<String> {
     use aws_types::os_shim_internal::{Env, Fs};
     // The default files: ~/.aws/config and ~/.aws/credentials, or the environment's.
     let files = Default::default();
     let selected = Some(std::borrow::Cow::Owned(name.to_string()));
-    match aws_config::profile::load(&Fs::real(), &Env::real(), &files, selected).await {
-        Ok(set) => set.get_profile(name).is_some(),
-        Err(_) => true,
+    let set = aws_config::profile::load(&Fs::real(), &Env::real(), &files, selected)
+        .await
+        .ok()?;
+    if set.get_profile(name).is_some() {
+        return None;
     }
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    let path = |var: &str, file: &str| {
+        std::env::var_os(var)
+            .map(std::path::PathBuf::from)
+            .or_else(|| home.as_ref().map(|h| h.join(".aws").join(file)))
+    };
+    let unreadable: Vec<String> = [
+        path("AWS_CONFIG_FILE", "config"),
+        path("AWS_SHARED_CREDENTIALS_FILE", "credentials"),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|p| p.exists())
+    .filter_map(|p| {
+        std::fs::read(&p)
+            .err()
+            .map(|e| format!("{} cannot be read: {e}", p.display()))
+    })
+    .collect();
+    Some(if unreadable.is_empty() {
+        format!(
+            "the profile `{name}` is not defined in the AWS config or credentials file \
+             (~/.aws/config, ~/.aws/credentials, or AWS_CONFIG_FILE and \
+             AWS_SHARED_CREDENTIALS_FILE)"
+        )
+    } else {
+        format!(
+            "the profile `{name}` was not found: {}",
+            unreadable.join(", ")
+        )
+    })
 }
 
 /// Two lines: what was tried and what failed, then what to do.

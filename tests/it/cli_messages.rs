@@ -162,6 +162,35 @@ fn missing_credentials_are_two_plain_lines_saying_what_was_tried_and_what_to_do(
              ~/.aws/credentials, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE)\n{HELP}"
         )
     );
+    // `default` needs no file; a config path that cannot be read is named.
+    let out = no_credentials(None, &["--profile", "default"]);
+    let tried_default = TRIED.replace("the default profile", "the profile `default`");
+    assert_eq!(
+        stderr(&out),
+        format!("error: no AWS credentials found ({tried_default})\n{HELP}")
+    );
+    let unreadable = tempfile::tempdir().unwrap();
+    let out = hiyari_cmd(HOME)
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", unreadable.path())
+        .args([
+            "audit",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "--profile",
+            "audit",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&out).contains(&format!(
+            ": the profile `audit` was not found: {} cannot be read: Is a directory",
+            unreadable.path().display()
+        )),
+        "{}",
+        stderr(&out)
+    );
     // Defined, with no credentials in it: nothing was found.
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config");
@@ -329,6 +358,12 @@ fn help_names_only_what_each_subcommand_takes() {
     for cmd in ["collect", "init"] {
         let h = help(&[cmd, "--help"]);
         assert!(!h.contains("--allowed-regions"), "{cmd} --help: {h}");
+        assert!(!h.contains("--inventory"), "{cmd} --help: {h}");
+        let flat = h.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            flat.contains("Default: every enabled region"),
+            "{cmd} --help: {h}"
+        );
         assert!(h.contains("[env: AWS_PROFILE]"), "{cmd} --help: {h}");
         assert!(
             !h.contains("someone-else"),
