@@ -212,10 +212,17 @@ pub fn commit(mut outputs: Vec<Output>) -> Result<()> {
             // A file bind-mounted on its own (a container's `-v ./r.json:/out/r.json`)
             // cannot be replaced, only rewritten: then it is written in place.
             use std::io::ErrorKind::{CrossesDevices, ResourceBusy};
-            let rewritten = matches!(e.kind(), ResourceBusy | CrossesDevices)
-                && std::fs::copy(temp, dest).is_ok();
-            if !rewritten {
+            if !matches!(e.kind(), ResourceBusy | CrossesDevices) {
                 bail!("cannot write {}: {e}", given.display());
+            }
+            let copied = std::fs::copy(temp, dest)
+                .and_then(|_| File::options().write(true).open(dest)?.sync_all());
+            if let Err(e) = copied {
+                bail!(
+                    "cannot write {}: {e}; it cannot be replaced (a file mounted on its own), \
+                     so it was being rewritten in place and may now be partial",
+                    given.display()
+                );
             }
             let _ = std::fs::remove_file(temp);
         }

@@ -118,6 +118,44 @@ fn skipped(test: &str) {
     );
 }
 
+/// A file bind-mounted on its own, as a container's `-v ./r.json:/out/r.json` makes it:
+/// it cannot be renamed over, so hiyari rewrites it in place with the whole report.
+#[test]
+fn a_file_mounted_on_its_own_is_rewritten_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let (outside, inside) = (dir.path().join("r.json"), dir.path().join("mounted.json"));
+    std::fs::write(&outside, OLD).unwrap();
+    std::fs::write(&inside, "").unwrap();
+    let mounted = Command::new("mount")
+        .arg("--bind")
+        .args([&outside, &inside])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        return skipped("a_file_mounted_on_its_own_is_rewritten_whole");
+    }
+    let out = run(&[
+        "audit",
+        "--inventory",
+        example_inventory().to_str().unwrap(),
+        "--format",
+        "json",
+        "--output",
+        inside.to_str().unwrap(),
+    ]);
+    let _ = Command::new("umount").arg(&inside).status();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&outside).unwrap()).unwrap();
+    assert_eq!(written["schema"], "hiyari.report/v1");
+    assert_eq!(
+        files(dir.path()),
+        ["mounted.json", "r.json"],
+        "no temporary file left"
+    );
+}
+
 #[test]
 fn collect_into_a_full_or_read_only_file_system_leaves_the_old_inventory() {
     let Some(fs) = Tmpfs::mount("size=1m") else {
@@ -127,7 +165,15 @@ fn collect_into_a_full_or_read_only_file_system_leaves_the_old_inventory() {
     let target = fs.path.join("inventory.json");
     let t = target.to_str().unwrap();
     let collect = || {
-        let args = ["collect", "--checks", "public-snapshot", "--regions", HOME, "--output", t];
+        let args = [
+            "collect",
+            "--checks",
+            "public-snapshot",
+            "--regions",
+            HOME,
+            "--output",
+            t,
+        ];
         moto.hiyari(HOME, &args)
     };
     std::fs::write(&target, OLD).unwrap();
