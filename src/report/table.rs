@@ -461,10 +461,15 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
                 .filter(|f| f.account == a.id)
                 .collect();
             let c = hiyari_checks::Summary::of(mine.iter().copied());
-            out.push_str(&format!(
-                "Account summary: {} fail, {} error, {} muted, {} pass\n\n",
-                c.fail, c.error, c.muted, c.pass
-            ));
+            para(
+                &mut out,
+                &format!(
+                    "Account summary: {} fail, {} error, {} muted, {} pass",
+                    c.fail, c.error, c.muted, c.pass
+                ),
+                opts.width,
+            );
+            out.push('\n');
             any_shown |= tables(&mut out, &mine, opts);
         }
     } else {

@@ -437,7 +437,8 @@ fn json_reads_back_into_the_report_it_was_rendered_from() {
 #[test]
 fn table_fits_80_and_120_columns() {
     let r = fixture();
-    for width in [80, 120] {
+    // 40 is the narrowest hiyari lays out for.
+    for width in [40, 80, 120] {
         let text = table::render(
             &r,
             &table::TableOptions {
