@@ -18,8 +18,8 @@ pub enum Scope {
     Account,
     /// One result per scanned region (or per regional resource).
     Region,
-    /// One result for the organization, read where it can be: from its management account
-    /// or IAM's delegated administrator.
+    /// One result per account about its organization: a real answer from the management
+    /// account or IAM's delegated administrator, "nothing to inspect" from any other.
     Organization,
 }
 

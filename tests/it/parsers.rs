@@ -547,8 +547,9 @@ fn deeply_nested_documents_are_refused_with_their_position() {
     }
 }
 
-/// The same depth, closed: a parser without a depth limit would read these whole (or
-/// overflow its stack); hiyari refuses each at every entry point.
+/// The same depth, closed: whichever part of hiyari reads them (a typed reader with
+/// serde_json's depth limit, or the skipping of what it does not read, which does not
+/// recurse), each is refused at every entry point without a crash or a stack overflow.
 #[test]
 fn deeply_nested_closed_documents_are_refused_too() {
     let dir = tempfile::tempdir().unwrap();

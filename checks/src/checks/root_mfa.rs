@@ -152,8 +152,6 @@ impl Check for RootMfa {
     }
 }
 
-/// The root user has no credential at all, by GetAccountSummary, and the credential
-/// report (when read) does not contradict it with an active access key.
 #[cfg(test)]
 mod tests {
     use super::*;
