@@ -169,20 +169,19 @@ fn missing_credentials_are_two_plain_lines_saying_what_was_tried_and_what_to_do(
         stderr(&out),
         format!("error: no AWS credentials found ({tried_default})\n{HELP}")
     );
+    // The profile `audit`, with AWS_CONFIG_FILE at `config` and no credentials anywhere.
+    let audit_profile = |config: &Path| {
+        hiyari_cmd(HOME)
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env("AWS_CONFIG_FILE", config)
+            .args(["audit", "--endpoint-url", "http://127.0.0.1:9"])
+            .args(["--profile", "audit"])
+            .output()
+            .unwrap()
+    };
     let unreadable = tempfile::tempdir().unwrap();
-    let out = hiyari_cmd(HOME)
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env("AWS_CONFIG_FILE", unreadable.path())
-        .args([
-            "audit",
-            "--endpoint-url",
-            "http://127.0.0.1:9",
-            "--profile",
-            "audit",
-        ])
-        .output()
-        .unwrap();
+    let out = audit_profile(unreadable.path());
     assert!(
         stderr(&out).contains(&format!(
             ": the profile `audit` was not found: {} cannot be read: Is a directory",
@@ -195,19 +194,7 @@ fn missing_credentials_are_two_plain_lines_saying_what_was_tried_and_what_to_do(
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config");
     std::fs::write(&config, "[profile audit]\nregion = ap-northeast-1\n").unwrap();
-    let out = hiyari_cmd(HOME)
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env("AWS_CONFIG_FILE", &config)
-        .args([
-            "audit",
-            "--endpoint-url",
-            "http://127.0.0.1:9",
-            "--profile",
-            "audit",
-        ])
-        .output()
-        .unwrap();
+    let out = audit_profile(&config);
     assert_eq!(
         stderr(&out),
         format!("error: no AWS credentials found ({tried_audit})\n{HELP}")

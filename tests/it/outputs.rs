@@ -62,18 +62,23 @@ fn fill(dir: &Path) {
     let _ = f.sync_all();
 }
 
+/// `audit` of the example inventory, its JSON report written to `path`.
+fn audit_json_to(path: &Path) -> Output {
+    let inv = example_inventory();
+    let args = [
+        "audit",
+        "--inventory",
+        inv.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    run(&[&args[..], &["--output", path.to_str().unwrap()]].concat())
+}
+
 /// A JSON report of the example inventory, for merge and diff to read.
 fn saved_report(dir: &Path) -> PathBuf {
     let p = dir.join("report.json");
-    let out = run(&[
-        "audit",
-        "--inventory",
-        example_inventory().to_str().unwrap(),
-        "--format",
-        "json",
-        "--output",
-        p.to_str().unwrap(),
-    ]);
+    let out = audit_json_to(&p);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     p
 }
@@ -135,15 +140,7 @@ fn a_file_mounted_on_its_own_is_rewritten_whole() {
     if !mounted {
         return skipped("a_file_mounted_on_its_own_is_rewritten_whole");
     }
-    let out = run(&[
-        "audit",
-        "--inventory",
-        example_inventory().to_str().unwrap(),
-        "--format",
-        "json",
-        "--output",
-        inside.to_str().unwrap(),
-    ]);
+    let out = audit_json_to(&inside);
     let _ = Command::new("umount").arg(&inside).status();
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let written: serde_json::Value =
