@@ -142,6 +142,14 @@ pub struct Report {
 }
 
 impl Report {
+    /// The findings of one account, in report order.
+    pub fn findings_of<'a, 'b>(&'a self, account: &'b str) -> impl Iterator<Item = &'a Finding> + 'b
+    where
+        'a: 'b,
+    {
+        self.findings.iter().filter(move |f| f.account == account)
+    }
+
     /// The exit code, per DESIGN.md: 1 when an unmuted fail at or above `fail_on`
     /// exists; else 3 when any check is in error; else 0. (2 is for usage and
     /// credential errors, decided before any report exists.)

@@ -407,9 +407,8 @@ pub fn checklist<'a>(report: &'a Report, account: &str) -> Vec<ChecklistItem<'a>
         .map(|check| {
             let of = |s: Status| -> Vec<&'a Finding> {
                 report
-                    .findings
-                    .iter()
-                    .filter(|f| f.account == account && f.check == check && f.status == s)
+                    .findings_of(account)
+                    .filter(|f| f.check == check && f.status == s)
                     .collect()
             };
             let (fails, errors, muted, passes) = (
@@ -571,9 +570,7 @@ pub fn accounts_overview(report: &Report) -> Vec<AccountLine<'_>> {
         .iter()
         .map(|a| AccountLine {
             id: &a.id,
-            summary: hiyari_checks::Summary::of(
-                report.findings.iter().filter(|f| f.account == a.id),
-            ),
+            summary: hiyari_checks::Summary::of(report.findings_of(&a.id)),
             error: a.error.as_ref(),
         })
         .collect()

@@ -361,11 +361,7 @@ fn accounts_table(report: &Report) -> Markup {
 }
 
 fn account(report: &Report, acc: &ReportAccount, ctx: &ReportContext) -> Markup {
-    let findings: Vec<&Finding> = report
-        .findings
-        .iter()
-        .filter(|f| f.account == acc.id)
-        .collect();
+    let findings: Vec<&Finding> = report.findings_of(&acc.id).collect();
     let items = common::checklist(report, &acc.id);
     html! {
         section class="account" id={ "account-" (Text(&acc.id)) } data-account=(Text(&acc.id)) {

@@ -255,11 +255,7 @@ pub fn render(report: &Report, ctx: &ReportContext) -> String {
     }
     for acc in &report.accounts {
         header(&mut out, report, acc, ctx);
-        let findings: Vec<&Finding> = report
-            .findings
-            .iter()
-            .filter(|f| f.account == acc.id)
-            .collect();
+        let findings: Vec<&Finding> = report.findings_of(&acc.id).collect();
         let items = common::checklist(report, &acc.id);
         summary(&mut out, &findings, &items);
         out.push_str("### Checklist\n\n");

@@ -227,7 +227,7 @@ pub fn render(report: &Report, ctx: &ReportContext) -> String {
         .accounts
         .iter()
         .map(|acc| {
-            let mine = || report.findings.iter().filter(|f| f.account == acc.id);
+            let mine = || report.findings_of(&acc.id);
             let results: Vec<Value> = mine()
                 .filter(|f| f.status == Status::Fail)
                 .map(|f| result(f, index(&f.check), anchor))

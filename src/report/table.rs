@@ -455,11 +455,7 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
         for a in &report.accounts {
             out.push('\n');
             account_header(&mut out, a, "== ", w);
-            let mine: Vec<&Finding> = report
-                .findings
-                .iter()
-                .filter(|f| f.account == a.id)
-                .collect();
+            let mine: Vec<&Finding> = report.findings_of(&a.id).collect();
             let c = hiyari_checks::Summary::of(mine.iter().copied());
             para(
                 &mut out,
