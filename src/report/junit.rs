@@ -66,7 +66,8 @@ pub fn render(report: &Report) -> String {
         s.muted,
         xml(timestamp),
     );
-    for check in common::checks_in(report) {
+    let suites = common::checks_in(report);
+    for &check in &suites {
         let findings: Vec<&Finding> = report
             .findings
             .iter()
@@ -164,11 +165,10 @@ pub fn render(report: &Report) -> String {
     }
     // Warnings with no suite of their own: `<testsuites>` has no properties in the JUnit
     // schema, so they go to a suite of no test case.
-    let rendered = common::checks_in(report);
     let rest: Vec<_> = report
         .warnings
         .iter()
-        .filter(|w| !w.check.as_deref().is_some_and(|c| rendered.contains(&c)))
+        .filter(|w| !w.check.as_deref().is_some_and(|c| suites.contains(&c)))
         .collect();
     if !rest.is_empty() {
         let _ = writeln!(
