@@ -88,6 +88,7 @@ pub enum ChecksFormat {
 
 /// Where and how to reach AWS.
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Scanning AWS")]
 pub struct AwsArgs {
     /// The AWS profile to use (default: the AWS_PROFILE environment variable, then the
     /// default profile). Any credential source of the AWS SDK works: environment, SSO,
@@ -200,6 +201,7 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
 
 /// Which checks to run.
 #[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Checks")]
 pub struct SelectArgs {
     /// The configuration file (default: hiyari.toml in the working directory, if any).
     #[arg(long, value_name = "FILE")]
@@ -228,17 +230,22 @@ pub struct AuditArgs {
     /// Regions where EC2 compute is expected (comma-separated). Instances and spot
     /// requests elsewhere fail unused-region-compute. Default: allowed_regions in
     /// hiyari.toml, else the home region (--region).
-    #[arg(long, value_delimiter = ',', value_name = "REGION,...")]
+    #[arg(
+        help_heading = "Checks",
+        long,
+        value_delimiter = ',',
+        value_name = "REGION,..."
+    )]
     pub allowed_regions: Option<Vec<String>>,
 
     /// Evaluate a saved inventory (from `hiyari collect`) instead of scanning: no AWS
     /// calls are made. Reports give the time the inventory was collected and,
     /// separately, the time of the evaluation. --regions narrows it; --region is refused.
-    #[arg(long, value_name = "FILE")]
+    #[arg(help_heading = "Saved inventory", long, value_name = "FILE")]
     pub inventory: Option<PathBuf>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Table)]
+    #[arg(help_heading = "Reports", long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 
     /// Where to write reports. `PATH` writes the --format output there instead of
@@ -246,37 +253,37 @@ pub struct AuditArgs {
     /// Repeat it to write several formats from one scan. `-` is stdout. A name before `=`
     /// that is not a format is an error; for a file whose name contains `=`, give a
     /// directory with it: `./a=b.txt`.
-    #[arg(long, short, value_name = "[FORMAT=]PATH", value_parser = parse_output)]
+    #[arg(help_heading = "Reports", long, short, value_name = "[FORMAT=]PATH", value_parser = parse_output)]
     pub output: Vec<OutputSpec>,
 
     /// The repository file SARIF results point at (at line 1), as a path relative to
     /// the repository root. Default: the configuration file, else `hiyari.toml`.
-    #[arg(long, value_name = "PATH")]
+    #[arg(help_heading = "Reports", long, value_name = "PATH")]
     pub sarif_location: Option<String>,
 
     /// Exit 1 when an unmuted fail of this severity or worse exists (default: the
     /// config's fail_on, else low).
-    #[arg(long, value_name = "SEVERITY", value_parser = parse_severity)]
+    #[arg(help_heading = "Exit code", long, value_name = "SEVERITY", value_parser = parse_severity)]
     pub fail_on: Option<Severity>,
 
     /// Compare with an earlier JSON report: every finding is marked `new` or `existing`
     /// (JSON gains a `baseline` field per finding).
-    #[arg(long, value_name = "OLD.json")]
+    #[arg(help_heading = "Exit code", long, value_name = "OLD.json")]
     pub baseline: Option<PathBuf>,
 
     /// With --baseline: exit 1 only for fails that are new (a fail the baseline already
     /// had does not fail CI; errors still exit 3).
-    #[arg(long, requires = "baseline")]
+    #[arg(help_heading = "Exit code", long, requires = "baseline")]
     pub fail_on_new: bool,
 
     /// Exit 4 when the run has warnings (an accepted risk that expired or matched
     /// nothing, an allowed region that does not exist) and no fail at or above
     /// --fail-on and nothing in error. Also `fail_on_warnings = true` in hiyari.toml.
-    #[arg(long)]
+    #[arg(long, help_heading = "Exit code")]
     pub fail_on_warnings: bool,
 
     /// List passing checks in the table too (JSON always has them).
-    #[arg(long)]
+    #[arg(long, help_heading = "Reports")]
     pub show_pass: bool,
 }
 
@@ -293,12 +300,13 @@ pub struct PolicyArgs {
     /// ListAccounts and STS AssumeRole into --role-name, besides the audit's own actions
     /// (for the credentials' own account). Each member account's role needs the policy
     /// printed without --org.
-    #[arg(long)]
+    #[arg(long, help_heading = "Several accounts (an organization)")]
     pub org: bool,
 
     /// With --org: the role assumed in each account.
     #[arg(
         long,
+        help_heading = "Several accounts (an organization)",
         default_value = "OrganizationAccountAccessRole",
         value_name = "NAME"
     )]
@@ -371,15 +379,21 @@ pub struct InitArgs {
     pub aws: AwsArgs,
 
     /// Where to write the file.
-    #[arg(long, short, default_value = "hiyari.toml", value_name = "FILE")]
+    #[arg(
+        long,
+        short,
+        default_value = "hiyari.toml",
+        value_name = "FILE",
+        help_heading = "Output"
+    )]
     pub output: PathBuf,
 
     /// Overwrite the file if it exists.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub force: bool,
 
     /// Do not contact AWS: write the starter file without allowed_regions.
-    #[arg(long)]
+    #[arg(long, help_heading = "Scanning AWS")]
     pub no_scan: bool,
 }
 
@@ -399,7 +413,7 @@ pub struct CollectArgs {
     pub select: SelectArgs,
 
     /// Where to write the inventory (JSON). `-` for stdout.
-    #[arg(long, short, value_name = "FILE")]
+    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
     pub output: PathBuf,
 }
 
@@ -450,10 +464,7 @@ fn parse_output(s: &str) -> Result<OutputSpec, String> {
     if let Some((name, path)) = s.split_once('=') {
         if !name.contains(std::path::is_separator) {
             let Ok(format) = Format::from_str(name, true) else {
-                return Err(format!(
-                    "`{name}` is not a format; the formats are: {}. (For a file whose name contains `=`, write it with a directory: `./{s}`.)",
-                    format_names()
-                ));
+                return Err(unknown_format(name, path, s));
             };
             if path.is_empty() {
                 return Err(format!("no path after `{name}=`; write `{name}=FILE`"));
@@ -471,6 +482,28 @@ fn parse_output(s: &str) -> Result<OutputSpec, String> {
         format: None,
         path: PathBuf::from(s),
     })
+}
+
+/// The error for `NAME=PATH` whose NAME is no format: the closest format first, then
+/// the list, and, when PATH could be a file name, how to write a file named `NAME=PATH`.
+fn unknown_format(name: &str, path: &str, whole: &str) -> String {
+    let names: Vec<String> = Format::value_variants()
+        .iter()
+        .filter_map(|f| f.to_possible_value())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    let mut msg = format!("unknown format `{name}`");
+    match crate::suggest::closest(&name.to_lowercase(), names.iter().map(String::as_str)) {
+        Some(c) => msg.push_str(&format!("; did you mean `{c}`? The formats are: ")),
+        None => msg.push_str("; the formats are: "),
+    }
+    msg.push_str(&format!("{}.", format_names()));
+    if !path.contains(std::path::is_separator) {
+        msg.push_str(&format!(
+            " (For a file whose name contains `=`, write it with a directory: `./{whole}`.)"
+        ));
+    }
+    msg
 }
 
 fn parse_severity(s: &str) -> Result<Severity, String> {
@@ -520,13 +553,18 @@ mod tests {
     fn a_name_before_equals_that_is_not_a_format_is_an_error() {
         assert_eq!(
             parse_output("yaml=x.yaml").unwrap_err(),
-            "`yaml` is not a format; the formats are: table, json, ocsf, sarif, junit, asff, \
+            "unknown format `yaml`; the formats are: table, json, ocsf, sarif, junit, asff, \
              csv, markdown, html. (For a file whose name contains `=`, write it with a \
              directory: `./yaml=x.yaml`.)"
         );
+        assert_eq!(
+            parse_output("jsn=/tmp/x.json").unwrap_err(),
+            "unknown format `jsn`; did you mean `json`? The formats are: table, json, ocsf, \
+             sarif, junit, asff, csv, markdown, html."
+        );
         assert!(parse_output("=x")
             .unwrap_err()
-            .starts_with("`` is not a format"));
+            .starts_with("unknown format ``"));
         assert_eq!(
             parse_output("json=").unwrap_err(),
             "no path after `json=`; write `json=FILE`"

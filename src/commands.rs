@@ -56,16 +56,9 @@ pub async fn run(cli: Cli) -> Result<u8> {
 /// unknown id is an error. A check the config disables runs only when --checks names it.
 fn select(sel: &SelectArgs) -> Result<(Config, Vec<&'static dyn Check>)> {
     let config = config::load(sel.config.as_deref())?;
-    let known = || {
-        all_checks()
-            .iter()
-            .map(|c| c.meta().id)
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     for id in sel.checks.iter().chain(sel.skip_checks.iter()).flatten() {
         if find_check(id).is_none() {
-            bail!("unknown check `{id}`; the checks are: {}", known());
+            bail!("{}", crate::suggest::unknown_check(id));
         }
     }
     let chosen: Vec<_> = all_checks()
@@ -365,7 +358,7 @@ fn color_for(path: Option<&Path>) -> bool {
 }
 
 /// The width a table written to `path` (`None` or `-`: stdout) fits: the terminal's
-/// when stdout is one, else `COLUMNS`, else 120.
+/// when stdout is one, else `COLUMNS`, else 100.
 fn width_for(path: Option<&Path>) -> usize {
     if output::is_stdout(path) && std::io::stdout().is_terminal() {
         if let Some(w) = comfy_table::Table::new().width() {
@@ -656,60 +649,15 @@ pub fn policy(checks: &[&dyn Check]) -> String {
 }
 
 fn print_checks() {
-    let mut t = comfy_table::Table::new();
-    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
-    t.set_header(["Id", "Severity", "Scope", "Title", "Incidents"]);
-    for c in all_checks() {
-        let m = c.meta();
-        t.add_row([
-            m.id.to_string(),
-            m.severity.to_string(),
-            m.scope.as_str().to_string(),
-            m.title.to_string(),
-            m.incidents.join("\n"),
-        ]);
-    }
-    println!("{t}");
+    print!("{}", report::catalog::checks(width_for(None)));
 }
 
 fn explain(id: &str) -> Result<u8> {
     let Some(check) = find_check(id) else {
-        bail!("unknown check `{id}`; `hiyari checks` lists them");
+        bail!("{}", crate::suggest::unknown_check(id));
     };
-    print!("{}", explain_text(check));
+    print!("{}", report::catalog::explain(check, width_for(None)));
     Ok(0)
-}
-
-/// `hiyari explain ID`: the check's documentation, sections as its page has them.
-fn explain_text(check: &dyn Check) -> String {
-    let m = check.meta();
-    let indent = |text: &str| {
-        text.split("\n\n")
-            .map(|p| format!("  {p}"))
-            .collect::<Vec<_>>()
-            .join("\n\n")
-    };
-    let mut out = format!("{} — {}\n", m.id, m.title);
-    out += &format!("Severity: {}    Scope: {}\n", m.severity, m.scope.as_str());
-    out += &format!("Fails when: {}\n", hiyari_checks::docs::what_fails(m));
-    for (title, text) in [
-        ("What it does", m.description()),
-        ("Why is this bad", m.rationale()),
-        ("How to fix", m.remediation()),
-    ] {
-        out += &format!("\n{title}\n{}\n", indent(text));
-    }
-    out += &format!(
-        "\nIncidents\n  {} (the stories: {}/blob/main/docs/incidents.md)\n",
-        m.incidents.join(", "),
-        env!("CARGO_PKG_REPOSITORY")
-    );
-    out += &format!(
-        "\nAPI calls and IAM actions\n  API calls: {}\n  IAM actions: {}\n",
-        m.api_calls().join(", "),
-        m.iam_actions().join(", ")
-    );
-    out
 }
 
 /// Writes a starter hiyari.toml; with credentials, allowed_regions lists the regions
@@ -886,28 +834,6 @@ mod tests {
                 "{n} accounts"
             );
             assert_eq!(serde_json::from_str::<Inventory>(&written).unwrap(), whole);
-        }
-    }
-
-    #[test]
-    fn explain_shows_every_section_of_the_checks_doc() {
-        for c in all_checks() {
-            let text = explain_text(*c);
-            let m = c.meta();
-            for part in [
-                "What it does",
-                "Why is this bad",
-                "How to fix",
-                "Incidents",
-                "API calls and IAM actions",
-                m.remediation(),
-                m.rationale(),
-            ] {
-                assert!(text.contains(part), "{}: no {part}", m.id);
-            }
-            for action in m.iam_actions() {
-                assert!(text.contains(action), "{}: no {action}", m.id);
-            }
         }
     }
 }

@@ -154,7 +154,7 @@ fn check_table(
     cfg: &mut Config,
 ) -> Result<(), ConfigError> {
     let Some(check) = hiyari_checks::find_check(id.get_ref()) else {
-        let hint = closest_check(id.get_ref())
+        let hint = crate::suggest::closest_check(id.get_ref())
             .map(|c| format!("did you mean `{c}`? "))
             .unwrap_or_default();
         return Err(at(
@@ -205,31 +205,6 @@ fn check_table(
     Ok(())
 }
 
-/// The registry id closest to `typo` (edit distance), when one is close enough.
-fn closest_check(typo: &str) -> Option<&'static str> {
-    fn distance(a: &str, b: &str) -> usize {
-        let b: Vec<char> = b.chars().collect();
-        let mut row: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.chars().enumerate() {
-            let mut prev = row[0];
-            row[0] = i + 1;
-            for (j, cb) in b.iter().enumerate() {
-                let cur = row[j + 1];
-                row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-                prev = cur;
-            }
-        }
-        row[b.len()]
-    }
-    hiyari_checks::all_checks()
-        .iter()
-        .map(|c| c.meta().id)
-        .map(|id| (distance(typo, id), id))
-        .min()
-        .filter(|(d, id)| *d <= id.len() / 3 + 1)
-        .map(|(_, id)| id)
-}
-
 /// One `[[accept]]` entry, checked; `account` is the id of the `[accounts."ID"]` table
 /// it sits in, if any.
 fn accept_rule(
@@ -242,12 +217,15 @@ fn accept_rule(
     let (line, _) = line_col(text, span.start);
     let a = entry.into_inner();
     if hiyari_checks::find_check(a.check.get_ref()).is_none() {
+        let hint = crate::suggest::closest_check(a.check.get_ref())
+            .map(|c| format!("did you mean `{c}`? "))
+            .unwrap_or_default();
         return Err(at(
             path,
             text,
             a.check.span().start,
             format!(
-                "unknown check `{}` in [[accept]]; `hiyari checks` lists the ids",
+                "unknown check `{}` in [[accept]]; {hint}`hiyari checks` lists the ids",
                 a.check.get_ref()
             ),
         ));

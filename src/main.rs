@@ -11,6 +11,7 @@ mod diff;
 mod input;
 mod output;
 mod report;
+mod suggest;
 
 use std::process::ExitCode;
 

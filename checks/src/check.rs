@@ -14,7 +14,8 @@ use crate::params::{NoParams, ParamsSpec, Typed};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
 #[strum(serialize_all = "snake_case")]
 pub enum Scope {
-    /// One result for the account (or per account-wide resource, such as an IAM user).
+    /// One result for the account (or per item of an account-wide list, such as an IAM
+    /// user or a region on the bill).
     Account,
     /// One result per scanned region (or per regional resource).
     Region,
@@ -24,9 +25,25 @@ pub enum Scope {
 }
 
 impl Scope {
+    pub const ALL: [Scope; 3] = [Scope::Account, Scope::Region, Scope::Organization];
+
     /// `account`, `region` or `organization`, as `hiyari checks` and the docs write it.
     pub fn as_str(self) -> &'static str {
         self.into()
+    }
+
+    /// What the results of a check of this scope are about, in a phrase (the legend of
+    /// `hiyari checks`).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Scope::Account => {
+                "one result for the account, or one per item of an account-wide list (an IAM user, a region on the bill)"
+            }
+            Scope::Region => "one result per scanned region, or per regional resource",
+            Scope::Organization => {
+                "one result per account about its organization, which only the management account can answer"
+            }
+        }
     }
 }
 

@@ -400,9 +400,10 @@ impl ChecklistItem<'_> {
     }
 }
 
-/// The checklist of one account: every check of the report, in registry order.
+/// The checklist of one account: every check of the report, most severe first (critical
+/// and high on top), in registry order within a severity.
 pub fn checklist<'a>(report: &'a Report, account: &str) -> Vec<ChecklistItem<'a>> {
-    checks_in(report)
+    let mut items: Vec<ChecklistItem<'a>> = checks_in(report)
         .into_iter()
         .map(|check| {
             let of = |s: Status| -> Vec<&'a Finding> {
@@ -438,11 +439,26 @@ pub fn checklist<'a>(report: &'a Report, account: &str) -> Vec<ChecklistItem<'a>
                 passes,
             }
         })
-        .collect()
+        .collect();
+    // Stable: registry order within a severity. Severity orders critical first.
+    items.sort_by_key(|i| {
+        i.fails
+            .iter()
+            .chain(&i.errors)
+            .chain(&i.muted)
+            .chain(&i.passes)
+            .map(|f| f.severity)
+            .next()
+            .or(i.severity())
+            .unwrap_or(Severity::Info)
+    });
+    items
 }
 
-/// The regions a list of findings covers, as one short phrase ("3 regions" or
-/// "account-wide"), for the lines that say what a passing check verified.
+/// The regions a list of findings covers, as one short phrase ("in 3 regions",
+/// "account-wide", or "for the organization" for a check of that scope), for the lines
+/// that say what a passing check verified: the words of the scopes `hiyari checks`
+/// lists.
 pub fn scope_phrase(findings: &[&Finding]) -> String {
     let mut regions: Vec<&str> = findings
         .iter()
@@ -451,7 +467,12 @@ pub fn scope_phrase(findings: &[&Finding]) -> String {
     regions.sort_unstable();
     regions.dedup();
     let account_wide = findings.iter().any(|f| f.region.is_none());
+    let organization = findings
+        .first()
+        .and_then(|f| meta(&f.check))
+        .is_some_and(|m| m.scope == hiyari_checks::Scope::Organization);
     match (regions.len(), account_wide) {
+        (0, _) if organization => "for the organization".to_string(),
         (0, _) => "account-wide".to_string(),
         (1, false) => format!("in {}", regions[0]),
         (n, false) => format!("in {n} regions"),
@@ -545,6 +566,28 @@ pub fn allowed_source_phrase(source: &str) -> String {
 pub struct Timing<'a> {
     pub collected: Option<&'a str>,
     pub evaluated: (&'a str, &'a str),
+}
+
+/// When a report was evaluated, as the human formats say it: one time when it started
+/// and finished in the same second, else "T1 to T2".
+pub fn evaluated_phrase(t: &Timing<'_>) -> String {
+    let (start, end) = t.evaluated;
+    if start == end {
+        start.to_string()
+    } else {
+        format!("{start} to {end}")
+    }
+}
+
+/// The regions scanned in an account of the report (none when the report does not list
+/// the account).
+pub fn scanned_regions<'a>(report: &'a Report, account: &str) -> &'a [String] {
+    report
+        .accounts
+        .iter()
+        .find(|a| a.id == account)
+        .map(|a| a.regions.scanned.as_slice())
+        .unwrap_or(&[])
 }
 
 /// The timing of a report.

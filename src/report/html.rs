@@ -3,8 +3,11 @@
 //! escaping could run nothing and load nothing), readable on screen and on paper.
 //!
 //! The content is that of the Markdown checklist: per account a header, a summary of
-//! counts by severity and status, and every check as a checklist item with its failing
-//! resources, remediation and incidents. The page is built with `maud`, whose markup
+//! counts by severity and status, and every check as a checklist item, most severe first,
+//! with its failing resources (one row for a cause shared by several regions),
+//! remediation and incidents. Ids, ARNs and regions are never broken across lines
+//! (`white-space: nowrap`): a line breaks between them, and a table too wide for the
+//! page scrolls sideways. The page is built with `maud`, whose markup
 //! cannot be unbalanced; every string from the account is spliced in as [`Text`]. Items
 //! carry `data-check` and `data-state` attributes (and resource rows `data-status`) so
 //! that tools, and the tests, can read the checklist back. The `"\n"` between elements
@@ -15,6 +18,7 @@ use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 use hiyari_checks::{Finding, Report, ReportAccount, Severity, Status};
 
 use super::common::{self, html_prose, ChecklistItem, ItemState, ReportContext};
+use super::group::{self, Entry};
 
 const CSS: &str = r#"
 :root { --ink: #1b1f24; --muted: #57606a; --line: #d0d7de; --bad: #b3261e; --warn: #8a5300;
@@ -25,11 +29,11 @@ body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-
 h1 { font-size: 1.7rem; margin: 0 0 .3rem; }
 h2 { font-size: 1.35rem; border-bottom: 2px solid var(--ink); padding-bottom: .2rem; margin-top: 2.2rem; }
 h3 { font-size: 1.1rem; margin: 1.6rem 0 .6rem; }
-code { font: .88em/1.4 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; overflow-wrap: anywhere; }
+code { font: .88em/1.4 ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; white-space: nowrap; }
 .lede { color: var(--muted); margin-top: 0; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; margin: 0; }
 dl.facts dt { font-weight: 600; }
-dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+dl.facts dd { margin: 0; min-width: 0; overflow-x: auto; }
 table { border-collapse: collapse; }
 th, td { border: 1px solid var(--line); padding: .25rem .55rem; text-align: left; vertical-align: top; }
 th { background: #f6f8fa; }
@@ -54,9 +58,10 @@ li.state-nothing-to-check { border-left-color: var(--line); background: #fff; bo
 .sev { font-size: .8rem; border: 1px solid currentColor; border-radius: 3px; padding: 0 .3rem; color: var(--muted); }
 .sev-critical, .sev-high { color: var(--bad); }
 .sev-medium { color: var(--warn); }
+div.resources { overflow-x: auto; }
 table.resources { width: 100%; margin: .5rem 0; background: #fff; font-size: .92rem; }
-table.resources td { overflow-wrap: anywhere; }
-table.resources td.status, table.resources td.place, table.resources td.place code { white-space: nowrap; overflow-wrap: normal; }
+.tok { white-space: nowrap; }
+table.resources td.status, table.resources td.place { white-space: nowrap; }
 p.fix, p.incidents, p.verified, p.nothing, p.none { margin: .4rem 0 0; }
 footer { margin-top: 2.5rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); padding-top: .5rem; }
 @media print {
@@ -91,6 +96,22 @@ fn mark(s: ItemState) -> &'static str {
         ItemState::NotDone => "\u{2610}",
         ItemState::CouldNotCheck => "\u{26A0}",
         ItemState::NothingToCheck => "\u{2205}",
+    }
+}
+
+/// Text whose words that look like identifiers (holding `-`, `:` or `/`: ids, ARNs,
+/// regions) are kept whole: a browser breaks lines at spaces only, never at a hyphen of
+/// `ap-southeast-3`. The text itself is unchanged.
+fn words(s: &str) -> Markup {
+    html! {
+        @for (i, w) in s.split(' ').enumerate() {
+            @if i > 0 { " " }
+            @if w.contains(['-', ':', '/']) {
+                span class="tok" { (Text(w)) }
+            } @else {
+                (Text(w))
+            }
+        }
     }
 }
 
@@ -148,7 +169,10 @@ fn header(report: &Report, acc: &ReportAccount, ctx: &ReportContext) -> Markup {
                 (fact("Data collected", html! { time { (Text(c)) } }))
             }
             (fact("Evaluated", html! {
-                time { (Text(t.evaluated.0)) } " to " time { (Text(t.evaluated.1)) }
+                time { (Text(t.evaluated.0)) }
+                @if t.evaluated.1 != t.evaluated.0 {
+                    " to " time { (Text(t.evaluated.1)) }
+                }
             }))
             (fact("hiyari version", html! { (Text(&report.tool_version)) }))
             (fact(&format!("Regions scanned ({})", scanned.len()), list(&scanned)))
@@ -227,13 +251,24 @@ fn place(f: &Finding) -> Markup {
     }
 }
 
-fn resource_row(f: &Finding) -> Markup {
+/// A row of the resources table: a finding, or the findings of one cause in several
+/// regions (`data-finding` then holds their ids, space-separated).
+fn resource_row(report: &Report, e: &Entry<'_>) -> Markup {
+    let f = e.first();
+    let regions: Vec<Markup> = e.regions().into_iter().map(code).collect();
+    let scanned = common::scanned_regions(report, &f.account)
+        .len()
+        .max(regions.len());
     html! {
-        tr class="resource" data-status=(f.status.as_str()) data-finding=(Text(&f.id)) {
+        tr class="resource" data-status=(f.status.as_str()) data-finding=(Text(&e.ids())) {
             td class="status" { (f.status.as_str()) }
-            td class="place" { (place(f)) }
+            td class="place" {
+                @if e.is_group() { (regions.len()) " regions" } @else { (place(f)) }
+            }
             td {
-                @if common::names_a_resource(f) {
+                @if e.is_group() {
+                    "each region"
+                } @else if common::names_a_resource(f) {
                     (code(common::resource_name(f)))
                 } @else if f.region.is_some() {
                     "the region"
@@ -242,7 +277,11 @@ fn resource_row(f: &Finding) -> Markup {
                 }
             }
             td {
-                (Text(&f.message))
+                (words(&e.message))
+                @if e.is_group() {
+                    ", in " (regions.len()) " of " (scanned) " scanned regions: "
+                    (joined(&regions, html! { ", " }))
+                }
                 @if f.status == Status::Muted {
                     " " strong { "Accepted:" } " "
                     (Text(f.mute_reason.as_deref().unwrap_or("muted by configuration")))
@@ -253,7 +292,7 @@ fn resource_row(f: &Finding) -> Markup {
     }
 }
 
-fn item(it: &ChecklistItem<'_>) -> Markup {
+fn item(report: &Report, it: &ChecklistItem<'_>) -> Markup {
     let severity = it.severity().map(|s| s.as_str()).unwrap_or("unknown");
     let state = it.state.token();
     let listed: Vec<&Finding> = it
@@ -263,6 +302,7 @@ fn item(it: &ChecklistItem<'_>) -> Markup {
         .chain(&it.muted)
         .copied()
         .collect();
+    let entries = group::entries(&listed, &|a| common::scanned_regions(report, a).len());
     let (verified, nothing) = common::split_passes(&it.passes);
     let incidents: Vec<Markup> = it.incidents().iter().map(|i| code(i)).collect();
     html! {
@@ -277,11 +317,13 @@ fn item(it: &ChecklistItem<'_>) -> Markup {
             }
             "\n"
             @if !listed.is_empty() {
-                table class="resources" {
-                    thead { tr { th { "Status" } th { "Region" } th { "Resource" } th { "Finding" } } }
-                    tbody {
-                        "\n"
-                        @for f in &listed { (resource_row(f)) }
+                div class="resources" {
+                    table class="resources" {
+                        thead { tr { th { "Status" } th { "Region" } th { "Resource" } th { "Finding" } } }
+                        tbody {
+                            "\n"
+                            @for e in &entries { (resource_row(report, e)) }
+                        }
                     }
                 }
                 "\n"
@@ -371,7 +413,7 @@ fn account(report: &Report, acc: &ReportAccount, ctx: &ReportContext) -> Markup 
             h3 { "Checklist" } "\n"
             ol class="checklist" {
                 "\n"
-                @for it in &items { (item(it)) }
+                @for it in &items { (item(report, it)) }
             }
             "\n"
         }
@@ -437,7 +479,11 @@ pub fn render(report: &Report, ctx: &ReportContext) -> String {
                     @if let Some(c) = t.collected {
                         "data collected at " (Text(c)) ", "
                     }
-                    "evaluated between " (Text(t.evaluated.0)) " and " (Text(t.evaluated.1)) "."
+                    @if t.evaluated.0 == t.evaluated.1 {
+                        "evaluated at " (Text(t.evaluated.0)) "."
+                    } @else {
+                        "evaluated between " (Text(t.evaluated.0)) " and " (Text(t.evaluated.1)) "."
+                    }
                 }
                 "\n"
             }

@@ -3,9 +3,10 @@
 //!
 //! Per account: a header (account and principal, date, hiyari version, regions scanned
 //! and skipped, allowed regions, configuration), a summary of counts by severity and
-//! status, then every check as a task-list item — done, not done, could not check, or
-//! accepted with the reason — with the failing resources and their regions under it,
-//! the remediation and the incidents it comes from.
+//! status, then every check as a task-list item, most severe first — done, not done,
+//! could not check, or accepted with the reason — with the failing resources and their
+//! regions under it (one line for a cause shared by several regions), the remediation
+//! and the incidents it comes from.
 //!
 //! Text from the account is escaped ([`common::markdown`]) and identifiers are code
 //! spans ([`common::markdown_code`]): a resource name cannot become a link, an image,
@@ -19,6 +20,7 @@ use super::common::{
     self, markdown as md, markdown_code as code, markdown_prose as prose, ChecklistItem, ItemState,
     ReportContext,
 };
+use super::group;
 
 fn header(out: &mut String, report: &Report, acc: &ReportAccount, ctx: &ReportContext) {
     let _ = writeln!(out, "## AWS account {}\n", code(&acc.id));
@@ -44,9 +46,8 @@ fn header(out: &mut String, report: &Report, acc: &ReportAccount, ctx: &ReportCo
     }
     let _ = writeln!(
         out,
-        "- **Evaluated:** {} to {}",
-        md(t.evaluated.0),
-        md(t.evaluated.1)
+        "- **Evaluated:** {}",
+        md(&common::evaluated_phrase(&t))
     );
     let _ = writeln!(out, "- **hiyari version:** {}", md(&report.tool_version));
     let scanned: Vec<String> = acc.regions.scanned.iter().map(|r| code(r)).collect();
@@ -146,7 +147,35 @@ fn place(f: &Finding) -> String {
     s
 }
 
-fn item(out: &mut String, it: &ChecklistItem<'_>) {
+/// The lines of a list of failing, erroring or accepted findings: one per entry, the
+/// findings of one cause in several regions as one line naming the regions.
+fn entry_lines(out: &mut String, report: &Report, findings: &[&Finding]) {
+    for e in group::entries(findings, &|a| common::scanned_regions(report, a).len()) {
+        let f = e.first();
+        let place = if e.is_group() {
+            let scanned = common::scanned_regions(report, &f.account);
+            let regions: Vec<String> = e.regions().into_iter().map(code).collect();
+            let total = scanned.len().max(regions.len());
+            format!(
+                "in {} of {total} scanned regions ({})",
+                regions.len(),
+                regions.join(", ")
+            )
+        } else {
+            place(f)
+        };
+        let mut line = format!("    - {place} — {}", md(&e.message));
+        if f.status == hiyari_checks::Status::Muted {
+            line.push_str(&format!(
+                " **Reason:** {}",
+                md(f.mute_reason.as_deref().unwrap_or("muted by configuration"))
+            ));
+        }
+        let _ = writeln!(out, "{line}");
+    }
+}
+
+fn item(out: &mut String, report: &Report, it: &ChecklistItem<'_>) {
     let mark = match it.state {
         ItemState::Done | ItemState::Accepted => "x",
         ItemState::NotDone | ItemState::CouldNotCheck | ItemState::NothingToCheck => " ",
@@ -161,27 +190,15 @@ fn item(out: &mut String, it: &ChecklistItem<'_>) {
     );
     if !it.fails.is_empty() {
         let _ = writeln!(out, "  - Failing ({}):", it.fails.len());
-        for f in &it.fails {
-            let _ = writeln!(out, "    - {} — {}", place(f), md(&f.message));
-        }
+        entry_lines(out, report, &it.fails);
     }
     if !it.errors.is_empty() {
         let _ = writeln!(out, "  - Could not check ({}):", it.errors.len());
-        for f in &it.errors {
-            let _ = writeln!(out, "    - {} — {}", place(f), md(&f.message));
-        }
+        entry_lines(out, report, &it.errors);
     }
     if !it.muted.is_empty() {
         let _ = writeln!(out, "  - Accepted ({}):", it.muted.len());
-        for f in &it.muted {
-            let _ = writeln!(
-                out,
-                "    - {} — {} **Reason:** {}",
-                place(f),
-                md(&f.message),
-                md(f.mute_reason.as_deref().unwrap_or("muted by configuration"))
-            );
-        }
+        entry_lines(out, report, &it.muted);
     }
     if it.fails.is_empty() && it.errors.is_empty() && it.muted.is_empty() && it.passes.is_empty() {
         out.push_str("  - No result for this account: the check did not run here.\n");
@@ -260,7 +277,7 @@ pub fn render(report: &Report, ctx: &ReportContext) -> String {
         summary(&mut out, &findings, &items);
         out.push_str("### Checklist\n\n");
         for it in &items {
-            item(&mut out, it);
+            item(&mut out, report, it);
         }
         out.push('\n');
     }

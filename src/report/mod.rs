@@ -2,8 +2,10 @@
 //! Renderers never decide pass or fail; checks never format output.
 
 pub mod asff;
+pub mod catalog;
 pub mod common;
 pub mod csv;
+pub mod group;
 pub mod html;
 pub mod json;
 pub mod junit;
@@ -11,6 +13,7 @@ pub mod markdown;
 pub mod ocsf;
 pub mod sarif;
 pub mod table;
+pub mod wrap;
 
 use hiyari_checks::Report;
 

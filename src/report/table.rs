@@ -1,13 +1,16 @@
 //! The default, human-readable report: a header per account, a table per severity of
-//! what failed, could not be checked or was accepted, one line per check that passed
-//! (where it verified, and where it had nothing to inspect), and a summary line.
-//! Several accounts (an organization) get a section each, with the account's own counts.
+//! what failed, could not be checked or was accepted (most severe first; the findings of
+//! one check with the same cause in several regions as one row, see [`super::group`]),
+//! one line per check that passed (where it verified, and where it had nothing to
+//! inspect), and a summary line. Several accounts (an organization) get a section each,
+//! with the account's own counts.
 //!
-//! The table fits the width it is given (the terminal's, else `COLUMNS`, else 120): a
-//! check id, a status and a region are never broken; the message column takes the width
-//! that is left and wraps at spaces. When less than [`MIN_MESSAGE`] columns would be
-//! left for it, each finding's message goes on the lines under it instead.
-//! Laid out here rather than with comfy-table (which `hiyari checks` still uses): on a
+//! The table fits the width it is given (the terminal's, else `COLUMNS`, else 100, as
+//! clap's help): a check id, a status and a region are never broken; the message column
+//! takes the width that is left and wraps at spaces, and an id or ARN longer than its
+//! line is shortened in its middle (`…`), never broken ([`super::wrap`]). When less than
+//! [`MIN_MESSAGE`] columns would be left for the message, each finding's message goes
+//! on the lines under it instead. Laid out here rather than with comfy-table: on a
 //! narrow terminal comfy-table shrank every column and broke check ids mid-word, and it
 //! has no layout that moves a message under its row when too little width is left.
 //!
@@ -20,6 +23,8 @@ use std::fmt::Write as _;
 use hiyari_checks::{Finding, Report, ReportAccount, Severity, Status};
 
 use super::common::{self, sanitize_terminal as clean};
+use super::group::{self, Entry};
+use super::wrap::{pad, width_of, wrap, wrap_hanging};
 
 pub struct TableOptions {
     pub color: bool,
@@ -30,7 +35,7 @@ pub struct TableOptions {
 }
 
 /// The width when stdout is not a terminal and `COLUMNS` says nothing usable.
-pub const DEFAULT_WIDTH: usize = 120;
+pub const DEFAULT_WIDTH: usize = 100;
 /// Narrower than this, the table is laid out for this width anyway (lines may overflow).
 pub const MIN_WIDTH: usize = 40;
 /// The narrowest message column; with less room, messages go under their findings.
@@ -95,15 +100,28 @@ fn place(f: &Finding) -> Vec<String> {
     }
 }
 
-fn finding_row(f: &Finding) -> Row {
-    let mut message = clean(&f.message);
+/// The row of an entry: a finding, or the findings of one check with the same cause in
+/// several regions (`scanned`: the regions of the account, for "19 of 20").
+fn entry_row(e: &Entry<'_>, scanned: &[String]) -> Row {
+    let f = e.first();
+    let mut message = clean(&e.message);
+    let place = if e.is_group() {
+        let regions = e.regions();
+        message.push_str(&format!(
+            " — {}",
+            clean(&group::regions_phrase(&regions, scanned, false))
+        ));
+        vec![format!("{} regions", regions.len())]
+    } else {
+        place(f)
+    };
     if let Some(reason) = &f.mute_reason {
         message.push_str(&format!(" [accepted: {}]", clean(reason)));
     }
     Row {
         status: status_cell(f),
         check: clean(&f.check),
-        place: place(f),
+        place,
         message,
     }
 }
@@ -120,52 +138,6 @@ fn passes_row(check: &str, passes: &[&Finding]) -> Row {
         place: vec![],
         message: clean(&common::passes_phrase(passes)),
     }
-}
-
-fn width_of(s: &str) -> usize {
-    s.chars().count()
-}
-
-/// `s` cut into lines of at most `width` characters, at spaces where it can be; a word
-/// longer than a line is cut where the line ends.
-fn wrap(s: &str, width: usize) -> Vec<String> {
-    wrap_hanging(s, width, width)
-}
-
-/// Wraps `s` into a first line of at most `first` characters and further lines of at most
-/// `rest`; a word longer than its line is cut.
-fn wrap_hanging(s: &str, first: usize, rest: usize) -> Vec<String> {
-    let (first, rest) = (first.max(1), rest.max(1));
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    let limit = |lines: &Vec<String>| if lines.is_empty() { first } else { rest };
-    for word in s.split(' ').filter(|w| !w.is_empty()) {
-        let mut word: Vec<char> = word.chars().collect();
-        let used = width_of(&line);
-        if used > 0 && used + 1 + word.len() <= limit(&lines) {
-            line.push(' ');
-            line.extend(&word);
-            continue;
-        }
-        if used > 0 {
-            lines.push(std::mem::take(&mut line));
-        }
-        while word.len() > limit(&lines) {
-            let cut = limit(&lines);
-            lines.push(word.drain(..cut).collect());
-        }
-        line.extend(&word);
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
-}
-
-fn pad(s: &str, width: usize) -> String {
-    let mut out = s.to_string();
-    out.extend(std::iter::repeat_n(' ', width.saturating_sub(width_of(s))));
-    out
 }
 
 /// The column widths of a set of rows at a given total width.
@@ -358,10 +330,11 @@ fn account_header(out: &mut String, a: &ReportAccount, prefix: &str, width: usiz
     }
 }
 
-/// One table per severity of `findings`: fails, errors and muted findings in full, then
-/// the passes (in full with `show_pass`, else one line per check). True when anything
-/// but a pass was shown.
-fn tables(out: &mut String, findings: &[&Finding], opts: &TableOptions) -> bool {
+/// One table per severity of `findings`, most severe first: fails, errors and muted
+/// findings (those of one check with the same cause in several regions as one row, see
+/// [`group`]), then the passes (in full with `show_pass`, else one line per check). True
+/// when anything but a pass was shown.
+fn tables(out: &mut String, report: &Report, findings: &[&Finding], opts: &TableOptions) -> bool {
     let mut sections: Vec<(Severity, Vec<Row>)> = Vec::new();
     let mut any_not_pass = false;
     for sev in Severity::ALL {
@@ -370,11 +343,16 @@ fn tables(out: &mut String, findings: &[&Finding], opts: &TableOptions) -> bool 
             .copied()
             .filter(|f| f.severity == sev)
             .collect();
-        let mut rows: Vec<Row> = of_sev
+        let listed: Vec<&Finding> = of_sev
             .iter()
+            .copied()
             .filter(|f| f.status != Status::Pass || opts.show_pass)
-            .map(|f| finding_row(f))
             .collect();
+        let mut rows: Vec<Row> =
+            group::entries(&listed, &|a| common::scanned_regions(report, a).len())
+                .iter()
+                .map(|e| entry_row(e, common::scanned_regions(report, &e.first().account)))
+                .collect();
         any_not_pass |= of_sev.iter().any(|f| f.status != Status::Pass);
         if !opts.show_pass {
             let mut checks: Vec<&str> = Vec::new();
@@ -466,7 +444,7 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
                 opts.width,
             );
             out.push('\n');
-            any_shown |= tables(&mut out, &mine, opts);
+            any_shown |= tables(&mut out, report, &mine, opts);
         }
     } else {
         for a in &report.accounts {
@@ -474,7 +452,7 @@ pub fn render(report: &Report, opts: &TableOptions) -> String {
         }
         out.push('\n');
         let all: Vec<&Finding> = report.findings.iter().collect();
-        any_shown = tables(&mut out, &all, opts);
+        any_shown = tables(&mut out, report, &all, opts);
     }
     if !any_shown {
         out.push_str("Nothing failed and nothing was in error.\n\n");
@@ -518,26 +496,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wrap_breaks_at_spaces_and_cuts_only_overlong_words() {
-        assert_eq!(wrap("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
-        assert_eq!(wrap("abcdefgh", 3), ["abc", "def", "gh"]);
-        assert_eq!(wrap("", 5), [""]);
-        assert_eq!(wrap("x  y", 10), ["x y"]);
-    }
-
-    #[test]
-    fn a_paragraph_cuts_a_long_word_once_and_never_adds_a_space_inside_it() {
+    fn a_paragraph_never_breaks_an_arn_and_shortens_it_where_it_does_not_fit() {
         let arn = "arn:aws:sts::123456789012:assumed-role/AWSReservedSSO_SecurityAudit_5c2f7e8a9b1d3f46/taro";
-        for width in [MIN_WIDTH, 60, 80] {
+        for width in [MIN_WIDTH, 60, 80, 120] {
             let mut out = String::new();
             para(&mut out, &format!("Account 123456789012 as {arn}"), width);
             let lines: Vec<&str> = out.lines().collect();
             assert!(lines.iter().all(|l| width_of(l) <= width), "{out}");
-            assert!(lines[1..].iter().all(|l| l.starts_with("  ")), "{out}");
+            if width >= 120 {
+                assert_eq!(lines, [format!("Account 123456789012 as {arn}")]);
+                continue;
+            }
             assert_eq!(lines[0], "Account 123456789012 as", "{out}");
-            // Cut where the line ends, never joined back with a space.
-            let rest: String = lines[1..].iter().map(|l| l.trim_start()).collect();
-            assert_eq!(rest, arn, "{out}");
+            assert_eq!(lines.len(), 2, "the ARN on one line: {out}");
+            let shown = lines[1].trim_start();
+            assert!(shown.contains('…'), "{out}");
+            let (head, tail) = shown.split_once('…').unwrap();
+            assert!(arn.starts_with(head) && arn.ends_with(tail), "{out}");
         }
     }
 

@@ -17,6 +17,7 @@ mod org_moto;
 mod outputs;
 mod parsers;
 mod report_formats;
+mod screens;
 mod secrets;
 mod warnings;
 
@@ -31,6 +32,9 @@ mod common;
 #[allow(dead_code)]
 #[path = "../../src/report/csv.rs"]
 mod csv;
+#[allow(dead_code)]
+#[path = "../../src/report/group.rs"]
+mod group;
 #[allow(dead_code)]
 #[path = "../../src/report/html.rs"]
 mod html;
@@ -52,3 +56,6 @@ mod sarif;
 #[allow(dead_code)]
 #[path = "../../src/report/table.rs"]
 mod table;
+#[allow(dead_code)]
+#[path = "../../src/report/wrap.rs"]
+mod wrap;

@@ -69,7 +69,7 @@ pub static META: CheckMeta = CheckMeta {
     id: "unused-region-spend",
     title: "No money is spent in regions the account does not use",
     severity: Severity::High,
-    scope: Scope::Region,
+    scope: Scope::Account,
     incidents: &[incidents::LEAKED_ROOT_KEY],
     sources: &[Source::CostByRegion],
     doc: Doc::new(UnusedRegionSpend::DOC),
