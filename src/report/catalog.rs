@@ -165,7 +165,7 @@ pub fn explain(check: &dyn Check, width: usize) -> String {
     para(
         &mut out,
         &format!(
-            "Severity: {}. Scope: {}: {}.",
+            "Severity: {}. Scope: {} ({}).",
             m.severity,
             m.scope.as_str(),
             m.scope.meaning()

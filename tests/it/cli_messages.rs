@@ -21,8 +21,8 @@ fn an_output_name_that_is_not_a_format_is_an_error_unless_given_as_a_path() {
     assert_eq!(stdout(&out), "");
     assert_eq!(
         stderr(&out),
-        "error: invalid value 'yaml=x.yaml' for '--output <[FORMAT=]PATH>': `yaml` is not a \
-         format; the formats are: table, json, ocsf, sarif, junit, asff, csv, markdown, html. \
+        "error: invalid value 'yaml=x.yaml' for '--output <[FORMAT=]PATH>': unknown format \
+         `yaml`; the formats are: table, json, ocsf, sarif, junit, asff, csv, markdown, html. \
          (For a file whose name contains `=`, write it with a directory: `./yaml=x.yaml`.)\n\n\
          For more information, try '--help'.\n"
     );

@@ -185,10 +185,13 @@ fn headings(help: &str) -> Vec<(String, Vec<String>)> {
         let Some((_, options)) = out.last_mut() else {
             continue;
         };
+        // An option's line is indented by at most 6 columns; its description's wrapped
+        // lines (which may start with an option's name) by more.
+        let indent = line.len() - line.trim_start().len();
         if let Some(flag) = line
             .split_whitespace()
             .find(|w| w.starts_with("--"))
-            .filter(|_| line.trim_start().starts_with('-'))
+            .filter(|_| indent <= 6 && line.trim_start().starts_with('-'))
         {
             options.push(flag.trim_end_matches(',').to_string());
         }
