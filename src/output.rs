@@ -11,6 +11,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{anyhow, bail, Context, Result};
 
+use crate::report::Format;
+
 /// Whether `path` means stdout.
 pub fn is_stdout(path: Option<&Path>) -> bool {
     path.is_none_or(|p| p == Path::new("-"))
@@ -168,6 +170,51 @@ impl Drop for Output {
             }
         }
     }
+}
+
+/// One `--output`: a path for the --format output (`format` is `None`), or
+/// `FORMAT=PATH`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: Option<Format>,
+    pub path: PathBuf,
+}
+
+/// What a command writes where: the --format output (to a plain `--output PATH`, else
+/// stdout), then every `--output FORMAT=PATH`. Checked before the scan, so a mistake
+/// costs no scan: one plain path at most, one output per file, one on stdout.
+pub fn plan(format: Format, specs: &[OutputSpec]) -> Result<Vec<(Format, Option<PathBuf>)>> {
+    let plain: Vec<&OutputSpec> = specs.iter().filter(|o| o.format.is_none()).collect();
+    if plain.len() > 1 {
+        bail!(
+            "--output is given {} plain paths; give one for the --format output and write other formats as FORMAT=PATH (e.g. --output sarif=hiyari.sarif)",
+            plain.len()
+        );
+    }
+    let mut plan = vec![(format, plain.first().map(|o| o.path.clone()))];
+    plan.extend(
+        specs
+            .iter()
+            .filter_map(|o| Some((o.format?, Some(o.path.clone())))),
+    );
+    let mut seen: Vec<&Path> = Vec::new();
+    for (_, path) in &plan {
+        let p = path.as_deref().unwrap_or(Path::new("-"));
+        if seen.contains(&p) {
+            if p == Path::new("-") {
+                bail!("two outputs go to stdout; write one of them to a file with FORMAT=PATH");
+            }
+            bail!(
+                "two outputs go to {}; give each format its own file",
+                p.display()
+            );
+        }
+        seen.push(p);
+        if !is_stdout(Some(p)) {
+            check_writable(p)?;
+        }
+    }
+    Ok(plan)
 }
 
 /// Writes the outputs of one run, given whole, all or none (see [`commit`]).

@@ -12,11 +12,37 @@ pub mod ocsf;
 pub mod sarif;
 pub mod table;
 
+use std::io::IsTerminal;
+use std::path::Path;
+
 use hiyari_checks::Report;
 
-use crate::cli::Format;
+use crate::output;
 
 pub use common::sanitize_terminal;
+
+/// The report formats (`--format`, `--output FORMAT=PATH`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A readable table, grouped by severity, with a summary line.
+    Table,
+    /// The `hiyari.report/v1` JSON contract, for CI and SIEM.
+    Json,
+    /// OCSF 1.3 Compliance Finding events, one JSON object per line, for a SIEM.
+    Ocsf,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// JUnit XML, one test suite per check, for CI test reports.
+    Junit,
+    /// AWS Security Finding Format (a JSON array), for Security Hub BatchImportFindings.
+    Asff,
+    /// CSV with a header row, one row per finding.
+    Csv,
+    /// The pre-handover checklist in Markdown.
+    Markdown,
+    /// The pre-handover checklist as one self-contained HTML file.
+    Html,
+}
 
 /// How the report will be shown.
 pub struct RenderOptions {
@@ -27,6 +53,42 @@ pub struct RenderOptions {
     pub width: usize,
     /// What the formats beyond table and JSON need that the report does not hold.
     pub context: common::ReportContext,
+}
+
+impl RenderOptions {
+    /// The options for output written to `path` (`None` or `-`: stdout): colour and
+    /// the terminal's width only on a terminal.
+    pub fn for_output(
+        path: Option<&Path>,
+        show_pass: bool,
+        context: common::ReportContext,
+    ) -> Self {
+        RenderOptions {
+            color: color_for(path),
+            show_pass,
+            width: width_for(path),
+            context,
+        }
+    }
+}
+
+/// Whether output written to `path` (`None` or `-`: stdout) gets colour: only on a
+/// terminal, and never with NO_COLOR.
+pub fn color_for(path: Option<&Path>) -> bool {
+    output::is_stdout(path)
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// The width a table written to `path` (`None` or `-`: stdout) fits: the terminal's
+/// when stdout is one, else `COLUMNS`, else 120.
+pub fn width_for(path: Option<&Path>) -> usize {
+    if output::is_stdout(path) && std::io::stdout().is_terminal() {
+        if let Some(w) = comfy_table::Table::new().width() {
+            return usize::from(w).max(table::MIN_WIDTH);
+        }
+    }
+    table::fixed_width(std::env::var("COLUMNS").ok().as_deref())
 }
 
 pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
