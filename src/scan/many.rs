@@ -15,26 +15,21 @@ use indicatif::ProgressBar;
 use super::{now, progress_bar, Consume, Keep, ScanRequest};
 use crate::collect::collect_account_listing_regions;
 use crate::collect::org::{self, session_failure, OrgOptions, Passed, Target};
-use crate::collect::session::{load_config, RequestCounter, SessionOptions};
-use crate::collect::{Limiter, Session};
+use crate::collect::session::SessionOptions;
+use crate::collect::Session;
 
 /// The accounts of `org` (less those excluded, and only this shard's), each assumed
-/// and collected.
+/// from `base`, the session of the credentials given, and collected.
 pub(super) async fn scan_many<T: Send + 'static>(
     request: &ScanRequest,
+    base: Arc<Session>,
     org_opts: &OrgOptions,
+    started: Instant,
     needs: Needs,
     keep: Keep<T>,
     consume: Consume<'_, T>,
 ) -> Result<String> {
     let opts = &request.session;
-    let started = Instant::now();
-    let sdk = load_config(opts).await?;
-    let limiter = Limiter::new(opts.concurrency).with_deadline(opts.scan_timeout);
-    let base = match Session::identify(sdk, limiter, RequestCounter::default()).await {
-        Ok(session) => Arc::new(session),
-        Err(e) => return Err(e.with_profile(opts.profile.as_deref()).await.into()),
-    };
     let (listed, inactive) = org::list_targets(&base, org_opts).await.map_err(|e| {
         anyhow::anyhow!(
             "could not list the organization's accounts ({e}). Run --org as the management account or a delegated administrator with organizations:ListAccounts (see `hiyari policy --org`), or name the accounts with --accounts / --role-arn"

@@ -48,27 +48,30 @@ pub async fn scan<T: Send + 'static>(
     keep: Keep<T>,
     consume: Consume<'_, T>,
 ) -> Result<String> {
+    if request.many.is_none() && (request.shard.is_some() || !request.exclude_accounts.is_empty()) {
+        bail!("--shard and --exclude-accounts choose among several accounts: add --org, --accounts or --role-arn");
+    }
+    let started = Instant::now();
+    let session = Session::start(&request.session).await?;
     match &request.many {
-        None => {
-            if request.shard.is_some() || !request.exclude_accounts.is_empty() {
-                bail!("--shard and --exclude-accounts choose among several accounts: add --org, --accounts or --role-arn");
-            }
-            scan_one(request, needs, keep, consume).await
+        None => scan_one(request, session, started, needs, keep, consume).await,
+        Some(many) => {
+            let base = Arc::new(session);
+            many::scan_many(request, base, &many.org, started, needs, keep, consume).await
         }
-        Some(many) => many::scan_many(request, &many.org, needs, keep, consume).await,
     }
 }
 
 /// The credentials' own account.
 async fn scan_one<T>(
     request: &ScanRequest,
+    session: Session,
+    started: Instant,
     needs: Needs,
     keep: Keep<T>,
     consume: Consume<'_, T>,
 ) -> Result<String> {
     let opts = &request.session;
-    let started = Instant::now();
-    let session = Session::start(opts).await?;
     tracing::info!(
         account = %session.identity.account_id,
         principal = %session.identity.principal_arn,
