@@ -5,13 +5,14 @@
 //! never held whole in memory.
 
 use std::fs::File;
-use std::io::{BufWriter, Seek, Write};
+use std::io::{BufWriter, IsTerminal, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{anyhow, bail, Context, Result};
 
-use crate::report::Format;
+use crate::report::common::ReportContext;
+use crate::report::{self, Format, RenderOptions};
 
 /// Whether `path` means stdout.
 pub fn is_stdout(path: Option<&Path>) -> bool {
@@ -170,6 +171,40 @@ impl Drop for Output {
             }
         }
     }
+}
+
+/// How a report written to `path` (`None` or `-`: stdout) is shown: colour and the
+/// terminal's width only on a terminal.
+pub fn render_options(
+    path: Option<&Path>,
+    show_pass: bool,
+    context: ReportContext,
+) -> RenderOptions {
+    RenderOptions {
+        color: color_for(path),
+        show_pass,
+        width: width_for(path),
+        context,
+    }
+}
+
+/// Whether output written to `path` (`None` or `-`: stdout) gets colour: only on a
+/// terminal, and never with NO_COLOR.
+fn color_for(path: Option<&Path>) -> bool {
+    is_stdout(path)
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// The width a table written to `path` (`None` or `-`: stdout) fits: the terminal's
+/// when stdout is one, else `COLUMNS`, else 120.
+fn width_for(path: Option<&Path>) -> usize {
+    if is_stdout(path) && std::io::stdout().is_terminal() {
+        if let Some(w) = comfy_table::Table::new().width() {
+            return usize::from(w).max(report::table::MIN_WIDTH);
+        }
+    }
+    report::table::fixed_width(std::env::var("COLUMNS").ok().as_deref())
 }
 
 /// One `--output`: a path for the --format output (`format` is `None`), or

@@ -14,8 +14,8 @@ use super::{scan_request, select};
 use crate::cli::AuditArgs;
 use crate::inventory_file;
 use crate::output;
+use crate::report;
 use crate::report::common::ReportContext;
-use crate::report::{self, RenderOptions};
 use crate::scan::{self, now, Keep};
 
 /// Each account as evaluated, with its home region (for the report's context), and
@@ -75,7 +75,7 @@ pub(super) async fn run(args: AuditArgs) -> Result<u8> {
     let mut files = Vec::new();
     for (format, path) in &outputs {
         let mut out = output::Output::open(path.as_deref())?;
-        let opts = RenderOptions::for_output(path.as_deref(), args.show_pass, context.clone());
+        let opts = output::render_options(path.as_deref(), args.show_pass, context.clone());
         report::write(&report, *format, &opts, &mut out).map_err(|e| out.error(e))?;
         files.push(out);
     }

@@ -4,8 +4,8 @@ use anyhow::Result;
 
 use crate::cli::MergeArgs;
 use crate::output;
+use crate::report;
 use crate::report::common::ReportContext;
-use crate::report::{self, RenderOptions};
 
 /// `hiyari merge A.json B.json ...`: one report of several, in any format.
 pub(super) fn run(args: MergeArgs) -> Result<u8> {
@@ -19,7 +19,7 @@ pub(super) fn run(args: MergeArgs) -> Result<u8> {
     let text = report::render(
         &report,
         args.format,
-        &RenderOptions::for_output(
+        &output::render_options(
             args.output.as_deref(),
             args.show_pass,
             ReportContext::default(),

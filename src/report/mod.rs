@@ -12,12 +12,7 @@ pub mod ocsf;
 pub mod sarif;
 pub mod table;
 
-use std::io::IsTerminal;
-use std::path::Path;
-
 use hiyari_checks::Report;
-
-use crate::output;
 
 pub use common::sanitize_terminal;
 
@@ -53,42 +48,6 @@ pub struct RenderOptions {
     pub width: usize,
     /// What the formats beyond table and JSON need that the report does not hold.
     pub context: common::ReportContext,
-}
-
-impl RenderOptions {
-    /// The options for output written to `path` (`None` or `-`: stdout): colour and
-    /// the terminal's width only on a terminal.
-    pub fn for_output(
-        path: Option<&Path>,
-        show_pass: bool,
-        context: common::ReportContext,
-    ) -> Self {
-        RenderOptions {
-            color: color_for(path),
-            show_pass,
-            width: width_for(path),
-            context,
-        }
-    }
-}
-
-/// Whether output written to `path` (`None` or `-`: stdout) gets colour: only on a
-/// terminal, and never with NO_COLOR.
-pub fn color_for(path: Option<&Path>) -> bool {
-    output::is_stdout(path)
-        && std::io::stdout().is_terminal()
-        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-/// The width a table written to `path` (`None` or `-`: stdout) fits: the terminal's
-/// when stdout is one, else `COLUMNS`, else 120.
-pub fn width_for(path: Option<&Path>) -> usize {
-    if output::is_stdout(path) && std::io::stdout().is_terminal() {
-        if let Some(w) = comfy_table::Table::new().width() {
-            return usize::from(w).max(table::MIN_WIDTH);
-        }
-    }
-    table::fixed_width(std::env::var("COLUMNS").ok().as_deref())
 }
 
 pub fn render(report: &Report, format: Format, opts: &RenderOptions) -> String {
