@@ -162,17 +162,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_source_calls_only_read_only_actions_and_names_one_of_them() {
-        for &s in Source::ALL {
-            assert!(!s.iam_actions().is_empty(), "{s:?}");
-            for a in s.iam_actions() {
-                assert!(is_read_only_action(a), "{s:?}: {a}");
-            }
-            assert!(
-                s.iam_actions().contains(&s.api()) || s.api_calls().contains(&s.api()),
-                "{s:?}: {} is neither an action nor a call of the source",
-                s.api()
-            );
+    fn read_only_actions_are_describe_list_get_view_and_the_credential_report() {
+        for a in [
+            "ec2:DescribeRegions",
+            "iam:ListUsers",
+            "iam:GenerateCredentialReport",
+        ] {
+            assert!(is_read_only_action(a), "{a}");
+        }
+        for a in [
+            "ec2:RunInstances",
+            "iam:DeleteAccessKey",
+            "iam:GenerateServiceLastAccessedDetails",
+        ] {
+            assert!(!is_read_only_action(a), "{a}");
         }
     }
 

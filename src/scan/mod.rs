@@ -53,25 +53,11 @@ pub async fn scan<T: Send + 'static>(
     }
     let started = Instant::now();
     let session = Session::start(&request.session).await?;
-    match &request.many {
-        None => scan_one(request, session, started, needs, keep, consume).await,
-        Some(many) => {
-            let base = Arc::new(session);
-            many::scan_many(request, base, &many.org, started, needs, keep, consume).await
-        }
+    if let Some(many) = &request.many {
+        let base = Arc::new(session);
+        return many::scan_many(request, base, &many.org, started, needs, keep, consume).await;
     }
-}
-
-/// The credentials' own account.
-async fn scan_one<T>(
-    request: &ScanRequest,
-    session: Session,
-    started: Instant,
-    needs: Needs,
-    keep: Keep<T>,
-    consume: Consume<'_, T>,
-) -> Result<String> {
-    let opts = &request.session;
+    // The credentials' own account.
     tracing::info!(
         account = %session.identity.account_id,
         principal = %session.identity.principal_arn,
@@ -79,8 +65,13 @@ async fn scan_one<T>(
     );
     let (limiter, requests) = (session.limiter.clone(), session.requests.clone());
     let pb = progress_bar(request.progress);
-    let account =
-        collect_account_listing_regions(session, opts.regions.as_deref(), needs, pb.clone()).await;
+    let account = collect_account_listing_regions(
+        session,
+        request.session.regions.as_deref(),
+        needs,
+        pb.clone(),
+    )
+    .await;
     pb.finish_and_clear();
     let account = account?;
     eprintln!(
