@@ -1,11 +1,13 @@
 //! Tests that keep the repository's Markdown true to the repository: every relative link
-//! reaches a file (and, in a Markdown file, the heading it names). The guide moves; this
-//! makes a dead link fail the tests instead of misleading a reader.
+//! reaches a file (and, in a Markdown file, the heading it names), and every code excerpt
+//! of CONTRIBUTING.md is still, line for line, in the file it names. The guide moves and
+//! the code changes; these make a dead link or a walkthrough that drifted from the code
+//! fail the tests instead of misleading a reader.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
 /// The repository: the workspace above this crate.
 fn root() -> PathBuf {
@@ -193,4 +195,142 @@ fn anchors_are_githubs() {
             "notes-1".to_string(),
         ])
     );
+}
+
+/// The marker a Markdown code block is preceded by when it quotes a file:
+/// `<!-- excerpt: checks/src/checks/root_mfa.rs -->`.
+const EXCERPT: &str = "<!-- excerpt:";
+
+/// A code block of a Markdown text that quotes a file: the file, and the block.
+#[derive(Debug)]
+struct Excerpt {
+    file: String,
+    code: String,
+}
+
+/// The code blocks of `text`, each with the file named by the excerpt marker just before
+/// it (`None` when there is none).
+fn code_blocks(text: &str) -> Vec<(Option<String>, String, String)> {
+    let mut out = Vec::new();
+    let mut pending: Option<String> = None;
+    let mut block: Option<(Option<String>, String, String)> = None;
+    for event in Parser::new(text) {
+        match event {
+            Event::Html(html) | Event::InlineHtml(html) => {
+                if let Some(rest) = html.trim().strip_prefix(EXCERPT) {
+                    let file = rest.trim().trim_end_matches("-->").trim();
+                    pending = Some(file.to_string());
+                }
+            }
+            Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(lang) => lang.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                block = Some((pending.take(), lang, String::new()));
+            }
+            Event::Text(t) if block.is_some() => block.as_mut().unwrap().2.push_str(&t),
+            Event::End(TagEnd::CodeBlock) => out.extend(block.take()),
+            // Anything else between the marker and the block: the marker is not this
+            // block's.
+            _ => pending = None,
+        }
+    }
+    out
+}
+
+/// The excerpts of a Markdown text. A Rust block without a marker is an error: the
+/// walkthroughs show code only as it is in the repository.
+fn excerpts(text: &str) -> Result<Vec<Excerpt>, String> {
+    let mut out = Vec::new();
+    for (file, lang, code) in code_blocks(text) {
+        match file {
+            Some(file) => out.push(Excerpt { file, code }),
+            None if lang == "rust" => {
+                return Err(format!(
+                    "a rust block without a `{EXCERPT} FILE -->` line before it:\n{code}"
+                ))
+            }
+            None => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The block's lines, without blank lines before or after, are consecutive lines of
+/// `file`, exactly.
+fn is_excerpt_of(code: &str, file: &str) -> bool {
+    let lines: Vec<&str> = code.lines().collect();
+    let start = lines.iter().position(|l| !l.trim().is_empty());
+    let end = lines.iter().rposition(|l| !l.trim().is_empty());
+    let (Some(start), Some(end)) = (start, end) else {
+        return false;
+    };
+    let wanted = &lines[start..=end];
+    let have: Vec<&str> = file.lines().collect();
+    have.windows(wanted.len()).any(|w| w == wanted)
+}
+
+/// CONTRIBUTING.md's walkthroughs quote the code they describe: each quoted block is, word
+/// for word, in the file its marker names, and the command that regenerates the docs is
+/// the one the docs test prints.
+#[test]
+fn contributing_excerpts_are_in_the_files_they_name() {
+    let root = root();
+    let text = std::fs::read_to_string(root.join("CONTRIBUTING.md")).unwrap();
+    let excerpts = excerpts(&text).unwrap_or_else(|e| panic!("CONTRIBUTING.md: {e}"));
+    assert!(
+        excerpts.len() >= 10,
+        "CONTRIBUTING.md quotes {} blocks: are the markers read?",
+        excerpts.len()
+    );
+    let mut drifted = Vec::new();
+    for e in &excerpts {
+        let file = std::fs::read_to_string(root.join(&e.file))
+            .unwrap_or_else(|err| panic!("CONTRIBUTING.md quotes {}: {err}", e.file));
+        if !is_excerpt_of(&e.code, &file) {
+            drifted.push(format!("--- not in {}:\n{}", e.file, e.code));
+        }
+    }
+    assert!(
+        drifted.is_empty(),
+        "CONTRIBUTING.md quotes code that is no longer in its file; copy it again from the file:\n{}",
+        drifted.join("\n")
+    );
+    assert!(
+        text.contains(crate::docs::REGENERATE),
+        "CONTRIBUTING.md does not give the command that regenerates the docs: {}",
+        crate::docs::REGENERATE
+    );
+}
+
+#[test]
+fn an_excerpt_must_be_whole_consecutive_lines() {
+    let file = "fn a() {\n    let x = 1;\n    let y = 2;\n}\n";
+    assert!(is_excerpt_of("\n    let x = 1;\n    let y = 2;\n\n", file));
+    assert!(!is_excerpt_of("let x = 1;\n", file), "indentation counts");
+    assert!(
+        !is_excerpt_of("    let x = 1;\n}\n", file),
+        "not consecutive"
+    );
+    assert!(
+        !is_excerpt_of("\n\n", file),
+        "an empty block quotes nothing"
+    );
+
+    let md = "Text.\n\n<!-- excerpt: a.rs -->\n```rust\nfn a() {\n```\n\n- item\n\n  <!-- excerpt: b.rs -->\n  ```rust\n  let x = 1;\n  ```\n\n```sh\ncargo test\n```\n";
+    let got = excerpts(md).unwrap();
+    assert_eq!(got.len(), 2);
+    assert_eq!(
+        (got[0].file.as_str(), got[0].code.as_str()),
+        ("a.rs", "fn a() {\n")
+    );
+    assert_eq!(
+        (got[1].file.as_str(), got[1].code.as_str()),
+        ("b.rs", "let x = 1;\n")
+    );
+    // A marker separated from its block by text is not the block's.
+    let stray = "<!-- excerpt: a.rs -->\n\nSome text.\n\n```rust\nfn a() {\n```\n";
+    assert!(excerpts(stray).is_err());
 }
