@@ -48,29 +48,33 @@ impl EvalOptions {
         self.params.get(id)
     }
 
-    pub fn allowed_regions_for(&self, account: &AccountInventory) -> AllowedRegions {
-        if let Some(list) = self
-            .account_allowed_regions
-            .get(&account.identity.account_id)
-        {
-            return AllowedRegions {
+    /// The allowed regions given for account `id` (by `[accounts."ID"]`, else
+    /// `--allowed-regions` or `allowed_regions`), and where they came from; `None` when
+    /// none is given and the home region stands in.
+    pub fn allowed_regions_given(&self, id: &str) -> Option<AllowedRegions> {
+        if let Some(list) = self.account_allowed_regions.get(id) {
+            return Some(AllowedRegions {
                 regions: list.clone(),
-                source: format!(
-                    "[accounts.\"{}\"] in the configuration",
-                    account.identity.account_id
-                ),
-            };
+                source: format!("[accounts.\"{id}\"] in the configuration"),
+            });
         }
-        match (&self.allowed_regions, &account.home_region) {
-            (Some(list), _) => AllowedRegions {
-                regions: list.clone(),
-                source: "--allowed-regions".into(),
-            },
-            (None, Some(home)) => AllowedRegions {
+        self.allowed_regions.as_ref().map(|list| AllowedRegions {
+            regions: list.clone(),
+            source: "--allowed-regions".into(),
+        })
+    }
+
+    /// The allowed regions in force for `account`: those given, else its home region.
+    pub fn allowed_regions_for(&self, account: &AccountInventory) -> AllowedRegions {
+        if let Some(given) = self.allowed_regions_given(&account.identity.account_id) {
+            return given;
+        }
+        match &account.home_region {
+            Some(home) => AllowedRegions {
                 regions: vec![home.clone()],
                 source: "home region (no --allowed-regions given)".into(),
             },
-            (None, None) => AllowedRegions {
+            None => AllowedRegions {
                 regions: vec![],
                 source: "none: no --allowed-regions and no home region".into(),
             },
