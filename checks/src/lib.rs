@@ -27,6 +27,8 @@ pub mod options;
 pub mod org;
 pub mod params;
 pub mod registry;
+#[cfg(test)]
+mod repo_docs;
 pub mod severity;
 pub mod source;
 pub mod warning;
