@@ -63,12 +63,7 @@ async fn guardduty_on(sdk: &aws_config::SdkConfig) {
 }
 
 async fn build(moto: &mut Moto) -> Org {
-    let org = aws_sdk_organizations::Client::new(&moto.sdk("us-east-1").await);
-    org.create_organization()
-        .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
-        .send()
-        .await
-        .expect("create organization");
+    let org = moto.organization().await;
     let o = Org {
         leaky: create_account(&org, "leaky").await,
         console: create_account(&org, "console").await,
@@ -597,12 +592,7 @@ async fn throttled_roles_are_retried_and_expired_credentials_stay_with_their_acc
 #[tokio::test(flavor = "multi_thread")]
 async fn an_assumed_role_is_renewed_before_its_session_ends() {
     let mut moto = Moto::start();
-    let org = aws_sdk_organizations::Client::new(&moto.sdk("us-east-1").await);
-    org.create_organization()
-        .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
-        .send()
-        .await
-        .expect("create organization");
+    let org = moto.organization().await;
     let member = create_account(&org, "long-scan").await;
     moto.set_root_in(&member, true, false);
     guardduty_on(&moto.sdk_in(&member, "sa-east-1").await).await;
