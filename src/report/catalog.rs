@@ -115,14 +115,13 @@ fn checks_of(checks: &[&dyn Check], width: usize) -> String {
         .max()
         .unwrap_or(0);
     for s in Scope::ALL {
+        // The meaning in a column of its own after the padded word (wrapping the whole
+        // line would fold the padding's spaces into one).
         let indent = 2 + word + GAP.len();
-        let text = format!("  {}{GAP}{}", pad(s.as_str(), word), s.meaning());
-        for (i, l) in wrap_hanging(&text, width, width - indent)
-            .into_iter()
-            .enumerate()
-        {
+        let inner = width.saturating_sub(indent).max(1);
+        for (i, l) in wrap(s.meaning(), inner).into_iter().enumerate() {
             let lead = if i == 0 {
-                String::new()
+                format!("  {}{GAP}", pad(s.as_str(), word))
             } else {
                 " ".repeat(indent)
             };
