@@ -185,7 +185,7 @@ fn header(report: &Report, acc: &ReportAccount, ctx: &ReportContext) -> Markup {
                     let regions: Vec<Markup> = a.regions.iter().map(|r| code(r)).collect();
                     html! {
                         (list(&regions)) ", from "
-                        (Text(&common::allowed_source_phrase(&a.source)))
+                        (words(&common::allowed_source_phrase(&a.source)))
                     }
                 }
                 None => html! { "not recorded" },
