@@ -438,7 +438,8 @@ impl From<ReportIn> for Report {
     }
 }
 
-/// A report read back from its JSON, whole.
-pub fn read(value: Value) -> serde_json::Result<Report> {
-    serde_json::from_value::<ReportIn>(value).map(Report::from)
+/// A report read back from its JSON text, whole; the members it does not read are
+/// skipped as they are parsed, never held.
+pub fn read_str(text: &str) -> serde_json::Result<Report> {
+    serde_json::from_str::<ReportIn>(text).map(Report::from)
 }
