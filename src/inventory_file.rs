@@ -84,6 +84,7 @@ pub fn load(path: &Path) -> Result<Inventory> {
         ),
     }
     let inv: Inventory = serde_json::from_str(&text).map_err(invalid)?;
+    crate::input::check_inventory_names(&inv, path)?;
     if inv.accounts.is_empty() {
         bail!("{} holds no account", path.display());
     }
