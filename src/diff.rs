@@ -112,15 +112,19 @@ fn read_checked(path: &Path) -> Result<String> {
             crate::input::json_error(&e, &text)
         )
     };
-    let schema = crate::input::schema_of(&text).map_err(not_json)?;
-    // A report with `"status":"fail", …, "status":"pass"` means two things; serde keeps
-    // one of them silently.
-    crate::input::unique_keys(&text).map_err(|e| {
-        anyhow::anyhow!(
-            "{} is not a valid {SCHEMA} report: {}",
-            path.display(),
-            crate::input::json_error(&e, &text)
-        )
+    // One reading for the schema and for keys given twice (a report with
+    // `"status":"fail", …, "status":"pass"` means two things; serde keeps one of them
+    // silently), before the typed one.
+    let schema = crate::input::unique_keys_and_schema(&text).map_err(|e| {
+        if e.is_data() {
+            anyhow::anyhow!(
+                "{} is not a valid {SCHEMA} report: {}",
+                path.display(),
+                crate::input::json_error(&e, &text)
+            )
+        } else {
+            not_json(e)
+        }
     })?;
     match schema.as_deref() {
         Some(SCHEMA) => Ok(text),

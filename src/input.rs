@@ -175,31 +175,93 @@ fn at_end(text: &str, line: usize, column: usize) -> bool {
     line == body.split('\n').count() && column >= last.len()
 }
 
-/// The top-level `schema` of a JSON document, the rest only checked to be JSON.
-/// `Ok(None)` for JSON that is not an object or has no string `schema`.
-pub fn schema_of(text: &str) -> Result<Option<String>, serde_json::Error> {
-    #[derive(Deserialize)]
-    struct Probe {
-        #[serde(default)]
-        schema: Option<serde_json::Value>,
-    }
-    if !text.trim_start().starts_with('{') {
-        serde_json::from_str::<serde::de::IgnoredAny>(text)?;
-        return Ok(None);
-    }
-    let probe: Probe = serde_json::from_str(text)?;
-    Ok(probe.schema.and_then(|s| s.as_str().map(str::to_string)))
-}
-
 /// Checks that no JSON object in `text` names a key twice, holding only the keys of
 /// the objects being read (serde_json keeps the last of two keys silently, and a
-/// report that says `"status": "fail"` and then `"status": "pass"` means both). The
-/// error names the key (cut to a line) and serde_json adds its position.
-pub fn unique_keys(text: &str) -> Result<(), serde_json::Error> {
-    serde_json::from_str::<Unique>(text).map(|_| ())
+/// report that says `"status": "fail"` and then `"status": "pass"` means both), and
+/// gives the top-level `schema` when it is a string; `Ok(None)` for JSON that is not an
+/// object or has no string `schema`. The error of a key given twice names the key (cut
+/// to a line) and is a data error (`is_data`); serde_json adds its position.
+pub fn unique_keys_and_schema(text: &str) -> Result<Option<String>, serde_json::Error> {
+    serde_json::from_str::<TopLevel>(text).map(|t| t.0)
 }
 
-/// Any JSON value, read for [`unique_keys`] and dropped as it is read.
+/// A JSON document read for [`unique_keys_and_schema`]: its top-level `schema`.
+struct TopLevel(Option<String>);
+
+impl<'de> Deserialize<'de> for TopLevel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(TopLevelVisitor)
+    }
+}
+
+struct TopLevelVisitor;
+
+impl<'de> serde::de::Visitor<'de> for TopLevelVisitor {
+    type Value = TopLevel;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<TopLevel, A::Error> {
+        let mut keys = std::collections::HashSet::new();
+        let mut schema = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if !keys.insert(key.clone()) {
+                return Err(twice::<A::Error>(&key));
+            }
+            if key == "schema" {
+                schema = map
+                    .next_value::<serde_json::Value>()?
+                    .as_str()
+                    .map(str::to_string);
+            } else {
+                map.next_value::<Unique>()?;
+            }
+        }
+        Ok(TopLevel(schema))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        seq: A,
+    ) -> std::result::Result<TopLevel, A::Error> {
+        UniqueVisitor.visit_seq(seq).map(|_| TopLevel(None))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<TopLevel, E> {
+        Ok(TopLevel(None))
+    }
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<TopLevel, E> {
+        Ok(TopLevel(None))
+    }
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<TopLevel, E> {
+        Ok(TopLevel(None))
+    }
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<TopLevel, E> {
+        Ok(TopLevel(None))
+    }
+    fn visit_str<E>(self, _: &str) -> std::result::Result<TopLevel, E> {
+        Ok(TopLevel(None))
+    }
+    fn visit_unit<E>(self) -> std::result::Result<TopLevel, E> {
+        Ok(TopLevel(None))
+    }
+}
+
+/// The error of a key given twice, the key cut to a line.
+fn twice<E: serde::de::Error>(key: &str) -> E {
+    let mut shown: String = key.chars().take(80).collect();
+    if shown.len() < key.len() {
+        shown.push('…');
+    }
+    E::custom(format!("the key `{shown}` is given twice in one object"))
+}
+
+/// Any JSON value, read for [`unique_keys_and_schema`] and dropped as it is read.
 struct Unique;
 
 impl<'de> Deserialize<'de> for Unique {
@@ -251,13 +313,7 @@ impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
         let mut keys = std::collections::HashSet::new();
         while let Some(key) = map.next_key::<String>()? {
             if !keys.insert(key.clone()) {
-                let mut shown: String = key.chars().take(80).collect();
-                if shown.len() < key.len() {
-                    shown.push('…');
-                }
-                return Err(serde::de::Error::custom(format!(
-                    "the key `{shown}` is given twice in one object"
-                )));
+                return Err(twice::<A::Error>(&key));
             }
             map.next_value::<Unique>()?;
         }
@@ -313,14 +369,14 @@ mod tests {
     #[test]
     fn a_key_given_twice_in_one_object_is_refused_where_it_is() {
         let text = "{\"findings\": [{\"status\": \"fail\",\n \"status\": \"pass\"}]}";
-        let e = unique_keys(text).unwrap_err();
+        let e = unique_keys_and_schema(text).unwrap_err();
         let msg = json_error(&e, text);
         assert!(msg.starts_with("line 2, column "), "{msg}");
         assert!(
             msg.ends_with(": the key `status` is given twice in one object"),
             "{msg}"
         );
-        unique_keys(
+        unique_keys_and_schema(
             "{\"a\": {\"status\": 1}, \"b\": {\"status\": 2}, \"c\": [{\"k\": 1}, {\"k\": 2}]}",
         )
         .unwrap();
@@ -329,13 +385,13 @@ mod tests {
     #[test]
     fn schema_is_probed_without_a_model() {
         assert_eq!(
-            schema_of(r#"{"findings": [], "schema": "hiyari.report/v1"}"#).unwrap(),
+            unique_keys_and_schema(r#"{"findings": [], "schema": "hiyari.report/v1"}"#).unwrap(),
             Some("hiyari.report/v1".to_string())
         );
-        assert_eq!(schema_of(r#"{"schema": 1}"#).unwrap(), None);
-        assert_eq!(schema_of("[1, 2]").unwrap(), None);
-        assert!(schema_of("[1, 2").is_err());
-        assert!(schema_of(r#"{"schema": "x", "#).is_err());
+        assert_eq!(unique_keys_and_schema(r#"{"schema": 1}"#).unwrap(), None);
+        assert_eq!(unique_keys_and_schema("[1, 2]").unwrap(), None);
+        assert!(unique_keys_and_schema("[1, 2").is_err());
+        assert!(unique_keys_and_schema(r#"{"schema": "x", "#).is_err());
     }
 
     #[test]

@@ -335,8 +335,10 @@ impl Intercept for AnswerGuard {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        // Also when the SDK read the answer as an error: an empty body with status 200
+        // is one for the query protocols, with no code of its own.
         let response = context.response();
-        if !response.status().is_success() || !matches!(context.output_or_error(), Ok(_)) {
+        if !response.status().is_success() {
             return Ok(());
         }
         let Some(op) = cfg.load::<Metadata>().map(|m| m.name().to_string()) else {

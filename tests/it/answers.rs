@@ -36,7 +36,10 @@ fn errors(out: &std::process::Output) -> Vec<(String, String, String)> {
             (
                 f["check"].as_str().unwrap().to_string(),
                 f["evidence"]["api"].as_str().unwrap_or("-").to_string(),
-                f["evidence"]["code"].as_str().unwrap_or("-").to_string(),
+                f["evidence"]["error_code"]
+                    .as_str()
+                    .unwrap_or("-")
+                    .to_string(),
             )
         })
         .collect();
