@@ -18,7 +18,8 @@ pub const MAX_CONFIG_BYTES: u64 = 16 << 20;
 
 /// Reads a configuration file as text, as [`read_text`] does with its own limit.
 pub fn read_config(path: &Path) -> Result<String> {
-    read_text_within(
+    // An empty configuration is a valid one: every default.
+    read_file_within(
         path,
         "configuration",
         "give a hiyari.toml (`hiyari init` writes one)",
@@ -33,6 +34,15 @@ pub fn read_text(path: &Path, what: &str, hint: &str) -> Result<String> {
 }
 
 fn read_text_within(path: &Path, what: &str, hint: &str, limit: u64) -> Result<String> {
+    let text = read_file_within(path, what, hint, limit)?;
+    if text.trim().is_empty() {
+        return Err(anyhow!("{} is empty; {hint}", path.display()));
+    }
+    Ok(text)
+}
+
+/// A regular file of at most `limit` bytes, as UTF-8 text (possibly empty).
+fn read_file_within(path: &Path, what: &str, hint: &str, limit: u64) -> Result<String> {
     use std::io::Read;
     use std::os::unix::fs::OpenOptionsExt;
     let too_big = |size: &str| {
@@ -86,9 +96,6 @@ fn read_text_within(path: &Path, what: &str, hint: &str, limit: u64) -> Result<S
             e.utf8_error().valid_up_to()
         )
     })?;
-    if text.trim().is_empty() {
-        return Err(anyhow!("{} is empty; {hint}", path.display()));
-    }
     Ok(text)
 }
 

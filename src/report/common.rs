@@ -280,17 +280,27 @@ pub fn markdown(s: &str) -> String {
     out
 }
 
-/// Whether a renderer could turn `word` into a link: it holds `:` or `@` (a scheme, a
-/// mail address), or a dot between two letters or digits (a domain name).
+/// Whether a renderer could turn `word` into a link: a scheme (`http:`, `mailto:`: a
+/// letter, `:`, then a letter, a digit or `/`), a mail address (`@` between two letters
+/// or digits) or a domain name (a dot between a letter or digit and a letter: `www.x`,
+/// `evil.example`). Times (`10:00`), versions (`0.1.0`) and a word ending in `:` or `.`
+/// stay plain text.
 fn link_shaped(word: &str) -> bool {
     let chars: Vec<char> = word.chars().collect();
+    let before = |i: usize| i.checked_sub(1).map(|j| chars[j]);
+    let after = |i: usize| chars.get(i + 1).copied();
     chars.iter().enumerate().any(|(i, &c)| match c {
-        ':' | '@' => true,
+        ':' => {
+            before(i).is_some_and(|b| b.is_ascii_alphabetic())
+                && after(i).is_some_and(|a| a.is_alphanumeric() || a == '/')
+        }
+        '@' => {
+            before(i).is_some_and(char::is_alphanumeric)
+                && after(i).is_some_and(char::is_alphanumeric)
+        }
         '.' => {
-            i > 0
-                && i + 1 < chars.len()
-                && chars[i - 1].is_alphanumeric()
-                && chars[i + 1].is_alphanumeric()
+            before(i).is_some_and(char::is_alphanumeric)
+                && after(i).is_some_and(char::is_alphabetic)
         }
         _ => false,
     })
@@ -684,7 +694,7 @@ mod tests {
         let m = markdown("[x](http://evil) <img> | `c` *b* @team");
         assert_eq!(
             m,
-            "` [x](http://evil) ` \\<img\\> \\| \\`c\\` \\*b\\* ` @team `"
+            "` [x](http://evil) ` \\<img\\> \\| \\`c\\` \\*b\\* \\@team"
         );
         // Link-shaped words are code; a `|` in one stays outside the code span.
         assert_eq!(
@@ -692,6 +702,10 @@ mod tests {
             "user ` www.evil.example `\\|` x, ` ` a@b.example. ` Done."
         );
         assert_eq!(markdown("no link here."), "no link here.");
+        assert_eq!(
+            markdown("at 10:00, version 0.1.0: done"),
+            "at 10:00, version 0.1.0: done"
+        );
         // Zero-width characters show, in every escape.
         assert_eq!(visible("ab\u{200d}"), "ab\\u{200d}");
         assert_eq!(csv_cell("a\u{200b}b"), "a\\u{200b}b");
