@@ -634,7 +634,7 @@ async fn an_assumed_role_is_renewed_before_its_session_ends() {
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        proxy.count_in("sa-east-1", "GetDetector") >= 1,
+        proxy.count_in("sa-east-1", "guardduty:GetDetector") >= 1,
         "{:?}",
         proxy.counts()
     );
