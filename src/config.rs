@@ -76,6 +76,25 @@ pub struct Config {
 #[error("{0}")]
 pub struct ConfigError(String);
 
+/// Where each line of a file starts, to turn byte offsets into line numbers in
+/// logarithmic time: an `[[accept]]` entry records its line, and counting newlines from
+/// the start of the file for each of thousands of entries took time quadratic in their
+/// number.
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex(starts)
+    }
+
+    /// The 1-based line of byte `offset`.
+    fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&start| start <= offset).max(1)
+    }
+}
+
 fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset.min(text.len())];
     let line = before.matches('\n').count() + 1;
@@ -85,7 +104,12 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 
 fn at(path: &Path, text: &str, offset: usize, msg: impl std::fmt::Display) -> ConfigError {
     let (line, col) = line_col(text, offset);
-    ConfigError(format!("{}:{line}:{col}: {msg}", path.display()))
+    // The message may quote the file (an unknown key, a bad value): one line, cut short.
+    ConfigError(format!(
+        "{}:{line}:{col}: {}",
+        path.display(),
+        crate::input::clean(&msg.to_string())
+    ))
 }
 
 /// Parses configuration text; `path` is used in messages.
@@ -112,8 +136,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     for (id, table) in raw.checks {
         check_table(path, text, id, table, &mut cfg)?;
     }
+    let lines = LineIndex::new(text);
     for entry in raw.accept {
-        cfg.accept.push(accept_rule(path, text, entry, None)?);
+        cfg.accept
+            .push(accept_rule(path, text, &lines, entry, None)?);
     }
     for (id, acc) in raw.accounts {
         let span = id.span();
@@ -138,7 +164,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             cfg.account_allowed_regions.insert(id.clone(), list);
         }
         for entry in acc.accept {
-            cfg.accept.push(accept_rule(path, text, entry, Some(&id))?);
+            cfg.accept
+                .push(accept_rule(path, text, &lines, entry, Some(&id))?);
         }
     }
     Ok(cfg)
@@ -210,11 +237,12 @@ fn check_table(
 fn accept_rule(
     path: &Path,
     text: &str,
+    lines: &LineIndex,
     entry: Spanned<RawAccept>,
     account: Option<&str>,
 ) -> Result<AcceptRule, ConfigError> {
     let span = entry.span();
-    let (line, _) = line_col(text, span.start);
+    let line = lines.line(span.start);
     let a = entry.into_inner();
     if hiyari_checks::find_check(a.check.get_ref()).is_none() {
         let hint = crate::suggest::closest_check(a.check.get_ref())
@@ -298,8 +326,9 @@ pub fn load(explicit: Option<&Path>) -> Result<Config, ConfigError> {
             p
         }
     };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
+    // A regular file under the size limit: a hiyari.toml that links to /dev/urandom,
+    // or a FIFO, is refused at once.
+    let text = crate::input::read_config(&path).map_err(|e| ConfigError(format!("{e:#}")))?;
     parse(&path, &text)
 }
 
@@ -365,6 +394,15 @@ pub fn starter(allowed: &[String], note: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_line_index_agrees_with_counting_newlines() {
+        let text = "a = 1\n\n[[accept]]\ncheck = \"x\"\n";
+        let lines = LineIndex::new(text);
+        for offset in 0..=text.len() {
+            assert_eq!(lines.line(offset), line_col(text, offset).0, "{offset}");
+        }
+    }
     use hiyari_checks::checks::{
         root_recent_use, ses_sending_health, sg_unrestricted_egress, stale_access_keys,
     };

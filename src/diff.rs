@@ -35,8 +35,12 @@ impl SavedReport {
 
 /// Reads a JSON report written by `hiyari audit --format json`.
 pub fn load(path: &Path) -> Result<SavedReport> {
-    let r: json::FindingsIn =
-        serde_json::from_value(read_checked(path)?).map_err(|e| invalid(path, &e))?;
+    let text = read_checked(path)?;
+    let r: json::FindingsIn = serde_json::from_str(&text).map_err(|e| invalid(path, &e, &text))?;
+    drop(text);
+    let file = path.display().to_string();
+    time_field(&r.started_at, "started_at", &file)?;
+    let findings = verified(r.findings.into_iter().map(Finding::from).collect(), &file)?;
     Ok(SavedReport {
         started_at: r.started_at,
         accounts: r
@@ -44,38 +48,86 @@ pub fn load(path: &Path) -> Result<SavedReport> {
             .into_iter()
             .map(|a| SavedAccount { id: a.id })
             .collect(),
-        findings: r.findings.into_iter().map(Finding::from).collect(),
+        findings,
         warnings: r.warnings,
     })
 }
 
 /// A report whose JSON does not fit the contract; the serde error may quote the file.
-fn invalid(path: &Path, e: &serde_json::Error) -> anyhow::Error {
+fn invalid(path: &Path, e: &serde_json::Error, text: &str) -> anyhow::Error {
     anyhow::anyhow!(
         "{} is not a valid {SCHEMA} report: {}",
         path.display(),
-        clean(&e.to_string())
+        crate::input::json_error(e, text)
     )
 }
 
 /// Reads a JSON report back into the report every renderer takes.
 pub fn load_full(path: &Path) -> Result<Report> {
-    json::read(read_checked(path)?).map_err(|e| invalid(path, &e))
+    let text = read_checked(path)?;
+    let mut r = json::read_str(&text).map_err(|e| invalid(path, &e, &text))?;
+    drop(text);
+    let file = path.display().to_string();
+    time_field(&r.started_at, "started_at", &file)?;
+    time_field(&r.finished_at, "finished_at", &file)?;
+    time_field(
+        r.collected_at.as_deref().unwrap_or(""),
+        "collected_at",
+        &file,
+    )?;
+    r.findings = verified(std::mem::take(&mut r.findings), &file)?;
+    r.summary = hiyari_checks::Summary::of(&r.findings);
+    Ok(r)
 }
 
-/// Reads a file as JSON and refuses anything but a `hiyari.report/v1` report.
-fn read_checked(path: &Path) -> Result<serde_json::Value> {
+fn time_field(text: &str, field: &str, file: &str) -> Result<()> {
+    hiyari_checks::verify::time_field(text, field, file).map_err(|e| anyhow::anyhow!(clean(&e)))
+}
+
+/// The findings of a report read from `file`, identified by account and id: ids that
+/// are not their finding's own hash, and two different findings with one id, are
+/// refused; a finding repeated exactly is kept once, with a warning.
+fn verified(findings: Vec<Finding>, file: &str) -> Result<Vec<Finding>> {
+    let (findings, repeated) =
+        hiyari_checks::verify::findings(findings, file).map_err(|e| anyhow::anyhow!(clean(&e)))?;
+    if repeated > 0 {
+        eprintln!(
+            "warning: {}: {repeated} finding(s) repeated exactly: each is kept once",
+            clean(file)
+        );
+    }
+    Ok(findings)
+}
+
+/// Reads a file, checks that it is JSON without a key given twice in one object, and
+/// refuses anything but a `hiyari.report/v1` report. The text is parsed into the typed
+/// report afterwards, which skips the members it does not read without holding them.
+fn read_checked(path: &Path) -> Result<String> {
     const MAKE: &str = "give a report from `hiyari audit --format json`";
     let text = crate::input::read_text(path, "report", MAKE)?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+    let not_json = |e: serde_json::Error| {
         anyhow::anyhow!(
             "{} is not JSON ({}); {MAKE}",
             path.display(),
             crate::input::json_error(&e, &text)
         )
+    };
+    // One reading for the schema and for keys given twice (a report with
+    // `"status":"fail", …, "status":"pass"` means two things; serde keeps one of them
+    // silently), before the typed one.
+    let schema = crate::input::unique_keys_and_schema(&text).map_err(|e| {
+        if e.is_data() {
+            anyhow::anyhow!(
+                "{} is not a valid {SCHEMA} report: {}",
+                path.display(),
+                crate::input::json_error(&e, &text)
+            )
+        } else {
+            not_json(e)
+        }
     })?;
-    match value.get("schema").and_then(|s| s.as_str()) {
-        Some(SCHEMA) => Ok(value),
+    match schema.as_deref() {
+        Some(SCHEMA) => Ok(text),
         Some(INVENTORY_SCHEMA) => bail!(
             "{} is a hiyari inventory ({INVENTORY_SCHEMA}), not a report; make a report of it with `hiyari audit --inventory {} --format json`",
             path.display(),

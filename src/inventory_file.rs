@@ -67,7 +67,7 @@ pub fn load(path: &Path) -> Result<Inventory> {
             crate::input::json_error(&e, &text)
         )
     };
-    match crate::input::schema_of(&text).map_err(invalid)? {
+    match crate::input::unique_keys_and_schema(&text).map_err(invalid)? {
         Some(s) if s == INVENTORY_SCHEMA => {}
         Some(s) if s == crate::report::json::SCHEMA => bail!(
             "{} is a hiyari report ({s}), not an inventory; --inventory takes what `hiyari collect --output FILE` saves (`hiyari diff` compares two reports)",
@@ -84,6 +84,7 @@ pub fn load(path: &Path) -> Result<Inventory> {
         ),
     }
     let inv: Inventory = serde_json::from_str(&text).map_err(invalid)?;
+    crate::input::check_inventory_names(&inv, path)?;
     if inv.accounts.is_empty() {
         bail!("{} holds no account", path.display());
     }

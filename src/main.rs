@@ -78,7 +78,17 @@ fn main() -> ExitCode {
             // Outputs are written only once a command has its whole result, without a
             // pause in between, so an interrupted run has written nothing; exiting here
             // abandons the calls in flight instead of waiting for their deadlines.
-            eprintln!("error: interrupted by {name}: stopped, and no report or file was written");
+            // Exiting skips destructors: the temporary files of the outputs still open
+            // are removed here.
+            let removed = output::remove_temporaries();
+            let cleaned = if removed == 0 {
+                String::new()
+            } else {
+                format!(", {removed} temporary file(s) removed")
+            };
+            eprintln!(
+                "error: interrupted by {name}: stopped{cleaned}, and no report or file was written"
+            );
             std::process::exit(code);
         }
     }

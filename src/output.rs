@@ -7,7 +7,7 @@
 use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Seek, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use anyhow::{anyhow, bail, Context, Result};
 
@@ -25,12 +25,93 @@ enum Sink {
     /// held (in memory, on disk past a few MiB) and written at commit, so that a run
     /// that fails midway has put nothing there.
     Held(tempfile::SpooledTempFile),
-    /// A file: a temporary file beside it, renamed over it at commit.
+    /// A file: a temporary file beside it, renamed over it at commit. Its name is
+    /// random and it is created exclusively (`O_EXCL`): a link planted at a name
+    /// hiyari might use cannot redirect the report.
     Staged {
         temp: PathBuf,
         dest: PathBuf,
-        file: BufWriter<File>,
+        file: BufWriter<tempfile::NamedTempFile>,
     },
+}
+
+/// The temporary files of the outputs open in this process, for [`remove_temporaries`]:
+/// a run stopped by a signal exits without running destructors.
+static TEMPORARIES: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+fn track(path: &Path) {
+    if let Ok(mut t) = TEMPORARIES.lock() {
+        t.push(path.to_path_buf());
+    }
+}
+
+fn untrack(path: &Path) {
+    if let Ok(mut t) = TEMPORARIES.lock() {
+        t.retain(|p| p != path);
+    }
+}
+
+/// Removes the temporary files of every output still open (the run was interrupted),
+/// and says how many there were.
+pub fn remove_temporaries() -> usize {
+    let Ok(mut t) = TEMPORARIES.lock() else {
+        return 0;
+    };
+    let n = t.len();
+    for p in t.drain(..) {
+        let _ = std::fs::remove_file(p);
+    }
+    n
+}
+
+/// Where a path leads: the file a symlink names, even one that does not exist yet.
+fn resolve(given: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(given) {
+        return p;
+    }
+    // A dangling symlink: the file it names, which writing through it creates.
+    if let Ok(target) = std::fs::read_link(given) {
+        let base = given.parent().unwrap_or(Path::new(""));
+        return resolve_parent(&base.join(target));
+    }
+    resolve_parent(given)
+}
+
+/// `path` with its directory made absolute and its links resolved, when the directory
+/// exists.
+fn resolve_parent(path: &Path) -> PathBuf {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match (std::fs::canonicalize(dir), path.file_name()) {
+        (Ok(d), Some(name)) => d.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// What an output path is as a file, to tell two spellings of one file apart from two
+/// files (`a.out` and `./a.out`, a link and its target).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    Stdout,
+    /// An existing file: its device and inode.
+    Inode(u64, u64),
+    /// A file not created yet: its resolved path.
+    Path(PathBuf),
+}
+
+/// The [`Destination`] of an output path (`None` or `-` for stdout).
+pub fn destination(path: Option<&Path>) -> Destination {
+    use std::os::unix::fs::MetadataExt;
+    match path {
+        _ if is_stdout(path) => Destination::Stdout,
+        Some(p) => match std::fs::metadata(p) {
+            Ok(m) => Destination::Inode(m.dev(), m.ino()),
+            Err(_) => Destination::Path(resolve(p)),
+        },
+        None => Destination::Stdout,
+    }
 }
 
 /// What a held output keeps in memory before it moves to a temporary file.
@@ -42,7 +123,6 @@ pub struct Output {
     /// The path as given; `None` for stdout.
     given: Option<PathBuf>,
     sink: Sink,
-    committed: bool,
 }
 
 impl Output {
@@ -53,13 +133,11 @@ impl Output {
             return Ok(Output {
                 given: None,
                 sink: held(),
-                committed: false,
             });
         };
         let mut out = Output {
             given: Some(given.to_path_buf()),
             sink: held(),
-            committed: false,
         };
         // Devices and FIFOs are written in place, decided on the path as given:
         // /dev/stderr may lead to a regular file that is not ours to replace.
@@ -67,7 +145,7 @@ impl Output {
             return Ok(out);
         }
         // Through a symlink to the file it names, which is the one replaced.
-        let dest = std::fs::canonicalize(given).unwrap_or_else(|_| given.to_path_buf());
+        let dest = resolve(given);
         if dest.is_dir() {
             bail!(
                 "cannot write {}: it is a directory; no report was written",
@@ -77,14 +155,25 @@ impl Output {
         if dest.exists() && !dest.is_file() {
             return Ok(out);
         }
-        // A short name of its own, so that a file name near the length limit still fits.
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let temp = dest.with_file_name(format!(
-            ".hiyari-{}-{}.tmp",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let file = File::create(&temp).map_err(|e| out.error(e))?;
+        // A short name of its own, so that a file name near the length limit still fits;
+        // random, and created exclusively (the `tempfile` crate does both). Created with
+        // the mode a new file gets (0666 less the umask), as the report would be.
+        let dir = match dest.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let file = {
+            use std::os::unix::fs::PermissionsExt;
+            tempfile::Builder::new()
+                .prefix(".hiyari-")
+                .suffix(".tmp")
+                .rand_bytes(8)
+                .permissions(std::fs::Permissions::from_mode(0o666))
+                .tempfile_in(dir)
+                .map_err(|e| out.error(e))?
+        };
+        let temp = file.path().to_path_buf();
+        track(&temp);
         out.sink = Sink::Staged {
             temp: temp.clone(),
             dest: dest.clone(),
@@ -115,7 +204,9 @@ impl Output {
     /// target, which is what the temporary file is there to prevent.
     fn finish_file(&mut self) -> Result<()> {
         if let Sink::Staged { file, .. } = &mut self.sink {
-            let done = file.flush().and_then(|_| file.get_ref().sync_all());
+            let done = file
+                .flush()
+                .and_then(|_| file.get_ref().as_file().sync_all());
             done.map_err(|e| self.error(e))?;
         }
         Ok(())
@@ -165,10 +256,9 @@ impl Write for Output {
 
 impl Drop for Output {
     fn drop(&mut self) {
+        // An uncommitted temporary file is removed by its own destructor.
         if let Sink::Staged { temp, .. } = &self.sink {
-            if !self.committed {
-                let _ = std::fs::remove_file(temp);
-            }
+            untrack(temp);
         }
     }
 }
@@ -232,10 +322,12 @@ pub fn plan(format: Format, specs: &[OutputSpec]) -> Result<Vec<(Format, Option<
             .iter()
             .filter_map(|o| Some((o.format?, Some(o.path.clone())))),
     );
-    let mut seen: Vec<&Path> = Vec::new();
+    // Compared as files: `a.out` and `./a.out`, or a link and its target, are one.
+    let mut seen: Vec<Destination> = Vec::new();
     for (_, path) in &plan {
         let p = path.as_deref().unwrap_or(Path::new("-"));
-        if seen.contains(&p) {
+        let dest = destination(Some(p));
+        if seen.contains(&dest) {
             if p == Path::new("-") {
                 bail!("two outputs go to stdout; write one of them to a file with FORMAT=PATH");
             }
@@ -244,7 +336,7 @@ pub fn plan(format: Format, specs: &[OutputSpec]) -> Result<Vec<(Format, Option<
                 p.display()
             );
         }
-        seen.push(p);
+        seen.push(dest);
         if !is_stdout(Some(p)) {
             check_writable(p)?;
         }
@@ -287,18 +379,28 @@ pub fn commit(mut outputs: Vec<Output>) -> Result<()> {
         }
     }
     for out in outputs.iter_mut() {
-        let (Some(given), Sink::Staged { temp, dest, .. }) = (&out.given, &out.sink) else {
+        let Some(given) = out.given.clone() else {
             continue;
         };
-        if let Err(e) = std::fs::rename(temp, dest) {
+        if !matches!(out.sink, Sink::Staged { .. }) {
+            continue;
+        }
+        let staged = std::mem::replace(&mut out.sink, Sink::Held(tempfile::spooled_tempfile(0)));
+        let Sink::Staged { temp, dest, file } = staged else {
+            unreachable!("matched above");
+        };
+        untrack(&temp);
+        // Flushed and synced by `finish_file`.
+        let file = file.into_inner().map_err(|e| out.error(e.into_error()))?;
+        if let Err(e) = file.persist(&dest) {
             // A file bind-mounted on its own (a container's `-v ./r.json:/out/r.json`)
             // cannot be replaced, only rewritten: then it is written in place.
             use std::io::ErrorKind::{CrossesDevices, ResourceBusy};
-            if !matches!(e.kind(), ResourceBusy | CrossesDevices) {
-                bail!("cannot write {}: {e}", given.display());
+            if !matches!(e.error.kind(), ResourceBusy | CrossesDevices) {
+                bail!("cannot write {}: {}", given.display(), e.error);
             }
-            let copied = std::fs::copy(temp, dest)
-                .and_then(|_| File::options().write(true).open(dest)?.sync_all());
+            let copied = std::fs::copy(e.file.path(), &dest)
+                .and_then(|_| File::options().write(true).open(&dest)?.sync_all());
             if let Err(e) = copied {
                 bail!(
                     "cannot write {}: {e}; it cannot be replaced (a file mounted on its own), \
@@ -306,10 +408,9 @@ pub fn commit(mut outputs: Vec<Output>) -> Result<()> {
                     given.display()
                 );
             }
-            let _ = std::fs::remove_file(temp);
+            // `e.file` is dropped here, which removes the temporary file.
         }
-        out.committed = true;
-        sync_dir(dest);
+        sync_dir(&dest);
     }
     Ok(())
 }
@@ -357,15 +458,78 @@ pub fn check_writable(path: &Path) -> Result<()> {
     if is_device(path) {
         return Ok(());
     }
-    let existed = path.exists();
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)
-        .with_context(|| format!("--output {}: cannot write it", path.display()))?;
-    if !existed {
-        let _ = std::fs::remove_file(path);
+    // Nothing is created at the path, nor through a link there: a run that exits 2
+    // promises that no file was created or replaced. An existing file is opened for
+    // writing (without truncating it); for a new one, a temporary file of a random name
+    // is made in its directory and removed at once.
+    let dest = resolve(path);
+    if dest.exists() {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&dest)
+            .with_context(|| format!("--output {}: cannot write it", path.display()))?;
+    } else {
+        let dir = match dest.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        if !dir.is_dir() {
+            bail!(
+                "--output {}: the directory {} does not exist",
+                path.display(),
+                dir.display()
+            );
+        }
+        tempfile::Builder::new()
+            .prefix(".hiyari-")
+            .suffix(".tmp")
+            .tempfile_in(dir)
+            .with_context(|| {
+                format!(
+                    "--output {}: cannot create a file in {}",
+                    path.display(),
+                    dir.display()
+                )
+            })?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One test: [`remove_temporaries`] acts on every output of the process.
+    #[test]
+    fn temporary_files_have_random_names_and_an_interrupted_run_removes_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("r.json");
+        let mut a = Output::open(Some(&dest)).unwrap();
+        a.write_text("{}\n").unwrap();
+        commit(vec![a]).unwrap();
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "{}\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        std::fs::remove_file(&dest).unwrap();
+
+        let mut a = Output::open(Some(&dest)).unwrap();
+        let b = Output::open(Some(&dir.path().join("r.csv"))).unwrap();
+        a.write_text("{}").unwrap();
+        let temps: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(temps.len(), 2, "{temps:?}");
+        for t in &temps {
+            assert!(t.starts_with(".hiyari-") && t.ends_with(".tmp"), "{t}");
+            assert!(
+                !t.contains(&std::process::id().to_string()),
+                "not named after the process: {t}"
+            );
+        }
+        // A signal: the process exits without dropping `a` and `b`.
+        assert_eq!(remove_temporaries(), 2);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+        std::mem::forget(a);
+        std::mem::forget(b);
+    }
 }

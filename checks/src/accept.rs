@@ -124,6 +124,13 @@ pub fn apply(
     today: Date,
 ) -> Vec<Warning> {
     let mut warnings = Vec::new();
+    // Each rule looks only at the findings of its own check: the time grows with the
+    // rules times the findings of one check, not times every finding.
+    let mut by_check: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for (i, f) in findings.iter().enumerate() {
+        by_check.entry(f.check.to_string()).or_default().push(i);
+    }
+    let checks_run: std::collections::HashSet<&str> = checks_run.iter().copied().collect();
     for rule in rules {
         if rule.expired(today) {
             warnings.push(rule.warning(
@@ -138,7 +145,8 @@ pub fn apply(
             continue;
         }
         let mut matched = 0usize;
-        for f in findings.iter_mut() {
+        for &i in by_check.get(&rule.check).map_or(&[][..], Vec::as_slice) {
+            let f = &mut findings[i];
             if rule.matches(f) && matches!(f.status, Status::Fail | Status::Muted) {
                 matched += 1;
                 if f.status == Status::Fail {
@@ -147,7 +155,7 @@ pub fn apply(
                 }
             }
         }
-        if matched == 0 && checks_run.contains(&rule.check.as_str()) {
+        if matched == 0 && checks_run.contains(rule.check.as_str()) {
             warnings.push(rule.warning(
                 kind::ACCEPT_UNMATCHED,
                 format!(

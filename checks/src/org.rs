@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::evaluate::{sort_findings, Report, Summary};
+use crate::finding::Finding;
 use crate::warning::{kind, Warning};
 
 /// `--shard I/N`: worker `I` of `N` (1-based) audits the accounts whose id hashes to it.
@@ -56,50 +57,64 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 /// One report made of several: every account and finding, sorted the report's way.
 ///
-/// `names` labels each report for the warnings (its file). An account present in more
-/// than one report is flagged in the warnings; its findings are kept once per finding
-/// id (the first report that holds it wins), so nothing is counted twice.
-pub fn merge(reports: Vec<Report>, names: &[String]) -> Report {
+/// `names` labels each report for the messages (its file). A finding is identified by
+/// its account and id: the same finding in two reports (overlapping shards) is kept once,
+/// with a warning; two different findings with one account and id are refused, since
+/// which of them holds cannot be known. Each report's findings are expected checked
+/// with [`crate::verify::findings`] (ids that are their own hash), and its times with
+/// [`crate::verify::time_field`]. An account present in more than one report is flagged
+/// in the warnings. The summary is counted from the merged findings.
+pub fn merge(reports: Vec<Report>, names: &[String]) -> Result<Report, String> {
     let mut accounts = Vec::new();
     let mut seen_account: BTreeMap<String, usize> = BTreeMap::new();
-    let mut findings = Vec::new();
-    let mut seen_finding = std::collections::BTreeSet::new();
+    let mut findings: Vec<Finding> = Vec::new();
+    // (account, id) -> (index in `findings`, the report it came from)
+    let mut seen_finding: BTreeMap<(String, String), (usize, usize)> = BTreeMap::new();
+    // (first report, later report) -> how many findings the later one repeated.
+    let mut repeated: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     let mut warnings = Vec::new();
     let mut started: Option<String> = None;
     let mut finished: Option<String> = None;
     let mut collected: Option<String> = None;
     let mut version = String::new();
-    for (i, r) in reports.into_iter().enumerate() {
-        let name = names
+    let name_of = |i: usize| {
+        names
             .get(i)
             .cloned()
-            .unwrap_or_else(|| format!("#{}", i + 1));
+            .unwrap_or_else(|| format!("#{}", i + 1))
+    };
+    for (i, r) in reports.into_iter().enumerate() {
+        let name = name_of(i);
         if version.is_empty() {
             version = r.tool_version.clone();
         }
-        if !r.started_at.is_empty() && started.as_ref().is_none_or(|s| r.started_at < *s) {
-            started = Some(r.started_at.clone());
-        }
-        // The oldest data decides how old the merged report's data may be.
-        if let Some(c) = r.collected_at.as_ref().filter(|c| !c.is_empty()) {
-            if collected.as_ref().is_none_or(|s| c < s) {
-                collected = Some(c.clone());
+        // Times are compared as instants, not as text: `17:19:20+14:00` is before
+        // `05:00:00Z` of the same day.
+        let earliest = |held: &mut Option<String>, t: &str, first: bool| {
+            if t.is_empty() {
+                return;
             }
+            *held = Some(match held.take() {
+                None => t.to_string(),
+                Some(h) => crate::verify::pick(&h, t, first).to_string(),
+            });
+        };
+        earliest(&mut started, &r.started_at, true);
+        // The oldest data decides how old the merged report's data may be.
+        if let Some(c) = r.collected_at.as_deref() {
+            earliest(&mut collected, c, true);
         }
-        if finished.as_ref().is_none_or(|f| r.finished_at > *f) {
-            finished = Some(r.finished_at.clone());
-        }
+        earliest(&mut finished, &r.finished_at, false);
         for a in r.accounts {
             match seen_account.get(&a.id) {
                 Some(first) => warnings.push(Warning {
                     account: Some(a.id.clone()),
                     source: Some(name.clone()),
                     ..Warning::new(kind::DUPLICATE_ACCOUNT, format!(
-                        "account {} appears in both {} and {}: were two shards or runs given the same account? Its findings are kept once per finding id, from {}",
+                        "account {} appears in both {} and {}: were two shards or runs given the same account? Its findings are kept once per finding id",
                         a.id,
-                        names.get(*first).map(String::as_str).unwrap_or("?"),
+                        name_of(*first),
                         name,
-                        names.get(*first).map(String::as_str).unwrap_or("?"),
                     ))
                 }),
                 None => {
@@ -109,15 +124,46 @@ pub fn merge(reports: Vec<Report>, names: &[String]) -> Report {
             }
         }
         for f in r.findings {
-            if seen_finding.insert(f.id.clone()) {
-                findings.push(f);
+            let key = (f.account.clone(), f.id.clone());
+            match seen_finding.get(&key) {
+                Some(&(k, from)) if findings[k] == f => {
+                    *repeated.entry((from, i)).or_default() += 1;
+                }
+                Some(&(k, from)) => {
+                    return Err(format!(
+                        "{name} and {} both hold finding {} of account {} (check `{}`) but they differ ({} and {}): which one holds is unknown; merge reports of one scan, or leave one of them out",
+                        name_of(from),
+                        f.id,
+                        f.account,
+                        f.check,
+                        f.status.as_str(),
+                        findings[k].status.as_str()
+                    ));
+                }
+                None => {
+                    seen_finding.insert(key, (findings.len(), i));
+                    findings.push(f);
+                }
             }
         }
         warnings.extend(r.warnings.into_iter().map(|w| w.from_report(&name)));
     }
+    for ((first, later), n) in repeated {
+        warnings.push(Warning {
+            source: Some(name_of(later)),
+            ..Warning::new(
+                kind::DUPLICATE_FINDING,
+                format!(
+                    "{} repeats {n} finding(s) of {} exactly: each is kept once",
+                    name_of(later),
+                    name_of(first)
+                ),
+            )
+        });
+    }
     accounts.sort_by(|a, b| a.id.cmp(&b.id));
     sort_findings(&mut findings);
-    Report {
+    Ok(Report {
         tool_version: version,
         started_at: started.unwrap_or_default(),
         finished_at: finished.unwrap_or_default(),
@@ -126,7 +172,7 @@ pub fn merge(reports: Vec<Report>, names: &[String]) -> Report {
         summary: Summary::of(&findings),
         findings,
         warnings,
-    }
+    })
 }
 
 #[cfg(test)]

@@ -19,6 +19,9 @@ pub mod kind {
     pub const UNKNOWN_ALLOWED_REGION: &str = "unknown-allowed-region";
     /// `hiyari merge` was given the same account in two reports.
     pub const DUPLICATE_ACCOUNT: &str = "duplicate-account";
+    /// A report given to `hiyari merge`, `diff` or `--baseline` repeats findings
+    /// (another report's, or its own) exactly: each is kept once.
+    pub const DUPLICATE_FINDING: &str = "duplicate-finding";
 }
 
 /// One warning. `message` is the sentence shown on stderr and in the human formats;

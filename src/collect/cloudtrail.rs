@@ -249,7 +249,11 @@ mod tests {
             )
         });
         let selectors = mock!(aws_sdk_cloudtrail::Client::get_event_selectors)
-            .then_http_response(|| ok_json(r#"{"EventSelectors":[]}"#));
+            .then_http_response(|| {
+                ok_json(
+                    r#"{"TrailARN":"arn:aws:cloudtrail:us-east-1:123456789012:trail/main","EventSelectors":[]}"#,
+                )
+            });
         let (s, _) = mock_session(&[&describe, &status, &selectors], "us-east-1");
         let trails = trails(&s).await.unwrap();
         let e = trails[0].is_logging.get("x").unwrap_err();

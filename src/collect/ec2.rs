@@ -3,6 +3,8 @@
 //! resource.
 
 use aws_sdk_ec2::types::{Filter, PermissionGroup, SnapshotAttributeName};
+
+use super::answer::aws_text;
 use futures::future::join_all;
 use hiyari_checks::inventory::{
     BlockPublicAccessState, Image, Instance, IpRule, NetworkInterface, SecurityGroup, Snapshot,
@@ -37,7 +39,7 @@ pub async fn images(s: &Session, ec2: &Ec2) -> Result<Vec<Image>, CollectError> 
         |out| {
             v.extend(out.images().iter().map(|i| Image {
                 id: i.image_id().unwrap_or_default().to_string(),
-                name: i.name().map(str::to_string),
+                name: i.name().map(aws_text),
                 owner_id: i.owner_id().map(str::to_string),
                 public: i.public().unwrap_or(false),
                 creation_date: i.creation_date().map(str::to_string),
@@ -78,7 +80,7 @@ pub async fn public_snapshots(s: &Session, ec2: &Ec2) -> Result<Vec<Snapshot>, C
                 owner_id: sn.owner_id().map(str::to_string),
                 volume_id: sn.volume_id().map(str::to_string),
                 volume_size_gib: sn.volume_size(),
-                description: sn.description().map(str::to_string),
+                description: sn.description().map(aws_text),
                 start_time: ts(sn.start_time()),
                 encrypted: sn.encrypted(),
                 create_volume_permission_all: None,
@@ -151,7 +153,7 @@ pub async fn instances(s: &Session, ec2: &Ec2) -> Result<Vec<Instance>, CollectE
                             .iter()
                             .find(|t| t.key() == Some("Name"))
                             .and_then(|t| t.value())
-                            .map(str::to_string),
+                            .map(aws_text),
                     }
                 }));
             }
@@ -266,7 +268,7 @@ pub async fn security_groups(s: &Session, ec2: &Ec2) -> Result<Vec<SecurityGroup
         |out| {
             v.extend(out.security_groups().iter().map(|g| SecurityGroup {
                 id: g.group_id().unwrap_or_default().to_string(),
-                name: g.group_name().map(str::to_string),
+                name: g.group_name().map(aws_text),
                 vpc_id: g.vpc_id().map(str::to_string),
                 owner_id: g.owner_id().map(str::to_string),
                 egress: g.ip_permissions_egress().iter().map(ip_rule).collect(),
@@ -303,7 +305,7 @@ pub async fn network_interfaces(
                         .iter()
                         .filter_map(|g| g.group_id().map(str::to_string))
                         .collect(),
-                    description: n.description().map(str::to_string),
+                    description: n.description().map(aws_text),
                 }
             }));
             out.next_token().map(str::to_string)

@@ -9,6 +9,7 @@
 //! never stops the rest of the scan.
 
 pub mod account;
+pub mod answer;
 pub mod assumed;
 pub mod billing;
 pub mod cloudtrail;
@@ -160,6 +161,10 @@ pub fn collect_error<E>(api: &str, err: SdkError<E, HttpResponse>) -> CollectErr
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
+    // An answer that said HTTP 200 without its data, or that was too long.
+    if let Some(a) = find_source::<answer::AnswerError>(&err) {
+        return CollectError::new(api, a.code.clone(), a.message.clone());
+    }
     match &err {
         SdkError::ServiceError(se) => {
             let status = se.raw().status().as_u16();
@@ -229,9 +234,16 @@ pub const CREDENTIALS_ERROR: &str = "CredentialsError";
 fn credentials_error<'a>(
     err: &'a (dyn std::error::Error + 'static),
 ) -> Option<&'a CredentialsError> {
+    find_source::<CredentialsError>(err)
+}
+
+/// The first error of type `T` in `err`'s chain of sources.
+fn find_source<'a, T: std::error::Error + 'static>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
     let mut next = Some(err);
     while let Some(e) = next {
-        if let Some(c) = e.downcast_ref::<CredentialsError>() {
+        if let Some(c) = e.downcast_ref::<T>() {
             return Some(c);
         }
         next = e.source();

@@ -122,6 +122,12 @@ pub fn session_failure(e: SessionError) -> CollectError {
             CollectError::new("ec2:DescribeRegions", "RegionNotEnabled", m)
         }
         SessionError::NoRegion => CollectError::new("hiyari", "NoRegion", e.to_string()),
+        SessionError::StsUnreachable { code, message, .. } => {
+            CollectError::new("sts:GetCallerIdentity", code, message)
+        }
+        SessionError::NoEnabledRegion { .. } => {
+            CollectError::new("ec2:DescribeRegions", "NoEnabledRegion", e.to_string())
+        }
     }
 }
 

@@ -57,6 +57,18 @@ pub enum SessionError {
     Regions(CollectError),
     #[error("{0}")]
     BadRegion(String),
+    /// STS did not answer as STS: the credentials were not checked at all.
+    #[error("could not check the AWS credentials: sts:GetCallerIdentity {what} ({code}: {message}). Check the network, any proxy or firewall between hiyari and AWS, and --endpoint-url")]
+    StsUnreachable {
+        what: &'static str,
+        code: String,
+        message: String,
+    },
+    /// DescribeRegions listed no enabled region of the caller's partition: an answer
+    /// without its data, or an account that cannot be scanned. Scanning nothing would
+    /// vouch for nothing.
+    #[error("ec2:DescribeRegions listed no enabled region for this account ({listed} region(s) in its answer, none enabled in partition {partition}); nothing would be scanned. Check the endpoint and any proxy between hiyari and AWS, or name the regions with --regions")]
+    NoEnabledRegion { listed: usize, partition: String },
 }
 
 impl SessionError {
@@ -200,7 +212,8 @@ macro_rules! client {
     (@conf $self:ident, $region:ident, $krate:ident) => {{
         let mut b = $krate::config::Builder::from(&$self.sdk)
             .region(Region::new($region.to_string()))
-            .interceptor($self.requests.clone());
+            .interceptor($self.requests.clone())
+            .interceptor(super::answer::AnswerGuard);
         for i in &$self.extra_interceptors {
             b.push_interceptor(i.clone());
         }
@@ -389,10 +402,7 @@ impl Session {
                     profile: None,
                     failure: Some(e.message),
                 },
-                _ => SessionError::Credentials {
-                    code: e.code,
-                    message: e.message,
-                },
+                _ => sts_failure(e.code, e.message),
             })?;
         let arn = who.arn().unwrap_or_default().to_string();
         Ok(Identity {
@@ -507,6 +517,28 @@ impl Session {
     }
 }
 
+/// What a failed STS call says: credentials AWS refused, or an answer that never came
+/// from STS (a timeout, a redirect, an answer that cannot be read), which says nothing
+/// about the credentials.
+pub fn sts_failure(code: String, message: String) -> SessionError {
+    let what = match code.as_str() {
+        "TimeoutError" | super::DEADLINE_EXCEEDED => "timed out",
+        "ConnectionError" | "DispatchFailure" => "could not reach the endpoint",
+        c if c.starts_with("HTTP3") => {
+            "was redirected (HTTP 3xx): something other than AWS STS answered"
+        }
+        "ResponseError" | super::answer::INCOMPLETE | super::answer::TOO_LARGE => {
+            "got an answer that is not one from STS (it could not be read)"
+        }
+        _ => return SessionError::Credentials { code, message },
+    };
+    SessionError::StsUnreachable {
+        what,
+        code,
+        message: crate::report::sanitize_terminal(&message),
+    }
+}
+
 /// The partition a region name belongs to.
 pub fn partition_of(region: &str) -> &'static str {
     if region.starts_with("cn-") {
@@ -549,6 +581,12 @@ pub fn plan_regions(
                 reason: format!("not opted in (OptInStatus {status})"),
             });
         }
+    }
+    if enabled.is_empty() {
+        return Err(SessionError::NoEnabledRegion {
+            listed: all.len(),
+            partition: partition.to_string(),
+        });
     }
     let scanned = match wanted {
         None => enabled,
@@ -648,6 +686,43 @@ mod tests {
             Some("https://proxy.example.com/v20180820/x?a=b")
         );
         assert_eq!(DropAccountHostPrefix::for_endpoint("http://"), None);
+    }
+
+    #[test]
+    fn sts_failures_say_what_failed() {
+        let msg = |code: &str| sts_failure(code.into(), "detail".into()).to_string();
+        assert!(
+            msg("TimeoutError").contains("timed out"),
+            "{}",
+            msg("TimeoutError")
+        );
+        assert!(msg("HTTP302").contains("redirected"), "{}", msg("HTTP302"));
+        assert!(msg("ResponseError").contains("could not be read"));
+        assert!(msg("ConnectionError").contains("could not reach"));
+        for c in ["TimeoutError", "HTTP302", "ResponseError"] {
+            assert!(
+                !msg(c).contains("credentials could not be used"),
+                "{}",
+                msg(c)
+            );
+        }
+        assert!(msg("InvalidClientTokenId").contains("the AWS credentials could not be used"));
+    }
+
+    #[test]
+    fn no_enabled_region_stops_the_scan() {
+        let err = plan_regions(&[], "aws", None).unwrap_err();
+        assert!(matches!(
+            err,
+            SessionError::NoEnabledRegion { listed: 0, .. }
+        ));
+        assert!(err.to_string().contains("ec2:DescribeRegions"), "{err}");
+        let only_other = vec![("cn-north-1".to_string(), "opt-in-not-required".to_string())];
+        let err = plan_regions(&only_other, "aws", Some(&["cn-north-1".into()])).unwrap_err();
+        assert!(matches!(
+            err,
+            SessionError::NoEnabledRegion { listed: 1, .. }
+        ));
     }
 
     #[test]

@@ -15,7 +15,10 @@ pub(super) fn run(args: MergeArgs) -> Result<u8> {
         reports.push(crate::diff::load_full(path)?);
         names.push(path.display().to_string());
     }
-    let report = hiyari_checks::org::merge(reports, &names);
+    // Shards come from elsewhere: a finding whose id another report gives to a
+    // different finding is refused, with the file and finding named.
+    let report = hiyari_checks::org::merge(reports, &names)
+        .map_err(|e| anyhow::anyhow!(crate::input::clean(&e)))?;
     let text = report::render(
         &report,
         args.format,

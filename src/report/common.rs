@@ -158,14 +158,52 @@ fn is_hostile(c: char) -> bool {
                 | '\u{FFFE}'
                 | '\u{FFFF}'
         )
+        || is_invisible(c)
 }
+
+/// Characters that take no space and show nothing (zero-width space, joiners, word
+/// joiner, invisible operators, the byte order mark, the soft hyphen, Hangul fillers):
+/// `ab` and `ab\u{200d}` would look like one name.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180E}'
+            | '\u{200B}'..='\u{200D}'
+            | '\u{2060}'..='\u{2065}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{E0000}'..='\u{E007F}'
+    )
+}
+
+/// The most characters of one text (a name, a message, a description) that the human
+/// formats (Markdown, HTML, CSV, JUnit) show: a longer one is cut there, and says so.
+/// The table shows at most 512 ([`sanitize_terminal`]). Documented in
+/// docs/guide/limits.md.
+pub const MAX_SHOWN: usize = 1000;
 
 /// `s` with every control character, bidirectional override and XML non-character
 /// shown as a `\u{..}` escape: the text reads the same in any viewer and cannot change
 /// the layout (no line breaks, no reordering).
+///
+/// At most [`MAX_SHOWN`] characters are shown; a longer text ends with
+/// `…[cut: N more characters]`.
 pub fn visible(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    let mut out = String::with_capacity(s.len().min(4 * MAX_SHOWN));
+    for (n, c) in s.chars().enumerate() {
+        if n == MAX_SHOWN {
+            let rest = s.chars().count() - n;
+            out.push_str(&format!("…[cut: {rest} more characters]"));
+            break;
+        }
         if is_hostile(c) {
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {
@@ -200,19 +238,72 @@ pub fn xml(s: &str) -> String {
 /// escaped —, raw HTML and autolinks, entities, table cells, strikethrough, math,
 /// mentions), and line breaks become visible escapes, so the text stays one line of
 /// plain text and no line of it can start a block.
+///
+/// A word that could be read as a link (with `:`, `@`, `www.` or a dot between two
+/// letters or digits: `http://x.example`, `a@b.example`, `evil.example`) is a code span
+/// instead: GitHub's autolinks, and the linkify of other renderers, find links in text
+/// after escapes are resolved, but never inside code.
 pub fn markdown(s: &str) -> String {
     let v = visible(s);
     let mut out = String::with_capacity(v.len() + 16);
-    for c in v.chars() {
-        if matches!(
-            c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '$' | '&' | '@'
-        ) {
-            out.push('\\');
+    let mut word = String::new();
+    for c in v.chars().chain(std::iter::once(' ')) {
+        if !c.is_whitespace() {
+            word.push(c);
+            continue;
         }
+        if link_shaped(&word) {
+            // `|` would end a table cell even inside a code span: it stays outside.
+            for (i, part) in word.split('|').enumerate() {
+                if i > 0 {
+                    out.push_str("\\|");
+                }
+                if !part.is_empty() {
+                    out.push_str(&markdown_code(part));
+                }
+            }
+        } else {
+            for w in word.chars() {
+                if matches!(
+                    w,
+                    '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '$' | '&' | '@'
+                ) {
+                    out.push('\\');
+                }
+                out.push(w);
+            }
+        }
+        word.clear();
         out.push(c);
     }
+    out.pop();
     out
+}
+
+/// Whether a renderer could turn `word` into a link: a scheme (`http:`, `mailto:`: a
+/// letter, `:`, then a letter, a digit or `/`), a mail address (`@` between two letters
+/// or digits) or a domain name (a dot between a letter or digit and a letter: `www.x`,
+/// `evil.example`). Times (`10:00`), versions (`0.1.0`) and a word ending in `:` or `.`
+/// stay plain text.
+fn link_shaped(word: &str) -> bool {
+    let chars: Vec<char> = word.chars().collect();
+    let before = |i: usize| i.checked_sub(1).map(|j| chars[j]);
+    let after = |i: usize| chars.get(i + 1).copied();
+    chars.iter().enumerate().any(|(i, &c)| match c {
+        ':' => {
+            before(i).is_some_and(|b| b.is_ascii_alphabetic())
+                && after(i).is_some_and(|a| a.is_alphanumeric() || a == '/')
+        }
+        '@' => {
+            before(i).is_some_and(char::is_alphanumeric)
+                && after(i).is_some_and(char::is_alphanumeric)
+        }
+        '.' => {
+            before(i).is_some_and(char::is_alphanumeric)
+                && after(i).is_some_and(char::is_alphabetic)
+        }
+        _ => false,
+    })
 }
 
 /// An inline Markdown code span holding `s` literally: for identifiers (resource ids,
@@ -646,8 +737,24 @@ mod tests {
         let m = markdown("[x](http://evil) <img> | `c` *b* @team");
         assert_eq!(
             m,
-            "\\[x\\](http://evil) \\<img\\> \\| \\`c\\` \\*b\\* \\@team"
+            "` [x](http://evil) ` \\<img\\> \\| \\`c\\` \\*b\\* \\@team"
         );
+        // Link-shaped words are code; a `|` in one stays outside the code span.
+        assert_eq!(
+            markdown("user www.evil.example|x, a@b.example. Done."),
+            "user ` www.evil.example `\\|` x, ` ` a@b.example. ` Done."
+        );
+        assert_eq!(markdown("no link here."), "no link here.");
+        assert_eq!(
+            markdown("at 10:00, version 0.1.0: done"),
+            "at 10:00, version 0.1.0: done"
+        );
+        // Zero-width characters show, in every escape.
+        assert_eq!(visible("ab\u{200d}"), "ab\\u{200d}");
+        assert_eq!(csv_cell("a\u{200b}b"), "a\\u{200b}b");
+        assert!(xml("a\u{feff}").contains("\\u{feff}"));
+        let long = visible(&"x".repeat(MAX_SHOWN + 5));
+        assert!(long.ends_with("x…[cut: 5 more characters]"), "{long}");
         assert_eq!(markdown_code("sg-1"), "` sg-1 `");
         assert_eq!(markdown_code("a``b`"), "``` a``b` ```");
         assert_eq!(

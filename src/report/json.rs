@@ -290,7 +290,9 @@ pub struct FindingIn {
     id: String,
     account: String,
     check: String,
+    #[serde(deserialize_with = "by_name")]
     status: StatusIn,
+    #[serde(deserialize_with = "by_name")]
     severity: SeverityIn,
     region: Option<String>,
     resource: ResourceIn,
@@ -438,7 +440,20 @@ impl From<ReportIn> for Report {
     }
 }
 
-/// A report read back from its JSON, whole.
-pub fn read(value: Value) -> serde_json::Result<Report> {
-    serde_json::from_value::<ReportIn>(value).map(Report::from)
+/// A unit enum read from its name. Read from text, serde_json says only `expected value`
+/// when such an enum is given a number or a boolean; read as a string first, it says
+/// what it got and what was expected.
+fn by_name<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    let name = String::deserialize(d)?;
+    T::deserialize(serde::de::value::StringDeserializer::<D::Error>::new(name))
+}
+
+/// A report read back from its JSON text, whole; the members it does not read are
+/// skipped as they are parsed, never held.
+pub fn read_str(text: &str) -> serde_json::Result<Report> {
+    serde_json::from_str::<ReportIn>(text).map(Report::from)
 }

@@ -6,6 +6,7 @@
 mod scenarios;
 mod support;
 
+mod answers;
 mod audit_moto;
 mod build;
 mod cli_messages;
@@ -13,12 +14,15 @@ mod config_moto;
 mod diff_moto;
 mod examples;
 mod faults;
+mod inputs;
 mod org_moto;
+mod output_files;
 mod outputs;
 mod parsers;
 mod report_formats;
 mod screens;
 mod secrets;
+mod shards;
 mod warnings;
 
 // The renderers, compiled in from `src/report/` as they are (they depend only on

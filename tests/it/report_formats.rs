@@ -408,7 +408,7 @@ fn json_reads_back_into_the_report_it_was_rendered_from() {
         "not authorized",
     ));
     let text = json::render(&r);
-    let back = json::read(serde_json::from_str(&text).unwrap()).unwrap();
+    let back = json::read_str(&text).unwrap();
     let mut expected = r.clone();
     for a in &mut expected.accounts {
         a.allowed_regions = None;
@@ -425,7 +425,7 @@ fn json_reads_back_into_the_report_it_was_rendered_from() {
     for f in o["findings"].as_array_mut().unwrap() {
         f.as_object_mut().unwrap().remove("baseline");
     }
-    let back = json::read(old).unwrap();
+    let back = json::read_str(&old.to_string()).unwrap();
     assert_eq!(back.collected_at, None);
     assert!(back.warnings.is_empty());
     assert!(back.findings.iter().all(|f| f.baseline.is_none()));
@@ -986,6 +986,55 @@ fn markdown_checklist_renders_without_markup_from_the_account() {
         })
         .sum();
     assert_eq!(out.matches("checked=\"\"").count(), done);
+}
+
+/// URL-shaped names (a bare URL, `www.`, a mail address, a domain) are no link in the
+/// Markdown report, read as GitHub reads it: GitHub Flavored Markdown with its autolink
+/// extension (comrak), which finds links in text after escapes are resolved.
+#[test]
+fn markdown_holds_no_link_even_with_autolinks() {
+    let mut r = fixture();
+    let b = builder("iam-user-console-mfa", MAIN);
+    for user in [
+        "https://evil.example/login",
+        "www.evil.example",
+        "admin@evil.example",
+        "evil.example",
+        "x|http://evil.example",
+        "ftp://evil.example",
+        "mailto:admin@evil.example",
+    ] {
+        r.findings.push(b.fail(
+            None,
+            Resource::new(
+                "AWS::IAM::User",
+                user,
+                Some(format!("arn:aws:iam::{MAIN}:user/{user}")),
+            ),
+            format!("User {user} can sign in to the console without MFA (see {user})"),
+            no_evidence(),
+        ));
+    }
+    sort_findings(&mut r.findings);
+    r.summary = Summary::of(&r.findings);
+    let md = markdown::render(&r, &context());
+    let mut opts = comrak::Options::default();
+    opts.extension.autolink = true;
+    opts.extension.table = true;
+    opts.extension.tasklist = true;
+    opts.extension.strikethrough = true;
+    let out = comrak::markdown_to_html(&md, &opts);
+    assert!(
+        !out.contains("<a "),
+        "a link in the rendered Markdown:\n{out}"
+    );
+    assert!(out.contains("https://evil.example/login"), "{out}");
+    assert!(out.contains("admin@evil.example"), "{out}");
+    // The table cells of the summary keep their shape.
+    assert_eq!(
+        out.matches("<table>").count(),
+        r.accounts.len() + usize::from(r.accounts.len() > 1)
+    );
 }
 
 // ---------------------------------------------------------------- HTML
