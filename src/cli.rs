@@ -3,8 +3,12 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use hiyari_checks::names;
 use hiyari_checks::org::Shard;
 use hiyari_checks::Severity;
+
+pub use crate::output::OutputSpec;
+pub use crate::report::Format;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -114,7 +118,7 @@ pub struct AwsArgs {
     /// Most AWS requests in flight at once, across all regions and services. Each region's
     /// endpoints have their own rate limits, so this is a few per endpoint; lower it when
     /// other tools are throttled on the same account.
-    #[arg(long, default_value_t = 64, value_name = "N")]
+    #[arg(long, default_value_t = 64, value_name = "N", value_parser = parse_at_least_one)]
     pub concurrency: usize,
 
     /// Attempts per AWS call, the first included (the SDK's adaptive retry handles
@@ -150,12 +154,12 @@ pub struct TargetArgs {
 
     /// Audit these accounts (comma-separated 12-digit ids), assuming --role-name in
     /// each, instead of listing the organization.
-    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    #[arg(long, value_delimiter = ',', value_name = "ID,...", value_parser = parse_account_id)]
     pub accounts: Option<Vec<String>>,
 
     /// Audit the account of this role, assuming it. Repeat it for several accounts;
     /// it combines with --accounts and --org.
-    #[arg(long = "role-arn", value_name = "ARN")]
+    #[arg(long = "role-arn", value_name = "ARN", value_parser = parse_role_arn)]
     pub role_arns: Vec<String>,
 
     /// The role to assume in each account of --org and --accounts.
@@ -171,12 +175,12 @@ pub struct TargetArgs {
     pub external_id: Option<String>,
 
     /// Leave these accounts out (comma-separated ids).
-    #[arg(long, value_delimiter = ',', value_name = "ID,...")]
+    #[arg(long, value_delimiter = ',', value_name = "ID,...", value_parser = parse_account_id)]
     pub exclude_accounts: Vec<String>,
 
     /// Most accounts audited at once. Every account shares --concurrency, the one bound
     /// on requests in flight.
-    #[arg(long, default_value_t = 8, value_name = "N")]
+    #[arg(long, default_value_t = 8, value_name = "N", value_parser = parse_at_least_one)]
     pub account_concurrency: usize,
 
     /// Audit only shard I of N (e.g. 2/8) of the accounts: a fixed subset chosen by a
@@ -196,6 +200,30 @@ impl TargetArgs {
 
 fn parse_shard(s: &str) -> Result<Shard, String> {
     Shard::parse(s)
+}
+
+fn parse_account_id(s: &str) -> Result<String, String> {
+    match names::is_account_id(s) {
+        true => Ok(s.to_string()),
+        false => Err(format!("`{s}` is not an AWS account id (12 digits)")),
+    }
+}
+
+fn parse_role_arn(s: &str) -> Result<String, String> {
+    match names::account_of_role(s) {
+        Some(_) => Ok(s.to_string()),
+        None => Err(format!(
+            "`{s}` is not a role ARN; --role-arn takes arn:PARTITION:iam::ACCOUNT:role/NAME"
+        )),
+    }
+}
+
+fn parse_at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Which checks to run.
@@ -401,36 +429,6 @@ pub struct CollectArgs {
     /// Where to write the inventory (JSON). `-` for stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: PathBuf,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// A readable table, grouped by severity, with a summary line.
-    Table,
-    /// The `hiyari.report/v1` JSON contract, for CI and SIEM.
-    Json,
-    /// OCSF 1.3 Compliance Finding events, one JSON object per line, for a SIEM.
-    Ocsf,
-    /// SARIF 2.1.0, for GitHub code scanning.
-    Sarif,
-    /// JUnit XML, one test suite per check, for CI test reports.
-    Junit,
-    /// AWS Security Finding Format (a JSON array), for Security Hub BatchImportFindings.
-    Asff,
-    /// CSV with a header row, one row per finding.
-    Csv,
-    /// The pre-handover checklist in Markdown.
-    Markdown,
-    /// The pre-handover checklist as one self-contained HTML file.
-    Html,
-}
-
-/// One `--output`: a path for the --format output (`format` is `None`), or
-/// `FORMAT=PATH`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputSpec {
-    pub format: Option<Format>,
-    pub path: PathBuf,
 }
 
 /// The names `--format` and `--output FORMAT=PATH` take, comma-separated.

@@ -118,7 +118,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     for (id, acc) in raw.accounts {
         let span = id.span();
         let id = id.into_inner();
-        if !crate::collect::org::is_account_id(&id) {
+        if !hiyari_checks::names::is_account_id(&id) {
             return Err(at(
                 path,
                 text,

@@ -9,8 +9,11 @@ mod commands;
 mod config;
 mod diff;
 mod input;
+mod inventory_file;
 mod output;
+mod policy;
 mod report;
+mod scan;
 
 use std::process::ExitCode;
 

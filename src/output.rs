@@ -5,11 +5,14 @@
 //! never held whole in memory.
 
 use std::fs::File;
-use std::io::{BufWriter, Seek, Write};
+use std::io::{BufWriter, IsTerminal, Seek, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::{anyhow, bail, Context, Result};
+
+use crate::report::common::ReportContext;
+use crate::report::{self, Format, RenderOptions};
 
 /// Whether `path` means stdout.
 pub fn is_stdout(path: Option<&Path>) -> bool {
@@ -168,6 +171,85 @@ impl Drop for Output {
             }
         }
     }
+}
+
+/// How a report written to `path` (`None` or `-`: stdout) is shown: colour and the
+/// terminal's width only on a terminal.
+pub fn render_options(
+    path: Option<&Path>,
+    show_pass: bool,
+    context: ReportContext,
+) -> RenderOptions {
+    RenderOptions {
+        color: color_for(path),
+        show_pass,
+        width: width_for(path),
+        context,
+    }
+}
+
+/// Whether output written to `path` (`None` or `-`: stdout) gets colour: only on a
+/// terminal, and never with NO_COLOR.
+fn color_for(path: Option<&Path>) -> bool {
+    is_stdout(path)
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// The width a table written to `path` (`None` or `-`: stdout) fits: the terminal's
+/// when stdout is one, else `COLUMNS`, else 120.
+fn width_for(path: Option<&Path>) -> usize {
+    if is_stdout(path) && std::io::stdout().is_terminal() {
+        if let Some(w) = comfy_table::Table::new().width() {
+            return usize::from(w).max(report::table::MIN_WIDTH);
+        }
+    }
+    report::table::fixed_width(std::env::var("COLUMNS").ok().as_deref())
+}
+
+/// One `--output`: a path for the --format output (`format` is `None`), or
+/// `FORMAT=PATH`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputSpec {
+    pub format: Option<Format>,
+    pub path: PathBuf,
+}
+
+/// What a command writes where: the --format output (to a plain `--output PATH`, else
+/// stdout), then every `--output FORMAT=PATH`. Checked before the scan, so a mistake
+/// costs no scan: one plain path at most, one output per file, one on stdout.
+pub fn plan(format: Format, specs: &[OutputSpec]) -> Result<Vec<(Format, Option<PathBuf>)>> {
+    let plain: Vec<&OutputSpec> = specs.iter().filter(|o| o.format.is_none()).collect();
+    if plain.len() > 1 {
+        bail!(
+            "--output is given {} plain paths; give one for the --format output and write other formats as FORMAT=PATH (e.g. --output sarif=hiyari.sarif)",
+            plain.len()
+        );
+    }
+    let mut plan = vec![(format, plain.first().map(|o| o.path.clone()))];
+    plan.extend(
+        specs
+            .iter()
+            .filter_map(|o| Some((o.format?, Some(o.path.clone())))),
+    );
+    let mut seen: Vec<&Path> = Vec::new();
+    for (_, path) in &plan {
+        let p = path.as_deref().unwrap_or(Path::new("-"));
+        if seen.contains(&p) {
+            if p == Path::new("-") {
+                bail!("two outputs go to stdout; write one of them to a file with FORMAT=PATH");
+            }
+            bail!(
+                "two outputs go to {}; give each format its own file",
+                p.display()
+            );
+        }
+        seen.push(p);
+        if !is_stdout(Some(p)) {
+            check_writable(p)?;
+        }
+    }
+    Ok(plan)
 }
 
 /// Writes the outputs of one run, given whole, all or none (see [`commit`]).

@@ -9,7 +9,7 @@ use thiserror::Error;
 /// The user name AWS gives the root user's row.
 pub const ROOT_ACCOUNT_USER: &str = "<root_account>";
 
-crate::inventory::aws_word! {
+crate::word::aws_word! {
     /// A yes/no column of the credential report (`password_enabled`, `mfa_active`,
     /// `access_key_N_active`). Only `true` is a yes: the root row's `not_supported`, and
     /// any word AWS may add, are not.

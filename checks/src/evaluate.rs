@@ -1,83 +1,12 @@
 //! Evaluation: run the selected checks over an inventory, and the one place that sorts
 //! findings, counts them and decides the exit code.
 
-use std::collections::BTreeMap;
-
-use crate::accept::{self, AcceptRule};
+use crate::accept;
 use crate::check::Check;
 use crate::finding::{Finding, FindingBuilder, Severity, Status};
 use crate::inventory::{AccountInventory, Inventory, Regions};
-use crate::params::ParamsById;
-
-/// Options every check may read, and what the configuration changes about results.
-#[derive(Debug, Clone, Default)]
-pub struct EvalOptions {
-    /// Regions where EC2 compute is expected (`--allowed-regions`). `None`: each
-    /// account's home region.
-    pub allowed_regions: Option<Vec<String>>,
-    /// Allowed regions of single accounts (`[accounts."ID"]` in hiyari.toml), which win
-    /// over `allowed_regions` for that account.
-    pub account_allowed_regions: BTreeMap<String, Vec<String>>,
-    /// Checks' own parameters (`[checks.<id>]` in hiyari.toml).
-    pub params: ParamsById,
-    /// Severity overrides by check id.
-    pub severity: BTreeMap<String, Severity>,
-    /// Accepted risks.
-    pub accept: Vec<AcceptRule>,
-    /// The date expiry is judged against (`None`: today, UTC).
-    pub today: Option<time::Date>,
-    /// The time that ages (of keys, of last use) are judged against (`None`: now, UTC).
-    pub now: Option<time::OffsetDateTime>,
-}
-
-/// The allowed regions in force for one account, and where they came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AllowedRegions {
-    pub regions: Vec<String>,
-    pub source: String,
-}
-
-impl EvalOptions {
-    /// The time ages are judged against: `now`, or the current time (UTC).
-    pub fn now(&self) -> time::OffsetDateTime {
-        self.now.unwrap_or_else(time::OffsetDateTime::now_utc)
-    }
-
-    /// The parameters of check `id` in force: as configured, else the defaults of `P`
-    /// (the check's `Params`).
-    pub fn params<P: Clone + Default + 'static>(&self, id: &str) -> P {
-        self.params.get(id)
-    }
-
-    pub fn allowed_regions_for(&self, account: &AccountInventory) -> AllowedRegions {
-        if let Some(list) = self
-            .account_allowed_regions
-            .get(&account.identity.account_id)
-        {
-            return AllowedRegions {
-                regions: list.clone(),
-                source: format!(
-                    "[accounts.\"{}\"] in the configuration",
-                    account.identity.account_id
-                ),
-            };
-        }
-        match (&self.allowed_regions, &account.home_region) {
-            (Some(list), _) => AllowedRegions {
-                regions: list.clone(),
-                source: "--allowed-regions".into(),
-            },
-            (None, Some(home)) => AllowedRegions {
-                regions: vec![home.clone()],
-                source: "home region (no --allowed-regions given)".into(),
-            },
-            (None, None) => AllowedRegions {
-                regions: vec![],
-                source: "none: no --allowed-regions and no home region".into(),
-            },
-        }
-    }
-}
+pub use crate::options::{AllowedRegions, EvalOptions};
+use crate::warning::{kind, Warning};
 
 /// Counts by status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -314,7 +243,8 @@ pub fn assemble(
         .today
         .unwrap_or_else(|| time::OffsetDateTime::now_utc().date());
     let ran: Vec<&str> = checks.iter().map(|c| c.meta().id).collect();
-    let warnings = accept::apply(&mut findings, &opts.accept, &ran, today);
+    let mut warnings = unknown_allowed_regions(&accounts, opts);
+    warnings.extend(accept::apply(&mut findings, &opts.accept, &ran, today));
     sort_findings(&mut findings);
     Report {
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -326,6 +256,35 @@ pub fn assemble(
         findings,
         warnings,
     }
+}
+
+/// A warning for each allowed region given for an audited account that is not one of
+/// its regions (neither scanned nor skipped): a typo there would let compute in the
+/// region meant pass unseen.
+fn unknown_allowed_regions(accounts: &[ReportAccount], opts: &EvalOptions) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for acc in accounts.iter().filter(|a| a.error.is_none()) {
+        let Some(given) = opts.allowed_regions_given(&acc.id) else {
+            continue;
+        };
+        let known = |r: &String| {
+            acc.regions.scanned.contains(r) || acc.regions.skipped.iter().any(|s| &s.region == r)
+        };
+        for r in given.regions.iter().filter(|r| !known(r)) {
+            warnings.push(Warning {
+                account: Some(acc.id.clone()),
+                region: Some(r.clone()),
+                ..Warning::new(
+                    kind::UNKNOWN_ALLOWED_REGION,
+                    format!(
+                        "allowed regions name `{r}`, which is not a region of account {}",
+                        acc.id
+                    ),
+                )
+            });
+        }
+    }
+    warnings
 }
 
 #[cfg(test)]
@@ -508,5 +467,39 @@ mod tests {
         let mut other = account(&["us-east-1"]);
         other.identity.account_id = "999999999999".into();
         assert_eq!(opts.allowed_regions_for(&other).regions, ["ap-northeast-1"]);
+    }
+
+    /// An allowed region that is none of the account's regions is a warning, from the
+    /// list in force for that account; the home region standing in warns of nothing.
+    #[test]
+    fn allowed_regions_that_are_no_region_of_the_account_are_warned_of() {
+        let acc = account(&["us-east-1", "sa-east-1"]);
+        let id = acc.identity.account_id.clone();
+        let checks = &all_checks()[..1];
+        let warned = |opts: &EvalOptions| {
+            let report = assemble(
+                vec![evaluate_account(&acc, checks, opts)],
+                checks,
+                opts,
+                String::new(),
+                String::new(),
+                None,
+            );
+            report
+                .warnings
+                .iter()
+                .filter(|w| w.kind == kind::UNKNOWN_ALLOWED_REGION)
+                .map(|w| w.region.clone().unwrap_or_default())
+                .collect::<Vec<_>>()
+        };
+        assert!(warned(&EvalOptions::default()).is_empty());
+        let mut opts = EvalOptions {
+            allowed_regions: Some(vec!["sa-east-1".into(), "us-east-l".into()]),
+            ..Default::default()
+        };
+        assert_eq!(warned(&opts), ["us-east-l"]);
+        opts.account_allowed_regions
+            .insert(id, vec!["ap-northeast-9".into()]);
+        assert_eq!(warned(&opts), ["ap-northeast-9"]);
     }
 }

@@ -5,15 +5,13 @@
 //! from the [`CollectError`] that caused it, so it always names the API and error code.
 
 use std::borrow::Cow;
-use std::str::FromStr;
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use strum::VariantNames;
 
-use crate::check::CheckMeta;
-use crate::inventory::CollectError;
+use crate::collected::CollectError;
+use crate::meta::CheckMeta;
+pub use crate::severity::Severity;
 
 /// The result of a check for one scope or resource.
 #[derive(
@@ -35,70 +33,6 @@ impl Status {
     /// The status as the reports write it: `fail`, `error`, `muted`, `pass`.
     pub fn as_str(self) -> &'static str {
         self.into()
-    }
-}
-
-/// Severity, most severe first (so the derived order sorts critical first).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    strum::IntoStaticStr,
-    strum::Display,
-    strum::VariantNames,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum Severity {
-    Critical,
-    High,
-    Medium,
-    Low,
-    Info,
-}
-
-impl Severity {
-    pub const ALL: [Severity; 5] = [
-        Severity::Critical,
-        Severity::High,
-        Severity::Medium,
-        Severity::Low,
-        Severity::Info,
-    ];
-
-    /// The severity as the reports and `hiyari.toml` write it: `critical`, …, `info`.
-    pub fn as_str(self) -> &'static str {
-        self.into()
-    }
-
-    /// True when `self` is as severe as `threshold` or more.
-    pub fn at_least(self, threshold: Severity) -> bool {
-        self <= threshold
-    }
-}
-
-/// Any case (`--fail-on HIGH`). Written here rather than derived with
-/// `strum::EnumString`: its error only says that no variant matched, and this one lists
-/// what is accepted.
-impl FromStr for Severity {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Severity::ALL
-            .into_iter()
-            .find(|v| v.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| {
-                format!(
-                    "unknown severity `{s}`: expected one of {}",
-                    Severity::VARIANTS.join(", ")
-                )
-            })
     }
 }
 

@@ -9,86 +9,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::collected::{CollectError, Collected};
 use crate::credential_report::CredentialReportRow;
+use crate::word::aws_word;
 
 /// The schema tag written into every saved inventory.
 pub const INVENTORY_SCHEMA: &str = "hiyari.inventory/v1";
-
-/// Declares a state AWS names with a word: one variant per word hiyari knows, and
-/// `Other` keeping any word AWS adds later, so a check can tell it apart from the known
-/// ones and still show it. It reads and writes as the word itself, so the inventory's
-/// JSON is the same as when these were plain strings.
-macro_rules! aws_word {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $word:literal,)+ }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(from = "String", into = "String")]
-        pub enum $name {
-            $($(#[$vmeta])* $variant,)+
-            /// A word hiyari does not know, as AWS wrote it.
-            Other(String),
-        }
-
-        impl $name {
-            /// The word, as AWS writes it.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $word,)+
-                    Self::Other(w) => w,
-                }
-            }
-        }
-
-        impl From<&str> for $name {
-            fn from(w: &str) -> Self {
-                match w {
-                    $($word => Self::$variant,)+
-                    other => Self::Other(other.to_string()),
-                }
-            }
-        }
-
-        impl From<String> for $name {
-            fn from(w: String) -> Self {
-                match w.as_str() {
-                    $($word => Self::$variant,)+
-                    _ => Self::Other(w),
-                }
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(v: $name) -> String {
-                match v {
-                    $name::Other(w) => w,
-                    known => known.as_str().to_string(),
-                }
-            }
-        }
-
-        impl std::fmt::Display for $name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl PartialEq<str> for $name {
-            fn eq(&self, other: &str) -> bool {
-                self.as_str() == other
-            }
-        }
-
-        impl PartialEq<&str> for $name {
-            fn eq(&self, other: &&str) -> bool {
-                self.as_str() == *other
-            }
-        }
-    };
-}
-pub(crate) use aws_word;
 
 aws_word! {
     /// An EC2 instance's state (`InstanceStateName`).
@@ -181,86 +107,6 @@ aws_word! {
         BlockAllSharing = "block-all-sharing",
         BlockNewSharing = "block-new-sharing",
         Unblocked = "unblocked",
-    }
-}
-
-/// Why a piece of data is missing: the AWS API that failed and how.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CollectError {
-    /// The API in IAM action form, e.g. `ec2:DescribeSnapshots`.
-    pub api: String,
-    /// The AWS error code (`AccessDenied`, `UnauthorizedOperation`, `Throttling`), or a
-    /// transport-level code (`TimeoutError`, `DispatchFailure`) when no service answered.
-    pub code: String,
-    /// The message, as the service or the SDK gave it.
-    pub message: String,
-}
-
-impl CollectError {
-    pub fn new(
-        api: impl Into<String>,
-        code: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Self {
-            api: api.into(),
-            code: code.into(),
-            message: message.into(),
-        }
-    }
-}
-
-impl std::fmt::Display for CollectError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} failed with {}", self.api, self.code)?;
-        if !self.message.is_empty() {
-            write!(f, ": {}", self.message)?;
-        }
-        Ok(())
-    }
-}
-
-/// One collected piece of data, or why it is not there.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum Collected<T> {
-    Ok(T),
-    Error(CollectError),
-    /// Not fetched, because no selected check needed it (or an older inventory lacks it).
-    #[default]
-    NotCollected,
-}
-
-impl<T> Collected<T> {
-    /// The data, or the reason it is missing (a `not_collected` piece becomes an error
-    /// naming `api`, so a check can never mistake it for an empty result).
-    pub fn get(&self, api: &str) -> Result<&T, CollectError> {
-        match self {
-            Collected::Ok(v) => Ok(v),
-            Collected::Error(e) => Err(e.clone()),
-            Collected::NotCollected => Err(CollectError::new(
-                api,
-                "NotCollected",
-                "this data is not in the inventory; run a scan that includes the check",
-            )),
-        }
-    }
-
-    /// [`Collected::get`] for the source this piece is: a missing piece names the
-    /// source's API ([`Source::api`]).
-    pub fn of(&self, source: crate::check::Source) -> Result<&T, CollectError> {
-        self.get(source.api())
-    }
-
-    pub fn is_ok(&self) -> bool {
-        matches!(self, Collected::Ok(_))
-    }
-
-    pub fn from_result(r: Result<T, CollectError>) -> Self {
-        match r {
-            Ok(v) => Collected::Ok(v),
-            Err(e) => Collected::Error(e),
-        }
     }
 }
 

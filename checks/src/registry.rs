@@ -4,6 +4,8 @@
 
 use crate::check::Check;
 use crate::checks::*;
+use crate::needs::Needs;
+use crate::params::ParamsById;
 
 static CHECKS: &[&dyn Check] = &[
     &root_access_keys::RootAccessKeys,
@@ -42,9 +44,44 @@ pub fn find_check(id: &str) -> Option<&'static dyn Check> {
     CHECKS.iter().copied().find(|c| c.meta().id == id)
 }
 
+/// What `checks` need collected, with their settings `params`: each check's sources,
+/// widened by what each check declares ([`Check::widen`]: the days of cost to read).
+pub fn needs(checks: &[&dyn Check], params: &ParamsById) -> Needs {
+    let mut needs = Needs::of(checks.iter().flat_map(|c| c.meta().sources.iter().copied()));
+    for c in checks {
+        c.widen(&mut needs, params);
+    }
+    needs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The cost window is the spend check's to declare: its `days` when it runs, the
+    /// default otherwise.
+    #[test]
+    fn the_checks_declare_how_many_days_of_cost_to_read() {
+        use crate::checks::unused_region_spend::{Params, UnusedRegionSpend, META};
+        let params = ParamsById::default().with(
+            META.id,
+            Params {
+                days: 30,
+                ..Params::default()
+            },
+        );
+        let spend: &dyn Check = &UnusedRegionSpend;
+        let other = find_check("root-mfa").unwrap();
+        assert_eq!(needs(&[other, spend], &params).cost_days, 30);
+        assert!(needs(&[spend], &params).has(crate::Source::CostByRegion));
+        assert_eq!(
+            needs(&[spend], &ParamsById::default()).cost_days,
+            Params::default().days
+        );
+        let without = needs(&[other], &params);
+        assert_eq!(without.cost_days, crate::needs::DEFAULT_COST_DAYS);
+        assert!(!without.has(crate::Source::CostByRegion));
+    }
 
     #[test]
     fn check_ids_are_stable() {

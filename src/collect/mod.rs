@@ -24,7 +24,6 @@ pub mod session;
 #[cfg(test)]
 pub mod testing;
 
-use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -42,7 +41,7 @@ use hiyari_checks::inventory::{
     AccountInventory, BillingInventory, CloudTrailInventory, ContactsInventory, IamInventory,
     RegionInventory, S3Inventory,
 };
-use hiyari_checks::{CollectError, Collected, Source};
+use hiyari_checks::{CollectError, Collected, Needs, Source};
 use indicatif::ProgressBar;
 use tokio::sync::Semaphore;
 
@@ -254,36 +253,6 @@ pub fn error_chain(err: &(dyn std::error::Error + 'static)) -> String {
     parts.join(": ")
 }
 
-/// Which sources to fetch, and the one setting a collector needs from the checks.
-#[derive(Debug, Clone)]
-pub struct Needs {
-    sources: BTreeSet<Source>,
-    /// How many days of cost per region to read ([`Source::CostByRegion`]).
-    pub cost_days: u32,
-}
-
-impl Needs {
-    pub fn of(sources: impl IntoIterator<Item = Source>) -> Self {
-        Self {
-            sources: sources.into_iter().collect(),
-            cost_days: 14,
-        }
-    }
-
-    pub fn with_cost_days(mut self, days: u32) -> Self {
-        self.cost_days = days.max(1);
-        self
-    }
-
-    pub fn has(&self, s: Source) -> bool {
-        self.sources.contains(&s)
-    }
-
-    pub fn regional(&self) -> bool {
-        self.sources.iter().any(|s| s.is_regional())
-    }
-}
-
 /// What a collector writes into its part of the inventory once its calls are done.
 type Fill<P> = Box<dyn FnOnce(&mut P) + Send>;
 
@@ -374,8 +343,13 @@ struct AccountCx {
     iam: aws_sdk_iam::Client,
 }
 
+/// A row of [`ACCOUNT_WIDE`]; its sources must be account-wide in their table row
+/// (`hiyari_checks::source`), or it does not compile.
 macro_rules! account_wide {
-    ($($row:tt)*) => { collector!(AccountCx, AccountWide; $($row)*) };
+    ($source:ident => $($row:tt)*) => {{
+        const { assert!(!Source::$source.is_regional(), "a regional source in ACCOUNT_WIDE") };
+        collector!(AccountCx, AccountWide; $source => $($row)*)
+    }};
 }
 
 /// Every account-wide source and its collector.
@@ -411,8 +385,17 @@ struct RegionCx {
     rds: aws_sdk_rds::Client,
 }
 
+/// A row of [`REGIONAL`]; its sources must be regional in their table row
+/// (`hiyari_checks::source`), or it does not compile.
 macro_rules! regional {
-    ($($row:tt)*) => { collector!(RegionCx, RegionInventory; $($row)*) };
+    (($($source:ident),+) => $($row:tt)*) => {{
+        $(const { assert!(Source::$source.is_regional(), "an account-wide source in REGIONAL") };)+
+        collector!(RegionCx, RegionInventory; ($($source),+) => $($row)*)
+    }};
+    ($source:ident => $($row:tt)*) => {{
+        const { assert!(Source::$source.is_regional(), "an account-wide source in REGIONAL") };
+        collector!(RegionCx, RegionInventory; $source => $($row)*)
+    }};
 }
 
 /// Every regional source and its collector. GuardDuty findings are read per detector,
@@ -668,7 +651,7 @@ mod tests {
     /// Each source is filled by exactly one collector, in the table of its scope.
     #[test]
     fn every_source_has_one_collector_in_the_table_of_its_scope() {
-        for s in Source::ALL {
+        for &s in Source::ALL {
             let in_account = ACCOUNT_WIDE.iter().filter(|c| c.sources.contains(&s));
             let in_regions = REGIONAL.iter().filter(|c| c.sources.contains(&s));
             let expected = if s.is_regional() { (0, 1) } else { (1, 0) };

@@ -14,9 +14,30 @@ pub mod table;
 
 use hiyari_checks::Report;
 
-use crate::cli::Format;
-
 pub use common::sanitize_terminal;
+
+/// The report formats (`--format`, `--output FORMAT=PATH`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// A readable table, grouped by severity, with a summary line.
+    Table,
+    /// The `hiyari.report/v1` JSON contract, for CI and SIEM.
+    Json,
+    /// OCSF 1.3 Compliance Finding events, one JSON object per line, for a SIEM.
+    Ocsf,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// JUnit XML, one test suite per check, for CI test reports.
+    Junit,
+    /// AWS Security Finding Format (a JSON array), for Security Hub BatchImportFindings.
+    Asff,
+    /// CSV with a header row, one row per finding.
+    Csv,
+    /// The pre-handover checklist in Markdown.
+    Markdown,
+    /// The pre-handover checklist as one self-contained HTML file.
+    Html,
+}
 
 /// How the report will be shown.
 pub struct RenderOptions {

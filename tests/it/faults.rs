@@ -694,7 +694,7 @@ fn scale_test(spec: scenarios::Scale, page_size: Option<u32>) {
     );
     assert_eq!(fails.len(), expected.len());
     assert_eq!(fails, expected);
-    // The only error: moto does not serve the CloudWatch protocol (README, Known limits).
+    // The only error: moto does not serve the CloudWatch protocol (docs/guide/known-limits.md).
     let errors = with_status(&r, "error");
     assert_eq!(errors, vec![triple("billing-alarm", "-", ACCOUNT)]);
     let reservations = spec.instances_per_region / spec.reservation + spec.single_reservations;

@@ -14,8 +14,8 @@ crate::check! {
     /// `HEALTHY` or sending paused, or the latest CloudWatch AWS/SES
     /// `Reputation.BounceRate` is at or over `bounce_rate_percent` (5) or
     /// `Reputation.ComplaintRate` at or over `complaint_rate_percent` (0.1) over the last
-    /// 24 hours. A region where SES is not in use, or not offered (see the README's Known
-    /// limits), passes, marked as having nothing to inspect.
+    /// 24 hours. A region where SES is not in use, or not offered (see
+    /// docs/guide/known-limits.md), passes, marked as having nothing to inspect.
     ///
     /// ## What it does
     /// In every scanned region, reads SES v2 GetAccount. SES counts as in use in the region

@@ -3,6 +3,8 @@ use crate::checks::incidents;
 use crate::evidence;
 use crate::finding::{Finding, Resource, Severity};
 use crate::inventory::CostByRegion;
+use crate::needs::Needs;
+use crate::params::ParamsById;
 use serde::{Deserialize, Serialize};
 
 crate::check! {
@@ -60,11 +62,6 @@ impl Default for Params {
     }
 }
 
-/// The number of days of cost the collector must read for this check's settings.
-pub fn window_days(params: &crate::params::ParamsById) -> u32 {
-    params.get::<Params>(META.id).days
-}
-
 pub static META: CheckMeta = CheckMeta {
     id: "unused-region-spend",
     title: "No money is spent in regions the account does not use",
@@ -91,6 +88,11 @@ fn last_day(cost: &CostByRegion) -> String {
 }
 
 impl Check for UnusedRegionSpend {
+    /// The collector reads as many days of cost as the check's window.
+    fn widen(&self, needs: &mut Needs, params: &ParamsById) {
+        needs.cost_days = params.get::<Params>(META.id).days.max(1);
+    }
+
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
         let Cx {
             account, opts, b, ..

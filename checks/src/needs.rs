@@ -1,0 +1,41 @@
+//! What a scan must collect for the selected checks: their sources, and what a check
+//! adds to that (the days of cost to read), declared by the checks themselves
+//! ([`crate::check::Check::widen`], gathered by [`crate::registry::needs`]).
+
+use std::collections::BTreeSet;
+
+use crate::source::Source;
+
+/// The days of cost per region read when no selected check asks for more.
+pub const DEFAULT_COST_DAYS: u32 = 14;
+
+/// Which sources to fetch, and the settings their collectors take from the checks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Needs {
+    sources: BTreeSet<Source>,
+    /// How many days of cost per region to read ([`Source::CostByRegion`]).
+    pub cost_days: u32,
+}
+
+impl Needs {
+    /// These sources, with the default settings.
+    pub fn of(sources: impl IntoIterator<Item = Source>) -> Self {
+        Self {
+            sources: sources.into_iter().collect(),
+            cost_days: DEFAULT_COST_DAYS,
+        }
+    }
+
+    pub fn with_cost_days(mut self, days: u32) -> Self {
+        self.cost_days = days.max(1);
+        self
+    }
+
+    pub fn has(&self, s: Source) -> bool {
+        self.sources.contains(&s)
+    }
+
+    pub fn regional(&self) -> bool {
+        self.sources.iter().any(|s| s.is_regional())
+    }
+}

@@ -1,0 +1,134 @@
+//! The inventory file: what `hiyari collect` saves, written account by account as the
+//! scan goes, and what `hiyari audit --inventory` reads back.
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use hiyari_checks::inventory::{AccountInventory, Inventory, INVENTORY_SCHEMA};
+
+use crate::output;
+
+/// An inventory file written account by account, laid out as `serde_json` pretty-prints
+/// a whole [`Inventory`] (which is what reads it back); `collected_at`, known at the end
+/// of the scan, comes last.
+pub struct InventoryWriter {
+    out: output::Output,
+    accounts: usize,
+}
+
+impl InventoryWriter {
+    pub fn open(path: &Path) -> Result<Self> {
+        let mut out = output::Output::open(Some(path))?;
+        out.write_text(&format!(
+            "{{\n  \"schema\": {},\n  \"tool_version\": {},\n  \"accounts\": [",
+            serde_json::Value::from(INVENTORY_SCHEMA),
+            serde_json::Value::from(env!("CARGO_PKG_VERSION")),
+        ))?;
+        Ok(Self { out, accounts: 0 })
+    }
+
+    pub fn account(&mut self, account: &AccountInventory) -> Result<()> {
+        let text =
+            serde_json::to_string_pretty(account).context("cannot serialise the inventory")?;
+        let mut entry = String::with_capacity(text.len() + text.len() / 8);
+        entry.push_str(if self.accounts == 0 { "\n" } else { ",\n" });
+        // Strings are escaped on one line, so every line break is the layout's own.
+        for (i, line) in text.lines().enumerate() {
+            if i > 0 {
+                entry.push('\n');
+            }
+            entry.push_str("    ");
+            entry.push_str(line);
+        }
+        self.accounts += 1;
+        self.out.write_text(&entry)
+    }
+
+    pub fn finish(mut self, collected_at: &str) -> Result<()> {
+        self.out.write_text(&format!(
+            "{}],\n  \"collected_at\": {}\n}}\n",
+            if self.accounts == 0 { "" } else { "\n  " },
+            serde_json::Value::from(collected_at),
+        ))?;
+        output::commit(vec![self.out])
+    }
+}
+
+/// Reads a saved inventory: one clear error for a file that is not one.
+pub fn load(path: &Path) -> Result<Inventory> {
+    const MAKE: &str = "an inventory is what `hiyari collect --output FILE` saves";
+    let text = crate::input::read_text(path, "inventory", MAKE)?;
+    let invalid = |e: serde_json::Error| {
+        anyhow::anyhow!(
+            "{} is not a valid hiyari inventory ({}); {MAKE}",
+            path.display(),
+            crate::input::json_error(&e, &text)
+        )
+    };
+    match crate::input::schema_of(&text).map_err(invalid)? {
+        Some(s) if s == INVENTORY_SCHEMA => {}
+        Some(s) if s == crate::report::json::SCHEMA => bail!(
+            "{} is a hiyari report ({s}), not an inventory; --inventory takes what `hiyari collect --output FILE` saves (`hiyari diff` compares two reports)",
+            path.display()
+        ),
+        Some(s) => bail!(
+            "{} has schema `{}`; this hiyari reads `{INVENTORY_SCHEMA}`",
+            path.display(),
+            crate::input::clean(&s)
+        ),
+        None => bail!(
+            "{} is not a hiyari inventory (no `schema` field); {MAKE}",
+            path.display()
+        ),
+    }
+    let inv: Inventory = serde_json::from_str(&text).map_err(invalid)?;
+    if inv.accounts.is_empty() {
+        bail!("{} holds no account", path.display());
+    }
+    Ok(inv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The inventory `collect` writes account by account is the one `serde_json` writes
+    /// whole, byte for byte, with no account, one, and several.
+    #[test]
+    fn an_inventory_written_account_by_account_is_the_whole_one() {
+        let example: Inventory = serde_json::from_str(include_str!(
+            "../examples/inc-2015-leaked-root-key.inventory.json"
+        ))
+        .unwrap();
+        let mut other = example.accounts[0].clone();
+        other.identity.account_id = "222222222222".into();
+        other.home_region = Some("line\nbreak \"quoted\"".into());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("inventory.json");
+        for n in 0..=3 {
+            let accounts: Vec<AccountInventory> = [example.accounts[0].clone(), other.clone()]
+                .into_iter()
+                .cycle()
+                .take(n)
+                .collect();
+            let whole = Inventory {
+                schema: INVENTORY_SCHEMA.into(),
+                tool_version: env!("CARGO_PKG_VERSION").into(),
+                accounts: accounts.clone(),
+                collected_at: "2026-11-24T00:00:00Z".into(),
+            };
+            let mut w = InventoryWriter::open(&path).unwrap();
+            for a in &accounts {
+                w.account(a).unwrap();
+            }
+            w.finish(&whole.collected_at).unwrap();
+            let written = std::fs::read_to_string(&path).unwrap();
+            assert_eq!(
+                written,
+                serde_json::to_string_pretty(&whole).unwrap() + "\n",
+                "{n} accounts"
+            );
+            assert_eq!(serde_json::from_str::<Inventory>(&written).unwrap(), whole);
+        }
+    }
+}
