@@ -67,7 +67,10 @@ echo "hiyari: $archive matches its published SHA-256 $want"
 
 mkdir unpacked
 case "$archive" in
-  *.zip) unzip -q "$archive" -d unpacked ;;
+  *.zip)
+    # Git for Windows' bash has unzip; 7-Zip is on GitHub's Windows images as well.
+    if command -v unzip >/dev/null; then unzip -q "$archive" -d unpacked; else 7z x -y -ounpacked "$archive" >/dev/null; fi
+    ;;
   *) tar -xJf "$archive" -C unpacked ;;
 esac
 found=$(find unpacked -type f -name "$bin" | head -n 1)
