@@ -1,10 +1,12 @@
 //! The inventory file: what `hiyari collect` saves, written account by account as the
-//! scan goes, and what `hiyari audit --inventory` reads back.
+//! scan goes, and what `hiyari audit --inventory` reads back and evaluates.
 
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
+use hiyari_checks::evaluate::{evaluate_account, EvaluatedAccount};
 use hiyari_checks::inventory::{AccountInventory, Inventory, INVENTORY_SCHEMA};
+use hiyari_checks::{Check, EvalOptions};
 
 use crate::output;
 
@@ -86,6 +88,63 @@ pub fn load(path: &Path) -> Result<Inventory> {
         bail!("{} holds no account", path.display());
     }
     Ok(inv)
+}
+
+/// `audit --inventory FILE`: the saved accounts, each evaluated, judged as of when they
+/// were collected (`opts.now` is set to that time), and when that was. `--region` (the
+/// home region) is refused: the inventory recorded its own; `--regions` narrows it.
+pub fn evaluate(
+    path: &Path,
+    region: Option<&str>,
+    regions: Option<&[String]>,
+    checks: &[&dyn Check],
+    opts: &mut EvalOptions,
+) -> Result<(Vec<EvaluatedAccount>, String)> {
+    let mut inv = load(path)?;
+    if let Some(region) = region {
+        let homes: Vec<&str> = inv
+            .accounts
+            .iter()
+            .filter_map(|a| a.home_region.as_deref())
+            .collect();
+        bail!(
+                "--region {region} cannot apply to a saved inventory: its home region was recorded when it was collected ({}). Leave --region out; --allowed-regions says where compute is expected, --regions narrows the regions evaluated",
+                if homes.is_empty() {
+                    "none".to_string()
+                } else {
+                    homes.join(", ")
+                }
+            );
+    }
+    if let Some(regions) = regions {
+        inv.select_regions(regions)
+            .map_err(|e| anyhow::anyhow!("{}: {}", path.display(), crate::input::clean(&e)))?;
+    }
+    // A saved inventory is judged as of when it was collected (ages of keys,
+    // of root use): the same file gives the same findings whenever it is
+    // evaluated.
+    opts.now = Some(
+            time::OffsetDateTime::parse(
+                &inv.collected_at,
+                &time::format_description::well_known::Rfc3339,
+            )
+            .map_err(|e| {
+                // Judged against today instead, a key used the day before
+                // collection could read as months old: no report rather than a
+                // wrong one.
+                anyhow::anyhow!(
+                    "{}: collected_at `{}` is not an RFC 3339 time ({e}); the ages of keys and of root use cannot be judged without it",
+                    path.display(),
+                    crate::input::clean(&inv.collected_at)
+                )
+            })?,
+        );
+    let evaluated = inv
+        .accounts
+        .iter()
+        .map(|a| evaluate_account(a, checks, opts))
+        .collect();
+    Ok((evaluated, inv.collected_at))
 }
 
 #[cfg(test)]

@@ -42,6 +42,9 @@ pub struct ReportAccount {
     /// Not part of the JSON contract (kept out of `hiyari.report/v1`): shown by the
     /// human-readable formats.
     pub allowed_regions: Option<AllowedRegions>,
+    /// The home region of the scan (not part of the JSON contract either): where
+    /// account-wide findings are placed in formats that need a region (ASFF).
+    pub home_region: Option<String>,
     /// Why the account could not be audited at all, when it could not.
     pub error: Option<crate::inventory::CollectError>,
 }
@@ -218,6 +221,7 @@ pub fn evaluate_account(
             Some(_) => None,
             None => Some(opts.allowed_regions_for(account)),
         },
+        home_region: account.home_region.clone(),
         error: account.failure.clone(),
     };
     (findings, entry)

@@ -9,6 +9,7 @@
 //! never stops the rest of the scan.
 
 pub mod account;
+pub mod assumed;
 pub mod billing;
 pub mod cloudtrail;
 pub mod costexplorer;

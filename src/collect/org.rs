@@ -2,11 +2,12 @@
 //! command line) and how to get into each (STS AssumeRole). The scan of them is
 //! `crate::scan`'s.
 use aws_sdk_organizations::types::{AccountState, AccountStatus};
-use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
+use aws_sdk_sts::config::SharedCredentialsProvider;
 use hiyari_checks::inventory::Identity;
 use hiyari_checks::names::account_of_role;
 use hiyari_checks::CollectError;
 
+use super::assumed;
 use super::session::SessionError;
 use super::{pages, Session};
 
@@ -124,8 +125,8 @@ pub fn session_failure(e: SessionError) -> CollectError {
     }
 }
 
-/// STS AssumeRole into `role_arn`: an SDK configuration with that role's credentials,
-/// and who they are (AssumeRole's answer names the assumed-role ARN, so no
+/// STS AssumeRole into `role_arn`: an SDK configuration with that role's credentials
+/// (renewed with AssumeRole again before they expire), and who they are (AssumeRole's answer names the assumed-role ARN, so no
 /// GetCallerIdentity round trip is needed).
 pub async fn assume(
     base: &Session,
@@ -143,18 +144,13 @@ pub async fn assume(
             "sts:AssumeRole",
             sts.assume_role()
                 .role_arn(role_arn)
-                .role_session_name("hiyari-audit")
+                .role_session_name(assumed::SESSION_NAME)
                 .set_external_id(external_id.map(str::to_string))
                 .send(),
         )
         .await?;
-    let c = out.credentials().ok_or_else(|| {
-        CollectError::new(
-            "sts:AssumeRole",
-            "NoCredentials",
-            "AssumeRole answered without credentials",
-        )
-    })?;
+    let creds = assumed::credentials(&out)
+        .map_err(|m| CollectError::new("sts:AssumeRole", "NoCredentials", m))?;
     let arn = out
         .assumed_role_user()
         .map(|u| u.arn().to_string())
@@ -164,18 +160,12 @@ pub async fn assume(
         partition: arn.split(':').nth(1).unwrap_or("aws").to_string(),
         principal_arn: arn,
     };
-    let expiry = std::time::SystemTime::try_from(*c.expiration()).ok();
-    let creds = Credentials::new(
-        c.access_key_id(),
-        c.secret_access_key(),
-        Some(c.session_token().to_string()),
-        expiry,
-        "hiyari-assume-role",
-    );
+    // Renewed before they expire: a long scan can outlast the role's session.
+    let provider = assumed::AssumedRole::new(sts, role_arn, external_id, creds);
     let sdk = base
         .sdk
         .to_builder()
-        .credentials_provider(SharedCredentialsProvider::new(creds))
+        .credentials_provider(SharedCredentialsProvider::new(provider))
         .build();
     Ok((sdk, identity))
 }

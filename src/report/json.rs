@@ -415,6 +415,7 @@ impl From<AccountIn> for ReportAccount {
             },
             // Not in the contract: the human formats show it for a fresh scan only.
             allowed_regions: None,
+            home_region: None,
             error: a.error.map(|e| CollectError::new(e.api, e.code, e.message)),
         }
     }

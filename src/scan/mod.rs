@@ -10,9 +10,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Result};
+use hiyari_checks::evaluate::{evaluate_account, EvaluatedAccount};
 use hiyari_checks::inventory::AccountInventory;
 use hiyari_checks::org::Shard;
-use hiyari_checks::Needs;
+use hiyari_checks::{registry, Check, EvalOptions, Needs};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::collect::org::OrgOptions;
@@ -84,6 +85,31 @@ pub async fn scan<T: Send + 'static>(
     );
     consume(keep(account))?;
     Ok(now())
+}
+
+/// The scan `audit` makes: each account evaluated by `checks` as its collection ends and
+/// its inventory dropped, so an organization scan holds findings, not inventories.
+/// Returns the accounts, in order, and when the data was collected.
+pub async fn evaluate(
+    request: &ScanRequest,
+    checks: &[&'static dyn Check],
+    opts: &EvalOptions,
+) -> Result<(Vec<EvaluatedAccount>, String)> {
+    let (checks_kept, opts_kept) = (checks.to_vec(), opts.clone());
+    let keep: Keep<_> =
+        Arc::new(move |inv: AccountInventory| evaluate_account(&inv, &checks_kept, &opts_kept));
+    let mut evaluated = Vec::new();
+    let collected_at = scan(
+        request,
+        registry::needs(checks, &opts.params),
+        keep,
+        &mut |e| {
+            evaluated.push(e);
+            Ok(())
+        },
+    )
+    .await?;
+    Ok((evaluated, collected_at))
 }
 
 /// What a scan keeps of each account once it is collected (its inventory, or what the

@@ -63,12 +63,7 @@ async fn guardduty_on(sdk: &aws_config::SdkConfig) {
 }
 
 async fn build(moto: &mut Moto) -> Org {
-    let org = aws_sdk_organizations::Client::new(&moto.sdk("us-east-1").await);
-    org.create_organization()
-        .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
-        .send()
-        .await
-        .expect("create organization");
+    let org = moto.organization().await;
     let o = Org {
         leaky: create_account(&org, "leaky").await,
         console: create_account(&org, "console").await,
@@ -588,4 +583,67 @@ async fn throttled_roles_are_retried_and_expired_credentials_stay_with_their_acc
             "a finding the calm scan did not have: {f:#}"
         );
     }
+}
+
+/// A role session that ends in the middle of a scan is renewed before it expires: the
+/// member's GuardDuty chain waits past the session's end between ListDetectors and
+/// GetDetector, and GetDetector is still answered (with credentials of a second
+/// AssumeRole), where credentials kept as first assumed would be refused as expired.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_assumed_role_is_renewed_before_its_session_ends() {
+    let mut moto = Moto::start();
+    let org = moto.organization().await;
+    let member = create_account(&org, "long-scan").await;
+    moto.set_root_in(&member, true, false);
+    guardduty_on(&moto.sdk_in(&member, "sa-east-1").await).await;
+    // The session lasts 12 s; the SDK renews credentials 10 to 15 s before they expire.
+    let proxy = Proxy::start(
+        &moto.endpoint,
+        Faults {
+            session_seconds: Some(12),
+            slow: vec![(
+                Match {
+                    region: Some("sa-east-1".into()),
+                    ..Match::action("guardduty", "ListDetectors")
+                },
+                std::time::Duration::from_secs(13),
+            )],
+            ..Faults::none()
+        },
+    );
+    let role = format!("arn:aws:iam::{member}:role/OrganizationAccountAccessRole");
+    let out = hiyari_cmd("us-east-1")
+        .args([
+            "audit",
+            "--role-arn",
+            &role,
+            "--checks",
+            "guardduty-enabled",
+        ])
+        .args(["--format", "json", "--regions", "sa-east-1"])
+        .args(["--endpoint-url", &proxy.endpoint])
+        .output()
+        .expect("run hiyari");
+    let r = report(&out);
+    assert_eq!(quads(&r, "error"), BTreeSet::new(), "{}", stderr(&out));
+    assert_eq!(
+        quads(&r, "pass"),
+        BTreeSet::from([q(&member, "guardduty-enabled", "sa-east-1", "sa-east-1")]),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        proxy.count_in("sa-east-1", "guardduty:GetDetector") >= 1,
+        "{:?}",
+        proxy.counts()
+    );
+    let assumed = proxy.counts().get("sts:AssumeRole").copied().unwrap_or(0);
+    assert!(assumed >= 2, "no renewal: {:?}", proxy.counts());
+    assert_eq!(
+        proxy.injected().get("expired"),
+        None,
+        "{:?}",
+        proxy.injected()
+    );
 }

@@ -293,6 +293,7 @@ fn fixture() -> Report {
                     regions: vec!["ap-northeast-1".into()],
                     source: "--allowed-regions".into(),
                 }),
+                home_region: None,
                 error: None,
             },
             ReportAccount {
@@ -304,6 +305,7 @@ fn fixture() -> Report {
                     skipped: vec![],
                 },
                 allowed_regions: None,
+                home_region: None,
                 error: None,
             },
         ],

@@ -122,12 +122,7 @@ fn no_secret_reaches_any_output_at_trace_level() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let moto = Moto::start();
     rt.block_on(async {
-        let org = aws_sdk_organizations::Client::new(&moto.sdk("us-east-1").await);
-        org.create_organization()
-            .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
-            .send()
-            .await
-            .expect("create organization");
+        let org = moto.organization().await;
         org.create_account()
             .account_name("member")
             .email("member@example.com")

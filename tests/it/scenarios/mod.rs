@@ -374,14 +374,7 @@ pub async fn clean(moto: &mut Moto, home: &str) {
         .unwrap();
     ec2.authorize_security_group_egress()
         .group_id(&sg)
-        .ip_permissions(
-            IpPermission::builder()
-                .ip_protocol("tcp")
-                .from_port(443)
-                .to_port(443)
-                .ip_ranges(IpRange::builder().cidr_ip("10.0.0.0/8").build())
-                .build(),
-        )
+        .ip_permissions(tcp_port(443, "10.0.0.0/8"))
         .send()
         .await
         .unwrap();
@@ -390,6 +383,16 @@ pub async fn clean(moto: &mut Moto, home: &str) {
     account_trail(moto, home).await;
     account_public_access_block(moto, [true; 4]).await;
     security_contact(moto).await;
+}
+
+/// TCP to or from one port, for one IPv4 range.
+fn tcp_port(port: i32, cidr: &str) -> IpPermission {
+    IpPermission::builder()
+        .ip_protocol("tcp")
+        .from_port(port)
+        .to_port(port)
+        .ip_ranges(IpRange::builder().cidr_ip(cidr).build())
+        .build()
 }
 
 /// A new security group in the region's default VPC (with EC2's default egress rule);
@@ -430,14 +433,7 @@ pub async fn open_ssh(moto: &Moto, region: &str) -> String {
     let sg = security_group(&ec2, "test-box-ssh", "SSH for the test box").await;
     ec2.authorize_security_group_ingress()
         .group_id(&sg)
-        .ip_permissions(
-            IpPermission::builder()
-                .ip_protocol("tcp")
-                .from_port(22)
-                .to_port(22)
-                .ip_ranges(IpRange::builder().cidr_ip("0.0.0.0/0").build())
-                .build(),
-        )
+        .ip_permissions(tcp_port(22, "0.0.0.0/0"))
         .send()
         .await
         .unwrap();

@@ -200,6 +200,18 @@ impl Moto {
             .await
     }
 
+    /// Makes the test account the management account of an organization with all
+    /// features, and returns the Organizations client to add accounts with.
+    pub async fn organization(&self) -> aws_sdk_organizations::Client {
+        let org = aws_sdk_organizations::Client::new(&self.sdk("us-east-1").await);
+        org.create_organization()
+            .feature_set(aws_sdk_organizations::types::OrganizationFeatureSet::All)
+            .send()
+            .await
+            .expect("create organization");
+        org
+    }
+
     /// Runs the real hiyari binary with test credentials and this endpoint.
     pub fn hiyari(&self, home_region: &str, args: &[&str]) -> Output {
         hiyari_cmd(home_region)

@@ -7,11 +7,13 @@
 //! the operation in the path for Smithy RPC v2 CBOR, and method and path for REST-JSON
 //! such as GuardDuty), and counted. Then the [`Faults`] in force decide what happens to
 //! it, in this order: bad credentials for every call; expired credentials for the calls
-//! signed with one account's assumed-role key past a count (`expire_after`); the first
+//! signed with an assumed-role key past its stated expiry (`session_seconds`) or, for
+//! one account's keys, past a count (`expire_after`); the first
 //! N of the matching calls throttled (`throttle_first`); a denial (`AccessDenied`,
 //! `UnauthorizedOperation`, `AccessDeniedException`, each in its protocol's shape) for
 //! the matching calls; a stall (no answer until the proxy is dropped) for the matching
 //! calls; with probability `transient_rate`, one of the transient faults; added latency;
+//! a delay for the matching calls (`slow`);
 //! a canned answer (`answer`: AWS's answer to a call moto does not serve); and otherwise
 //! the request goes to moto and its answer, possibly rewritten (`rewrite`), back to the
 //! client.
@@ -156,6 +158,13 @@ pub struct Faults {
     /// its answers) expire after `n` calls made with them: every later call with them is
     /// answered AWS's `ExpiredToken`.
     pub expire_after: Option<(String, u32)>,
+    /// AssumeRole's answers say that their credentials expire this many seconds after
+    /// the answer, and calls made with them after that are answered AWS's
+    /// `ExpiredToken`: a role session that ends in the middle of a scan.
+    pub session_seconds: Option<u64>,
+    /// The matching calls are answered this much later (after the other faults), so the
+    /// calls that depend on them are made that much later.
+    pub slow: Vec<(Match, Duration)>,
 }
 
 /// A rewrite of moto's answer body.
@@ -205,6 +214,8 @@ impl Default for Faults {
             rewrite: Vec::new(),
             throttle_first: Vec::new(),
             expire_after: None,
+            session_seconds: None,
+            slow: Vec::new(),
         }
     }
 }
@@ -265,6 +276,8 @@ struct State {
     stats: Mutex<Stats>,
     /// The account of each access key id AssumeRole handed out.
     keys: Mutex<BTreeMap<String, String>>,
+    /// When each access key id AssumeRole handed out expires (`session_seconds`).
+    expiries: Mutex<BTreeMap<String, Instant>>,
     shutdown: AtomicBool,
     request_ids: AtomicU64,
 }
@@ -293,6 +306,7 @@ impl Proxy {
             faults: Mutex::new(faults),
             stats: Mutex::new(Stats::default()),
             keys: Mutex::new(BTreeMap::new()),
+            expiries: Mutex::new(BTreeMap::new()),
             shutdown: AtomicBool::new(false),
             request_ids: AtomicU64::new(1),
         });
@@ -767,34 +781,42 @@ fn decide(st: &State, req: &mut Message) -> Outcome {
         };
         return Outcome::Answer(error_response(protocol, 403, code, message, &request_id));
     }
-    if let Some((account, n)) = &faults.expire_after {
-        let key = req
-            .header("authorization")
-            .and_then(|a| a.split("Credential=").nth(1))
-            .and_then(|c| c.split('/').next())
-            .unwrap_or_default()
-            .to_string();
-        let of_account = st.keys.lock().unwrap().get(&key) == Some(account);
-        if of_account {
-            let mut stats = st.stats.lock().unwrap();
-            let used = stats.key_calls.entry(key).or_default();
+    let signing_key = req
+        .header("authorization")
+        .and_then(|a| a.split("Credential=").nth(1))
+        .and_then(|c| c.split('/').next())
+        .unwrap_or_default()
+        .to_string();
+    // The key is past its stated expiry (`session_seconds`), or past its count of
+    // calls (`expire_after`): AWS's answer to an expired session token.
+    let past_expiry = st
+        .expiries
+        .lock()
+        .unwrap()
+        .get(&signing_key)
+        .is_some_and(|at| Instant::now() > *at);
+    let past_count = faults.expire_after.as_ref().is_some_and(|(account, n)| {
+        let of_account = st.keys.lock().unwrap().get(&signing_key) == Some(account);
+        let mut stats = st.stats.lock().unwrap();
+        of_account && {
+            let used = stats.key_calls.entry(signing_key.clone()).or_default();
             *used += 1;
-            if *used > *n {
-                drop(stats);
-                note("expired");
-                let code = match protocol {
-                    Protocol::Ec2 | Protocol::Query => "ExpiredToken",
-                    _ => "ExpiredTokenException",
-                };
-                return Outcome::Answer(error_response(
-                    protocol,
-                    400,
-                    code,
-                    "The security token included in the request is expired",
-                    &request_id,
-                ));
-            }
+            *used > *n
         }
+    });
+    if past_expiry || past_count {
+        note("expired");
+        let code = match protocol {
+            Protocol::Ec2 | Protocol::Query => "ExpiredToken",
+            _ => "ExpiredTokenException",
+        };
+        return Outcome::Answer(error_response(
+            protocol,
+            400,
+            code,
+            "The security token included in the request is expired",
+            &request_id,
+        ));
     }
     let throttle = faults
         .throttle_first
@@ -894,6 +916,14 @@ fn decide(st: &State, req: &mut Message) -> Outcome {
         };
         std::thread::sleep(lo + Duration::from_millis(extra));
     }
+    if let Some((_, delay)) = faults
+        .slow
+        .iter()
+        .find(|(m, _)| m.matches(&call, &req.body))
+    {
+        note("slow");
+        std::thread::sleep(*delay);
+    }
     if let Some(n) = faults.page_size {
         if matches!(protocol, Protocol::Ec2 | Protocol::Query) {
             let body = String::from_utf8_lossy(&req.body).into_owned();
@@ -937,6 +967,9 @@ fn decide(st: &State, req: &mut Message) -> Outcome {
                 resp.body = f(&resp.body);
             }
             if call.action == "AssumeRole" {
+                if let Some(secs) = faults.session_seconds {
+                    resp.body = expiring(st, &resp.body, secs);
+                }
                 learn_key(st, &resp.body);
             }
             Outcome::Answer(resp)
@@ -949,6 +982,31 @@ fn decide(st: &State, req: &mut Message) -> Outcome {
             &request_id,
         )),
     }
+}
+
+/// An AssumeRole answer whose credentials expire `secs` from now, remembered for the
+/// calls made with them.
+fn expiring(st: &State, body: &[u8], secs: u64) -> Vec<u8> {
+    let xml = String::from_utf8_lossy(body).to_string();
+    let at = time::OffsetDateTime::now_utc() + time::Duration::seconds(secs as i64);
+    let stamp = at
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let (Some(open), Some(close)) = (xml.find("<Expiration>"), xml.find("</Expiration>")) else {
+        return body.to_vec();
+    };
+    let rewritten = format!("{}<Expiration>{stamp}{}", &xml[..open], &xml[close..]);
+    if let Some(key) = rewritten
+        .split("<AccessKeyId>")
+        .nth(1)
+        .and_then(|r| r.split("</AccessKeyId>").next())
+    {
+        st.expiries
+            .lock()
+            .unwrap()
+            .insert(key.to_string(), Instant::now() + Duration::from_secs(secs));
+    }
+    rewritten.into_bytes()
 }
 
 /// Remembers whose credentials an AssumeRole answer holds: its `AccessKeyId` and the
