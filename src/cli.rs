@@ -72,6 +72,13 @@ pub enum Command {
         /// The check id, e.g. root-access-keys (see `hiyari checks`).
         id: String,
     },
+    /// Print the completion script of a shell, e.g. `hiyari completions bash >
+    /// ~/.local/share/bash-completion/completions/hiyari` (release archives ship them all).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// `hiyari checks`.
@@ -187,7 +194,8 @@ pub struct TargetArgs {
     /// Audit only shard I of N (e.g. 2/8) of the accounts: a fixed subset chosen by a
     /// hash of each account id, so N workers (a CI matrix, a Kubernetes Indexed Job, an
     /// AWS Batch array job) cover every account exactly once. Combine their JSON
-    /// reports with `hiyari merge`.
+    /// reports with `hiyari merge`. A 0-based worker index K is written `K+1/N`
+    /// (e.g. `$(JOB_COMPLETION_INDEX)+1/4` in a Kubernetes Indexed Job).
     #[arg(long, value_name = "I/N", value_parser = parse_shard)]
     pub shard: Option<Shard>,
 }

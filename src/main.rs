@@ -96,6 +96,7 @@ fn main() -> ExitCode {
 
 /// Waits for SIGINT (Ctrl-C) or SIGTERM (a CI runner's timeout, `kill`), and gives the
 /// signal's name and the shell's exit code for it (128 + its number).
+#[cfg(unix)]
 async fn interrupted() -> (&'static str, i32) {
     use tokio::signal::unix::{signal, SignalKind};
     let (Ok(mut int), Ok(mut term)) = (
@@ -108,5 +109,16 @@ async fn interrupted() -> (&'static str, i32) {
     tokio::select! {
         _ = int.recv() => ("SIGINT", 130),
         _ = term.recv() => ("SIGTERM", 143),
+    }
+}
+
+/// Windows has no SIGTERM: Ctrl-C stops the run, with the exit code a
+/// shell gives SIGINT.
+#[cfg(not(unix))]
+async fn interrupted() -> (&'static str, i32) {
+    match tokio::signal::ctrl_c().await {
+        Ok(()) => ("Ctrl-C", 130),
+        // Without a handler, Ctrl-C keeps its default action: the process ends.
+        Err(_) => std::future::pending().await,
     }
 }

@@ -20,11 +20,23 @@ pub struct Shard {
 }
 
 impl Shard {
-    /// Parses `I/N` with `1 <= I <= N`.
+    /// Parses `I/N` with `1 <= I <= N`. `I` may be written `K+1`: the 0-based index
+    /// that Kubernetes Indexed Jobs (`JOB_COMPLETION_INDEX`) and AWS Batch array jobs
+    /// give each worker can then be passed as it is (`$(JOB_COMPLETION_INDEX)+1/4`), with
+    /// no shell to add one.
     pub fn parse(s: &str) -> Result<Shard, String> {
-        let bad = || format!("--shard takes I/N with 1 <= I <= N (e.g. 2/8), not `{s}`");
+        let bad = || format!("--shard takes I/N with 1 <= I <= N (e.g. 2/8, or 1+1/8), not `{s}`");
         let (i, n) = s.split_once('/').ok_or_else(bad)?;
-        let index: u32 = i.trim().parse().map_err(|_| bad())?;
+        let index: u32 = match i.split_once('+') {
+            None => i.trim().parse().map_err(|_| bad())?,
+            Some((k, "1")) => k
+                .trim()
+                .parse::<u32>()
+                .map_err(|_| bad())?
+                .checked_add(1)
+                .ok_or_else(bad)?,
+            Some(_) => return Err(bad()),
+        };
         let count: u32 = n.trim().parse().map_err(|_| bad())?;
         if count == 0 || index == 0 || index > count {
             return Err(bad());
@@ -183,7 +195,23 @@ mod tests {
     #[test]
     fn parses_and_refuses() {
         assert_eq!(Shard::parse("2/8"), Ok(Shard { index: 2, count: 8 }));
-        for bad in ["0/3", "4/3", "1/0", "3", "a/b", "-1/3", ""] {
+        // A 0-based index plus one, as a Kubernetes manifest writes it.
+        assert_eq!(Shard::parse("0+1/4"), Ok(Shard { index: 1, count: 4 }));
+        assert_eq!(Shard::parse("3+1/4"), Ok(Shard { index: 4, count: 4 }));
+        for bad in [
+            "0/3",
+            "4/3",
+            "1/0",
+            "3",
+            "a/b",
+            "-1/3",
+            "",
+            "3+1/3",
+            "1+2/4",
+            "+1/4",
+            "1+/4",
+            "4294967295+1/4",
+        ] {
             assert!(Shard::parse(bad).is_err(), "{bad}");
         }
         assert_eq!(Shard::parse("1/1").unwrap().to_string(), "1/1");

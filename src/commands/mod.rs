@@ -4,6 +4,7 @@
 mod audit;
 mod checks;
 mod collect;
+mod completions;
 mod diff;
 mod explain;
 mod init;
@@ -29,6 +30,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
         Command::Checks(args) => checks::run(args),
         Command::Policy(args) => policy::run(args),
         Command::Explain { id } => explain::run(&id),
+        Command::Completions { shell } => completions::run(shell),
     }
 }
 

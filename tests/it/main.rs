@@ -6,6 +6,7 @@
 mod scenarios;
 mod support;
 
+mod action;
 mod answers;
 mod audit_moto;
 mod build;
