@@ -190,7 +190,7 @@ pub fn render_options(
 
 /// Whether output written to `path` (`None` or `-`: stdout) gets colour: only on a
 /// terminal, and never with NO_COLOR.
-fn color_for(path: Option<&Path>) -> bool {
+pub(crate) fn color_for(path: Option<&Path>) -> bool {
     is_stdout(path)
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
@@ -198,7 +198,7 @@ fn color_for(path: Option<&Path>) -> bool {
 
 /// The width a table written to `path` (`None` or `-`: stdout) fits: the terminal's
 /// when stdout is one, else `COLUMNS`, else 120.
-fn width_for(path: Option<&Path>) -> usize {
+pub(crate) fn width_for(path: Option<&Path>) -> usize {
     if is_stdout(path) && std::io::stdout().is_terminal() {
         if let Some(w) = comfy_table::Table::new().width() {
             return usize::from(w).max(report::table::MIN_WIDTH);

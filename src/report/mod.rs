@@ -10,6 +10,7 @@ pub mod junit;
 pub mod markdown;
 pub mod ocsf;
 pub mod sarif;
+pub mod sweep;
 pub mod table;
 
 use hiyari_checks::Report;

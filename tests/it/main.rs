@@ -18,6 +18,7 @@ mod outputs;
 mod parsers;
 mod report_formats;
 mod secrets;
+mod sweep;
 mod warnings;
 
 // The renderers, compiled in from `src/report/` as they are (they depend only on
