@@ -106,6 +106,7 @@ async fn breach(moto: &mut Moto, trail: &Trail) -> Breach {
     let ops_instance =
         scenarios::run_instances(moto, "sa-east-1", 1, InstanceType::T3Micro, None).await;
     let ami = scenarios::some_ami(&sa).await;
+    // moto lists its spot request as neither open nor active: it is not among the planted.
     let spot = sa
         .request_spot_instances()
         .spot_price("3.00")
@@ -517,7 +518,6 @@ async fn breach(moto: &mut Moto, trail: &Trail) -> Breach {
         .map(|i| ("ec2:instance", "sa-east-1".to_string(), i.clone()))
         .collect();
     planted.extend([
-        ("ec2:spot-instances-request", "sa-east-1".into(), spot),
         ("ec2:key-pair", "sa-east-1".into(), "miner".into()),
         ("ec2:security-group", "sa-east-1".into(), sg),
         ("ec2:launch-template", "sa-east-1".into(), lt),
@@ -794,7 +794,14 @@ fn a_named_key_is_followed_through_the_keys_it_minted_in_every_region() {
     // The checklists carry the hostile user agent as inert text.
     let md = std::fs::read_to_string(&md).unwrap();
     assert!(md.contains("## 1. Delete or rotate the exposed access keys"));
-    assert!(!md.contains("[click](http"), "a live Markdown link");
+    // The user agent's Markdown link is shown only inside a code span, where it is text.
+    assert!(md.contains("[click](http"));
+    assert!(
+        md.lines()
+            .filter(|l| l.contains("[click](http"))
+            .all(|l| l.trim_start().starts_with("- user agent: `")),
+        "a Markdown link outside a code span"
+    );
     assert!(!md.contains('\u{1b}'));
     let html = std::fs::read_to_string(&html).unwrap();
     assert!(!html.contains("<b>x</b>") && html.contains("&lt;b&gt;x&lt;/b&gt;"));
@@ -1101,23 +1108,7 @@ fn regenerate_sweep_example() {
     let proxy = Proxy::start(&moto.endpoint, Faults::none());
     trail.serve(&proxy);
     cloudtrail::reserved_instances(&proxy, "sa-east-1", vec![]);
-    let notice = json!({"arn": "arn:aws:health:global::event/RISK/AWS_RISK_CREDENTIALS_EXPOSED/AWS_RISK_CREDENTIALS_EXPOSED_4f1b8a5e", "service": "RISK", "eventTypeCode": "AWS_RISK_CREDENTIALS_EXPOSED", "eventTypeCategory": "issue", "region": "global", "startTime": t + 2, "lastUpdatedTime": t + 2, "statusCode": "open", "eventScopeCode": "ACCOUNT_SPECIFIC"});
-    let details = json!({"successfulSet": [{"event": notice, "eventDescription": {"latestDescription": "Your AWS Access Key AKIAIOSFODNN7EXAMPLE, belonging to the root user of AWS account 123456789012, was found publicly available on the Internet. Delete it, and check CloudTrail for unauthorized use in every region."}}], "failedSet": []});
-    let events = json!({"events": [notice]});
-    proxy.respond(
-        Match::service("health"),
-        std::sync::Arc::new(move |call: &crate::support::proxy::Call, _: &[u8]| {
-            let body = if call.action == "DescribeEventDetails" {
-                details.to_string()
-            } else {
-                events.to_string()
-            };
-            Some(crate::support::proxy::Canned::ok(
-                "application/x-amz-json-1.1",
-                body,
-            ))
-        }),
-    );
+    cloudtrail::health_without_support_plan(&proxy);
     let m = sweep(
         &proxy,
         &[
@@ -1158,15 +1149,6 @@ fn the_sweep_example_replays_inc_2015_offline() {
     assert_eq!(
         sa[0]["created_by"]["principal"],
         "arn:aws:iam::123456789012:root"
-    );
-    assert!(r["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|x| x["type"] == "ec2:spot-instances-request"));
-    assert_eq!(
-        r["notices"][0]["event_type_code"],
-        "AWS_RISK_CREDENTIALS_EXPOSED"
     );
     assert!(r["spend"]
         .as_array()

@@ -411,17 +411,42 @@ pub mod records {
     }
 }
 
-/// AWS Health without a Business or Enterprise support plan, as it answers.
+/// AWS Health without a Business or Enterprise support plan, as it answers. The Rust
+/// SDK's Health client speaks Smithy RPC v2 CBOR: the error is a CBOR map with
+/// `__type` and `message`.
 pub fn health_without_support_plan(proxy: &Proxy) {
     proxy.respond(
         Match::service("health"),
         Arc::new(|_: &Call, _: &[u8]| {
-            Some(json_error(
+            let mut body = vec![0xA2u8];
+            for text in [
+                "__type",
                 "SubscriptionRequiredException",
+                "message",
                 "AWS Premium Support Subscription is required to use this service.",
-            ))
+            ] {
+                cbor_text(&mut body, text);
+            }
+            Some(Canned {
+                status: 400,
+                content_type: "application/cbor".into(),
+                headers: vec![("smithy-protocol".into(), "rpc-v2-cbor".into())],
+                body,
+            })
         }),
     );
+}
+
+/// A CBOR text string (major type 3) of fewer than 256 bytes.
+fn cbor_text(out: &mut Vec<u8>, s: &str) {
+    let n = s.len();
+    if n < 24 {
+        out.push(0x60 + n as u8);
+    } else {
+        out.push(0x78);
+        out.push(n as u8);
+    }
+    out.extend_from_slice(s.as_bytes());
 }
 
 /// EC2 DescribeReservedInstances (moto does not implement it), with `items` as
