@@ -58,11 +58,7 @@ fn text(v: &Value, path: &[&str]) -> Option<String> {
 /// long, not a time. The matching compares whole strings, so extra ones cost nothing.
 fn strings(v: &Value, out: &mut Vec<String>) {
     match v {
-        Value::String(s) => {
-            if !s.is_empty() && s.len() <= 2048 {
-                out.push(s.clone());
-            }
-        }
+        Value::String(s) if !s.is_empty() && s.len() <= 2048 => out.push(s.clone()),
         Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
         Value::Object(o) => o.values().for_each(|x| strings(x, out)),
         _ => {}

@@ -369,6 +369,7 @@ pub mod records {
     }
 
     /// ConsoleLogin, as CloudTrail's documentation records a root sign-in.
+    #[allow(clippy::too_many_arguments)]
     pub fn console_login(
         id: &str,
         account: &str,
