@@ -280,7 +280,7 @@ pub fn render_options(
 
 /// Whether output written to `path` (`None` or `-`: stdout) gets colour: only on a
 /// terminal, and never with NO_COLOR.
-fn color_for(path: Option<&Path>) -> bool {
+pub(crate) fn color_for(path: Option<&Path>) -> bool {
     is_stdout(path)
         && std::io::stdout().is_terminal()
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())

@@ -6,10 +6,11 @@ use hiyari_checks::Check;
 /// Calls every scan makes, whatever the checks: who am I, and which regions.
 const SESSION_ACTIONS: [&str; 2] = ["sts:GetCallerIdentity", "ec2:DescribeRegions"];
 
-/// The policy of the principal that runs `audit --org`: the audit's own actions (for
-/// its own account), listing the organization, and assuming `role_name` in the others.
-pub fn org_policy(checks: &[&dyn Check], role_name: &str) -> String {
-    let audit: serde_json::Value = serde_json::from_str(&policy(checks)).expect("policy is JSON");
+/// The policy of the principal that runs `audit --org` (or `sweep --org`): `own`, the
+/// policy of its own account's actions, then listing the organization and assuming
+/// `role_name` in the others.
+pub fn org_policy_of(own: &str, role_name: &str) -> String {
+    let audit: serde_json::Value = serde_json::from_str(own).expect("policy is JSON");
     let doc = serde_json::json!({
         "Version": "2012-10-17",
         "Statement": [
@@ -35,11 +36,12 @@ pub fn org_policy(checks: &[&dyn Check], role_name: &str) -> String {
 
 /// The IAM policy for `checks`: the session's actions and each check's, nothing else.
 pub fn policy(checks: &[&dyn Check]) -> String {
-    let mut actions: Vec<&str> = SESSION_ACTIONS
-        .iter()
-        .copied()
-        .chain(checks.iter().flat_map(|c| c.meta().iam_actions()))
-        .collect();
+    policy_of(checks.iter().flat_map(|c| c.meta().iam_actions()))
+}
+
+/// The IAM policy of the session's actions and `more`, nothing else.
+pub fn policy_of<'a>(more: impl IntoIterator<Item = &'a str>) -> String {
+    let mut actions: Vec<&str> = SESSION_ACTIONS.iter().copied().chain(more).collect();
     actions.sort_unstable();
     actions.dedup();
     let doc = serde_json::json!({

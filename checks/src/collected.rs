@@ -77,6 +77,12 @@ impl<T> Collected<T> {
         matches!(self, Collected::Ok(_))
     }
 
+    /// Not fetched: left out of a saved inventory, so that one saved before the piece
+    /// existed reads and writes the same.
+    pub fn is_not_collected(&self) -> bool {
+        matches!(self, Collected::NotCollected)
+    }
+
     pub fn from_result(r: Result<T, CollectError>) -> Self {
         match r {
             Ok(v) => Collected::Ok(v),

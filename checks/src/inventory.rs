@@ -213,6 +213,10 @@ pub struct AccountInventory {
     /// `error` for the account, naming this failure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<CollectError>,
+    /// What a sweep collected (`hiyari sweep`, [`crate::needs::Needs::sweep`]); absent
+    /// from an audit's inventory.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sweep: Option<crate::sweep::model::SweepData>,
 }
 
 impl AccountInventory {
@@ -229,6 +233,7 @@ impl AccountInventory {
             contacts: ContactsInventory::default(),
             regional: BTreeMap::new(),
             failure: Some(failure),
+            sweep: None,
         }
     }
 }
@@ -565,6 +570,23 @@ pub struct RegionInventory {
     /// Manual DB cluster snapshots (DescribeDBClusterSnapshots SnapshotType=manual).
     #[serde(default)]
     pub rds_cluster_snapshots: Collected<Vec<RdsSnapshot>>,
+    /// The root user's console sign-ins (CloudTrail LookupEvents EventName=ConsoleLogin,
+    /// root's kept) over root-sign-ins' `days`.
+    #[serde(default, skip_serializing_if = "Collected::is_not_collected")]
+    pub root_sign_ins: Collected<Vec<RootSignIn>>,
+}
+
+/// One console sign-in of the root user, from its CloudTrail record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RootSignIn {
+    pub time: String,
+    pub source_ip: Option<String>,
+    /// `additionalEventData.MFAUsed` is `Yes`.
+    pub mfa_used: Option<bool>,
+    /// `responseElements.ConsoleLogin`: `Success` or `Failure`.
+    pub outcome: Option<String>,
+    #[serde(default)]
+    pub user_agent: Option<String>,
 }
 
 /// A manual RDS DB snapshot or DB cluster snapshot.

@@ -31,6 +31,7 @@ pub mod registry;
 mod repo_docs;
 pub mod severity;
 pub mod source;
+pub mod sweep;
 pub mod verify;
 pub mod warning;
 mod word;

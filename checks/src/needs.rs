@@ -8,6 +8,8 @@ use crate::source::Source;
 
 /// The days of cost per region read when no selected check asks for more.
 pub const DEFAULT_COST_DAYS: u32 = 14;
+/// The days of root sign-ins read when no selected check asks for more.
+pub const DEFAULT_SIGN_IN_DAYS: u32 = 30;
 
 /// Which sources to fetch, and the settings their collectors take from the checks.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,6 +17,11 @@ pub struct Needs {
     sources: BTreeSet<Source>,
     /// How many days of cost per region to read ([`Source::CostByRegion`]).
     pub cost_days: u32,
+    /// How many days of root sign-ins to read ([`Source::RootSignIns`]).
+    pub sign_in_days: u32,
+    /// A sweep (`hiyari sweep`): its collectors run once the account's regions are
+    /// listed, into [`crate::inventory::AccountInventory::sweep`].
+    pub sweep: Option<crate::sweep::model::SweepPlan>,
 }
 
 impl Needs {
@@ -23,6 +30,8 @@ impl Needs {
         Self {
             sources: sources.into_iter().collect(),
             cost_days: DEFAULT_COST_DAYS,
+            sign_in_days: DEFAULT_SIGN_IN_DAYS,
+            sweep: None,
         }
     }
 

@@ -32,6 +32,7 @@ static CHECKS: &[&dyn Check] = &[
     &public_rds_snapshot::PublicRdsSnapshot,
     &unused_region_spend::UnusedRegionSpend,
     &root_credentials_management::RootCredentialsManagement,
+    &root_sign_ins::RootSignIns,
 ];
 
 /// Every check, in registry order.
@@ -113,6 +114,7 @@ mod tests {
                 "public-rds-snapshot",
                 "unused-region-spend",
                 "root-credentials-management",
+                "root-sign-ins",
             ]
         );
     }

@@ -119,6 +119,8 @@ sources! {
         actions ["iam:ListOrganizationsFeatures"];
     VirtualMfaDevices: account, api "iam:ListVirtualMFADevices",
         actions ["iam:ListVirtualMFADevices"];
+    /// The root user's console sign-ins: LookupEvents EventName=ConsoleLogin.
+    RootSignIns: region, api "cloudtrail:LookupEvents", actions ["cloudtrail:LookupEvents"];
 }
 
 impl Source {
@@ -147,11 +149,11 @@ impl Source {
     }
 }
 
-/// True for the IAM actions a read-only auditor may call: Describe, List, Get and
-/// View actions, and GenerateCredentialReport.
+/// True for the IAM actions a read-only auditor may call: Describe, List, Get, View and
+/// Lookup actions (CloudTrail LookupEvents), and GenerateCredentialReport.
 pub fn is_read_only_action(action: &str) -> bool {
     let op = action.split(':').nth(1).unwrap_or(action);
-    ["Describe", "List", "Get", "View"]
+    ["Describe", "List", "Get", "View", "Lookup"]
         .iter()
         .any(|p| op.starts_with(p))
         || op == "GenerateCredentialReport"

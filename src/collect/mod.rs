@@ -23,6 +23,8 @@ pub mod rds;
 pub mod s3control;
 pub mod ses;
 pub mod session;
+pub mod signins;
+pub mod sweep;
 #[cfg(test)]
 pub mod testing;
 
@@ -433,6 +435,8 @@ const REGIONAL: &[Collector<RegionCx, RegionInventory>] = &[
     regional!(RdsSnapshots => rds_snapshots = |c| rds::db_snapshots(&c.s, &c.rds)),
     regional!(RdsClusterSnapshots => rds_cluster_snapshots
         = |c| rds::cluster_snapshots(&c.s, &c.rds)),
+    regional!(RootSignIns => root_sign_ins
+        = |c| signins::root_sign_ins(&c.s, &c.region, c.needs.sign_in_days)),
 ];
 
 /// Collects one account whose regions are not listed yet: the account-wide sources start
@@ -492,6 +496,12 @@ async fn regional_and_join(
     if needs.regional() {
         progress.inc_length(scanned.len() as u64);
     }
+    // A sweep's collectors, in a task of their own (they pace CloudTrail's reads for
+    // as long as the busiest region needs).
+    let sweep_task = needs
+        .sweep
+        .clone()
+        .map(|plan| tokio::spawn(sweep::collect(session.clone(), plan)));
     let mut region_tasks = Vec::new();
     if needs.regional() {
         for region in scanned {
@@ -515,6 +525,14 @@ async fn regional_and_join(
         }
         wide
     });
+    let sweep = match sweep_task {
+        None => None,
+        // A task that panicked: every piece of the sweep is an error, never empty.
+        Some(t) => Some(
+            t.await
+                .unwrap_or_else(|e| sweep::failed(&session, e.to_string())),
+        ),
+    };
     let mut regional = std::collections::BTreeMap::new();
     for t in region_tasks {
         // A task that panicked leaves its region out; the checks then report every
@@ -534,6 +552,7 @@ async fn regional_and_join(
         contacts: wide.contacts,
         regional,
         failure: None,
+        sweep,
     }
 }
 

@@ -424,6 +424,13 @@ impl Session {
     client!(rds, aws_sdk_rds);
     client!(account_in, aws_sdk_account);
     client!(cost_explorer_in, aws_sdk_costexplorer);
+    client!(lambda, aws_sdk_lambda);
+    client!(health_in, aws_sdk_health);
+
+    /// AWS Health: its global endpoint is in us-east-1 (the partition's global region).
+    pub fn health(&self) -> aws_sdk_health::Client {
+        self.health_in(self.global_region())
+    }
 
     /// The Account API (alternate contacts): global, in the partition's global region.
     pub fn account(&self) -> aws_sdk_account::Client {

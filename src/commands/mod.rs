@@ -10,6 +10,7 @@ mod explain;
 mod init;
 mod merge;
 mod policy;
+mod sweep;
 
 use anyhow::{bail, Result};
 use hiyari_checks::{all_checks, find_check, Check};
@@ -31,6 +32,7 @@ pub async fn run(cli: Cli) -> Result<u8> {
         Command::Policy(args) => policy::run(args),
         Command::Explain { id } => explain::run(&id),
         Command::Completions { shell } => completions::run(shell),
+        Command::Sweep(args) => sweep::run(args).await,
     }
 }
 
@@ -65,7 +67,7 @@ pub(crate) fn select(sel: &SelectArgs) -> Result<(Config, Vec<&'static dyn Check
 }
 
 /// What `aws` and `targets` ask to scan.
-fn scan_request(aws: &AwsArgs, targets: &TargetArgs) -> ScanRequest {
+pub(crate) fn scan_request(aws: &AwsArgs, targets: &TargetArgs) -> ScanRequest {
     ScanRequest {
         session: SessionOptions {
             profile: aws.profile.clone(),

@@ -12,6 +12,7 @@ pub mod junit;
 pub mod markdown;
 pub mod ocsf;
 pub mod sarif;
+pub mod sweep;
 pub mod table;
 pub mod wrap;
 

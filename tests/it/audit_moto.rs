@@ -12,7 +12,7 @@ const HOME: &str = "ap-northeast-1";
 /// code each reports against it: GuardDuty ListFindings and SES v2 GetAccount have no
 /// route (404), EC2 Get{Snapshot,Image}BlockPublicAccessState raise NotImplemented
 /// (500). Their collectors are tested with mocked responses (src/collect/).
-const MOTO_UNSERVED_REGIONAL: [(&str, &str, &str); 4] = [
+const MOTO_UNSERVED_REGIONAL: [(&str, &str, &str); 5] = [
     (
         "guardduty-high-findings",
         "guardduty:ListFindings",
@@ -29,6 +29,8 @@ const MOTO_UNSERVED_REGIONAL: [(&str, &str, &str); 4] = [
         "HTTP500",
     ),
     ("ses-sending-health", "ses:GetAccount", "HTTP404"),
+    // CloudTrail LookupEvents: NotImplemented (500).
+    ("root-sign-ins", "cloudtrail:LookupEvents", "HTTP500"),
 ];
 
 /// An expected error finding: (check, region, resource), API, error code (when fixed).
@@ -181,7 +183,7 @@ fn breached_account_reports_every_failure_mode() {
     assert_eq!(f["id"].as_str().unwrap().len(), 32);
     let summary = &r["summary"];
     assert_eq!(summary["fail"], expected.len());
-    assert_eq!(summary["error"], 3 + 3 * regions.len());
+    assert_eq!(summary["error"], 3 + 4 * regions.len());
     let spend = r["findings"]
         .as_array()
         .unwrap()
@@ -227,7 +229,8 @@ fn clean_account_passes_every_check_in_every_region() {
             "json",
             "--skip-checks",
             "root-recent-use,guardduty-high-findings,snapshot-block-public-access,\
-             ami-block-public-access,ses-sending-health,root-credentials-management",
+             ami-block-public-access,ses-sending-health,root-credentials-management,\
+             root-sign-ins",
         ],
     );
     let r = report(&out);

@@ -333,6 +333,7 @@ fn a_full_audit_is_read_only_and_the_policy_covers_exactly_its_calls() {
     let mut seen = invoked.clone();
     for a in [
         "iam:ListOrganizationsFeatures",
+        "cloudtrail:LookupEvents",
         "cloudwatch:DescribeAlarms",
         "guardduty:ListFindings",
         "ses:GetAccount",

@@ -24,6 +24,7 @@ mod report_formats;
 mod screens;
 mod secrets;
 mod shards;
+mod sweep;
 mod warnings;
 
 // The renderers, compiled in from `src/report/` as they are (they depend only on

@@ -1261,6 +1261,7 @@ fn inventory_json() -> String {
             contacts: ContactsInventory::default(),
             regional: BTreeMap::from([("ap-northeast-1".to_string(), RegionInventory::default())]),
             failure: None,
+            sweep: None,
         }],
     };
     serde_json::to_string(&inv).unwrap()

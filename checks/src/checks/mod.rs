@@ -18,6 +18,7 @@ pub mod root_access_keys;
 pub mod root_credentials_management;
 pub mod root_mfa;
 pub mod root_recent_use;
+pub mod root_sign_ins;
 pub mod s3_account_public_access_block;
 pub mod security_contact;
 pub mod ses_sending_health;

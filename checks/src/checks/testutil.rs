@@ -35,6 +35,7 @@ pub fn empty_region() -> RegionInventory {
         ses_reputation: Collected::NotCollected,
         rds_snapshots: Collected::Ok(vec![]),
         rds_cluster_snapshots: Collected::Ok(vec![]),
+        root_sign_ins: Collected::Ok(vec![]),
     }
 }
 
@@ -102,6 +103,7 @@ pub fn account(regions: &[&str]) -> AccountInventory {
             .map(|r| (r.to_string(), empty_region()))
             .collect::<BTreeMap<_, _>>(),
         failure: None,
+        sweep: None,
     }
 }
 

@@ -1060,6 +1060,11 @@ pub fn as_on_aws() -> Vec<(crate::support::proxy::Match, crate::support::proxy::
             Match::action("monitoring", "DescribeAlarms"),
             Canned::ok("application/cbor", vec![0xA0u8]).header("smithy-protocol", "rpc-v2-cbor"),
         ),
+        (
+            // CloudTrail event history with no console sign-in in the window.
+            Match::action("cloudtrail", "LookupEvents"),
+            Canned::ok("application/x-amz-json-1.1", r#"{"Events":[]}"#),
+        ),
     ]
 }
 

@@ -5,6 +5,7 @@
 //! root when missing; `HIYARI_TEST_PYTHON` names another interpreter that has it.
 #![allow(dead_code)]
 
+pub mod cloudtrail;
 pub mod proxy;
 
 use std::io::{BufRead, BufReader, Write};

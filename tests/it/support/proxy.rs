@@ -170,6 +170,11 @@ pub struct Faults {
 /// A rewrite of moto's answer body.
 pub type Rewrite = fn(&[u8]) -> Vec<u8>;
 
+/// An emulation of an API moto lacks, answering from the request (its call and body):
+/// stateful, unlike a [`Canned`] answer (paging, filters, rate limits). `None` passes
+/// the call on to moto.
+pub type Responder = Arc<dyn Fn(&Call, &[u8]) -> Option<Canned> + Send + Sync>;
+
 /// An answer given in place of moto's: a status, a content type, more headers and the
 /// body, in the service's own protocol.
 #[derive(Debug, Clone)]
@@ -278,6 +283,8 @@ struct State {
     keys: Mutex<BTreeMap<String, String>>,
     /// When each access key id AssumeRole handed out expires (`session_seconds`).
     expiries: Mutex<BTreeMap<String, Instant>>,
+    /// Emulated APIs, tried after the faults and before the canned answers.
+    responders: Mutex<Vec<(Match, Responder)>>,
     shutdown: AtomicBool,
     request_ids: AtomicU64,
 }
@@ -307,6 +314,7 @@ impl Proxy {
             stats: Mutex::new(Stats::default()),
             keys: Mutex::new(BTreeMap::new()),
             expiries: Mutex::new(BTreeMap::new()),
+            responders: Mutex::new(Vec::new()),
             shutdown: AtomicBool::new(false),
             request_ids: AtomicU64::new(1),
         });
@@ -329,6 +337,11 @@ impl Proxy {
             state,
             accept: Some(accept),
         }
+    }
+
+    /// Answers the calls `m` matches with `f` (an emulation of an API moto lacks).
+    pub fn respond(&self, m: Match, f: Responder) {
+        self.state.responders.lock().unwrap().push((m, f));
     }
 
     /// Replaces the faults in force (the counts are kept).
@@ -618,6 +631,8 @@ fn rest_action(service: &str, method: &str, path: &str) -> String {
         ("ses", "GET", ["v2", "email", "account"]) => "GetAccount".into(),
         ("account", "POST", ["getAlternateContact"]) => "GetAlternateContact".into(),
         ("account", "POST", ["putAlternateContact"]) => "PutAlternateContact".into(),
+        ("lambda", "GET", ["2015-03-31", "functions"]) => "ListFunctions".into(),
+        ("lambda", "POST", ["2015-03-31", "functions"]) => "CreateFunction".into(),
         _ => format!("{method} /{}", segs.first().unwrap_or(&"")),
     }
 }
@@ -937,11 +952,21 @@ fn decide(st: &State, req: &mut Message) -> Outcome {
             req.body = rewritten.join("&").into_bytes();
         }
     }
-    if let Some((_, c)) = faults
-        .answer
+    let responder = st
+        .responders
+        .lock()
+        .unwrap()
         .iter()
         .find(|(m, _)| m.matches(&call, &req.body))
-    {
+        .map(|(_, f)| f.clone());
+    let emulated = responder.and_then(|f| f(&call, &req.body));
+    if let Some(c) = emulated.as_ref().or_else(|| {
+        faults
+            .answer
+            .iter()
+            .find(|(m, _)| m.matches(&call, &req.body))
+            .map(|(_, c)| c)
+    }) {
         note("canned");
         let reason = if c.status == 200 { "OK" } else { "Error" };
         let mut headers = vec![
