@@ -227,7 +227,7 @@ fn load(path: &Path) -> Result<SweepInventory> {
             crate::input::json_error(&e, &text)
         )
     };
-    match crate::input::schema_of(&text).map_err(invalid)? {
+    match crate::input::unique_keys_and_schema(&text).map_err(invalid)? {
         Some(s) if s == SWEEP_INVENTORY_SCHEMA => {}
         Some(s) => bail!(
             "{} has schema `{}`; `sweep --inventory` reads `{SWEEP_INVENTORY_SCHEMA}` ({MAKE})",
