@@ -23,6 +23,7 @@ pub mod rds;
 pub mod s3control;
 pub mod ses;
 pub mod session;
+pub mod session_error;
 pub mod signins;
 pub mod sweep;
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod ocsf;
 pub mod sarif;
 pub mod sweep;
 pub mod table;
+pub mod text;
 pub mod wrap;
 
 use hiyari_checks::Report;

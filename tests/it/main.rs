@@ -63,5 +63,8 @@ mod sarif;
 #[path = "../../src/report/table.rs"]
 mod table;
 #[allow(dead_code)]
+#[path = "../../src/report/text.rs"]
+mod text;
+#[allow(dead_code)]
 #[path = "../../src/report/wrap.rs"]
 mod wrap;
