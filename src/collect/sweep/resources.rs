@@ -28,6 +28,14 @@ fn named(mut r: LiveResource, name: Option<&str>) -> LiveResource {
     r
 }
 
+/// What one of the audit's EC2 collectors read, each item as a live resource.
+async fn mapped<T>(
+    got: impl std::future::Future<Output = Result<Vec<T>, CollectError>>,
+    f: impl FnMut(T) -> LiveResource,
+) -> Result<Vec<LiveResource>, CollectError> {
+    got.await.map(|v| v.into_iter().map(f).collect())
+}
+
 fn checked(api: &str, v: Vec<LiveResource>) -> Result<Vec<LiveResource>, CollectError> {
     ids_present(api, &v, |r| &r.id)?;
     Ok(v)
@@ -51,32 +59,20 @@ async fn region(s: &Session, region: &str) -> ByType {
     let c = s.ec2(region);
     let lambda = s.lambda(region);
     let (inst, spot, sfr, fleets, ri, vols, snaps, imgs, keys, lts, sgs, fns) = tokio::join!(
-        async {
-            ec2::instances(s, &c).await.map(|v| {
-                v.into_iter()
-                    .map(|i| {
-                        named(
-                            live(&i.id, i.launch_time, Some(i.state.to_string())),
-                            i.name.as_deref(),
-                        )
-                    })
-                    .collect()
-            })
-        },
-        async {
-            ec2::spot_requests(s, &c).await.map(|v| {
-                v.into_iter()
-                    .map(|r| live(&r.id, r.create_time, Some(r.state.to_string())))
-                    .collect()
-            })
-        },
-        async {
-            ec2::spot_fleets(s, &c).await.map(|v| {
-                v.into_iter()
-                    .map(|r| live(&r.id, r.create_time, Some(r.state.to_string())))
-                    .collect()
-            })
-        },
+        mapped(ec2::instances(s, &c), |i| named(
+            live(&i.id, i.launch_time, Some(i.state.to_string())),
+            i.name.as_deref(),
+        )),
+        mapped(ec2::spot_requests(s, &c), |r| live(
+            &r.id,
+            r.create_time,
+            Some(r.state.to_string())
+        )),
+        mapped(ec2::spot_fleets(s, &c), |r| live(
+            &r.id,
+            r.create_time,
+            Some(r.state.to_string())
+        )),
         fleets(s, &c),
         reserved(s, &c),
         volumes(s, &c),
@@ -95,13 +91,10 @@ async fn region(s: &Session, region: &str) -> ByType {
         },
         key_pairs(s, &c),
         launch_templates(s, &c),
-        async {
-            ec2::security_groups(s, &c).await.map(|v| {
-                v.into_iter()
-                    .map(|g| named(live(&g.id, None, None), g.name.as_deref()))
-                    .collect()
-            })
-        },
+        mapped(ec2::security_groups(s, &c), |g| named(
+            live(&g.id, None, None),
+            g.name.as_deref()
+        )),
         functions(s, &lambda),
     );
     let mut m = ByType::new();

@@ -8,11 +8,17 @@ use std::fmt::Write as _;
 use hiyari_checks::sweep::evaluate::ResourceEntry;
 use hiyari_checks::sweep::SweepReport;
 
-use super::{completeness, creator_parts, is_iam, yes_no, MAX_EVENTS_SHOWN};
+use super::{completeness, is_iam, yes_no, TextStyle, MAX_EVENTS_SHOWN};
 use crate::report::common::markdown_code as c;
 
+const S: TextStyle = TextStyle {
+    esc: c,
+    missing: "unknown",
+    indent: "  - ",
+};
+
 fn o(s: &Option<String>) -> String {
-    s.as_deref().map(c).unwrap_or_else(|| "unknown".into())
+    S.o(s)
 }
 
 fn resource(out: &mut String, x: &ResourceEntry) {
@@ -26,22 +32,7 @@ fn resource(out: &mut String, x: &ResourceEntry) {
         o(&x.created_at),
         o(&x.state)
     );
-    if let Some(n) = &x.name {
-        let _ = writeln!(out, "  - name: {}", c(n));
-    }
-    match &x.created_by {
-        Some(by) => {
-            for (k, v) in creator_parts(by) {
-                let _ = writeln!(out, "  - {k}: {}", c(&v));
-            }
-        }
-        None => {
-            let _ = writeln!(out, "  - created by: {}", o(&x.created_by_note));
-        }
-    }
-    if let Some(cmd) = &x.removal {
-        let _ = writeln!(out, "  - to remove it: {}", c(cmd));
-    }
+    S.resource_details(out, x, "created by: ", "to remove it: ");
 }
 
 pub fn render(r: &SweepReport) -> String {
@@ -165,18 +156,12 @@ pub fn render(r: &SweepReport) -> String {
             c(&a.event_name),
             o(&a.principal),
             o(&a.access_key_id),
-            a.attributed_to
-                .as_ref()
-                .map(|k| format!(" (minted from {})", c(k)))
-                .unwrap_or_default(),
+            S.around(&a.attributed_to, " (minted from ", ")"),
             o(&a.source_ip),
-            a.error_code
-                .as_ref()
-                .map(|e| format!(", failed with {}", c(e)))
-                .unwrap_or_default()
+            S.around(&a.error_code, ", failed with ", "")
         );
         if let Some(ua) = &a.user_agent {
-            let _ = writeln!(out, "  - user agent: {}", c(ua));
+            S.detail(&mut out, "user agent: ", &c(ua));
         }
     }
     if r.activity.len() > MAX_EVENTS_SHOWN {
@@ -232,10 +217,7 @@ pub fn render(r: &SweepReport) -> String {
                 out,
                 "- account {}, {}: {} failed with {}: {}",
                 c(&e.account),
-                e.region
-                    .as_deref()
-                    .map(c)
-                    .unwrap_or_else(|| "account-wide".into()),
+                S.opt(e.region.as_deref(), "account-wide"),
                 c(&e.api),
                 c(&e.code),
                 c(&e.message)

@@ -10,6 +10,7 @@ pub mod markdown;
 pub mod table;
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use hiyari_checks::sweep::evaluate::{CreatedBy, ResourceEntry};
 use hiyari_checks::sweep::SweepReport;
@@ -71,6 +72,64 @@ pub fn creator_parts(c: &CreatedBy) -> Vec<(&'static str, String)> {
         v.push(("user agent", ua.clone()));
     }
     v
+}
+
+/// How a text format writes what AWS returned: the escaping every value goes through,
+/// what stands for a value AWS did not give, and the indent of a detail line under an
+/// item. The Markdown checklist and the terminal table differ only in these.
+pub struct TextStyle {
+    pub esc: fn(&str) -> String,
+    pub missing: &'static str,
+    pub indent: &'static str,
+}
+
+impl TextStyle {
+    /// An optional value, escaped, or the placeholder for a missing one.
+    pub fn o(&self, s: &Option<String>) -> String {
+        self.opt(s.as_deref(), self.missing)
+    }
+
+    /// An optional value, escaped, or `none` when it is missing.
+    pub fn opt(&self, s: Option<&str>, none: &str) -> String {
+        s.map(self.esc).unwrap_or_else(|| none.into())
+    }
+
+    /// `before`, the escaped value and `after` when there is a value; nothing otherwise.
+    pub fn around(&self, s: &Option<String>, before: &str, after: &str) -> String {
+        s.as_deref()
+            .map(|v| format!("{before}{}{after}", (self.esc)(v)))
+            .unwrap_or_default()
+    }
+
+    /// One detail line under an item: the indent, the label, then `text` as given.
+    pub fn detail(&self, out: &mut String, label: &str, text: &str) {
+        let _ = writeln!(out, "{}{label}{text}", self.indent);
+    }
+
+    /// A resource's detail lines: its name, who created it (or why that is unknown) and
+    /// the command that removes it.
+    pub fn resource_details(
+        &self,
+        out: &mut String,
+        x: &ResourceEntry,
+        note_label: &str,
+        removal_label: &str,
+    ) {
+        if let Some(n) = &x.name {
+            self.detail(out, "name: ", &(self.esc)(n));
+        }
+        match &x.created_by {
+            Some(by) => {
+                for (k, v) in creator_parts(by) {
+                    self.detail(out, &format!("{k}: "), &(self.esc)(&v));
+                }
+            }
+            None => self.detail(out, note_label, &self.o(&x.created_by_note)),
+        }
+        if let Some(cmd) = &x.removal {
+            self.detail(out, removal_label, &(self.esc)(cmd));
+        }
+    }
 }
 
 /// "yes", "no" or "unknown".

@@ -6,11 +6,17 @@ use std::fmt::Write as _;
 
 use hiyari_checks::sweep::SweepReport;
 
-use super::{completeness, counts, creator_parts, yes_no, SweepRenderOptions, MAX_EVENTS_SHOWN};
+use super::{completeness, counts, yes_no, SweepRenderOptions, TextStyle, MAX_EVENTS_SHOWN};
 use crate::report::common::sanitize_terminal as clean;
 
+const S: TextStyle = TextStyle {
+    esc: clean,
+    missing: "-",
+    indent: "      ",
+};
+
 fn o(s: &Option<String>) -> String {
-    s.as_deref().map(clean).unwrap_or_else(|| "-".into())
+    S.o(s)
 }
 
 pub fn render(r: &SweepReport, opts: &SweepRenderOptions) -> String {
@@ -75,22 +81,7 @@ pub fn render(r: &SweepReport, opts: &SweepRenderOptions) -> String {
             o(&x.created_at),
             o(&x.state)
         );
-        if let Some(n) = &x.name {
-            let _ = writeln!(out, "      name: {}", clean(n));
-        }
-        match &x.created_by {
-            Some(c) => {
-                for (k, v) in creator_parts(c) {
-                    let _ = writeln!(out, "      {k}: {}", clean(&v));
-                }
-            }
-            None => {
-                let _ = writeln!(out, "      {}", o(&x.created_by_note));
-            }
-        }
-        if let Some(cmd) = &x.removal {
-            let _ = writeln!(out, "      remove: {}", clean(cmd));
-        }
+        S.resource_details(&mut out, x, "", "remove: ");
     }
     if r.resources.is_empty() {
         let _ = writeln!(out, "  none");
@@ -158,18 +149,12 @@ pub fn render(r: &SweepReport, opts: &SweepRenderOptions) -> String {
             clean(&a.event_name),
             o(&a.principal),
             o(&a.access_key_id),
-            a.attributed_to
-                .as_ref()
-                .map(|k| format!(" (minted from {})", clean(k)))
-                .unwrap_or_default(),
+            S.around(&a.attributed_to, " (minted from ", ")"),
             o(&a.source_ip),
-            a.error_code
-                .as_ref()
-                .map(|e| format!("  error {}", clean(e)))
-                .unwrap_or_default(),
+            S.around(&a.error_code, "  error ", ""),
         );
         if let Some(ua) = &a.user_agent {
-            let _ = writeln!(out, "      user agent: {}", clean(ua));
+            S.detail(&mut out, "user agent: ", &clean(ua));
         }
     }
     if r.activity.len() > MAX_EVENTS_SHOWN {
@@ -219,10 +204,7 @@ pub fn render(r: &SweepReport, opts: &SweepRenderOptions) -> String {
                 out,
                 "  {} {}: {} failed with {}: {}",
                 clean(&e.account),
-                e.region
-                    .as_deref()
-                    .map(clean)
-                    .unwrap_or_else(|| "account-wide".into()),
+                S.opt(e.region.as_deref(), "account-wide"),
                 clean(&e.api),
                 clean(&e.code),
                 clean(&e.message)
