@@ -10,21 +10,42 @@ use crate::params::{NoParams, ParamsById, ParamsSpec, Typed};
 pub use crate::source::{is_read_only_action, Source};
 
 /// Declares a check: its struct, whose doc comment is the check's documentation
-/// ([`Doc`]: it becomes the struct's `DOC` constant, for `doc: Doc::new(Self::DOC)` in its
-/// [`CheckMeta`]), the static holding that metadata, and its parameter struct if it has
-/// one. The check then implements only [`Check::evaluate`].
+/// ([`Doc`]: it becomes the struct's `DOC` constant), its metadata (the static `META`, a
+/// [`CheckMeta`]) and its settings (the struct `Params`, with its defaults and the
+/// `Deserialize` that `[checks.<id>]` goes through), when it has any. The check then
+/// implements only [`Check::evaluate`].
 ///
 /// ```text
 /// crate::check! {
 ///     /// Fails when ...
 ///     pub struct MyCheck;
-///     meta = META;
-///     params = Params;   // when it has settings
+///     id: "my-check",
+///     title: "What passing means, in a line",
+///     severity: High,                  // a Severity variant
+///     scope: Region,                   // a Scope variant
+///     incidents: [LEAKED_ROOT_KEY],    // constants of checks::incidents
+///     sources: [SecurityGroups],       // Source variants
+///     params {                         // when it has settings
+///         /// What the setting does.
+///         pub max_age_days: u32 = 30,
+///     }
 /// }
 /// ```
 #[macro_export]
 macro_rules! check {
-    ($(#[doc = $doc:literal])* $vis:vis struct $name:ident; meta = $meta:ident; $(params = $params:ty;)?) => {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis struct $name:ident;
+        id: $id:literal,
+        title: $title:literal,
+        severity: $severity:ident,
+        scope: $scope:ident,
+        incidents: [$($incident:ident),* $(,)?],
+        sources: [$($source:ident),* $(,)?],
+        $(params {
+            $($(#[$field_attr:meta])* pub $field:ident: $field_ty:ty = $default:expr),* $(,)?
+        })?
+    ) => {
         $(#[doc = $doc])*
         $vis struct $name;
 
@@ -33,15 +54,43 @@ macro_rules! check {
             pub const DOC: &'static str = concat!($($doc, "\n"),*);
         }
 
-        impl $crate::check::Declared for $name {
-            fn meta(&self) -> &'static $crate::check::CheckMeta {
-                &$meta
+        /// This check's metadata.
+        pub static META: $crate::meta::CheckMeta = $crate::meta::CheckMeta {
+            id: $id,
+            title: $title,
+            severity: $crate::severity::Severity::$severity,
+            scope: $crate::meta::Scope::$scope,
+            incidents: &[$($crate::checks::incidents::$incident),*],
+            sources: &[$($crate::source::Source::$source),*],
+            doc: $crate::meta::Doc::new($name::DOC),
+        };
+
+        $(
+            #[doc = concat!("`[checks.", $id, "]`: this check's settings.")]
+            #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+            #[serde(deny_unknown_fields, default)]
+            pub struct Params {
+                $($(#[$field_attr])* pub $field: $field_ty,)*
             }
-            $(
-                fn params(&self) -> &'static dyn $crate::params::ParamsSpec {
-                    &$crate::params::Typed::<$params>::NEW
+
+            impl Default for Params {
+                fn default() -> Self {
+                    Params { $($field: $default,)* }
                 }
-            )?
+            }
+        )?
+
+        impl $crate::check::Declared for $name {
+            fn meta(&self) -> &'static $crate::meta::CheckMeta {
+                &META
+            }
+            $crate::check!(@params $(params { $($field)* })?);
+        }
+    };
+    (@params) => {};
+    (@params params { $($field:ident)* }) => {
+        fn params(&self) -> &'static dyn $crate::params::ParamsSpec {
+            &$crate::params::Typed::<Params>::NEW
         }
     };
 }
@@ -94,6 +143,15 @@ impl<'a> Cx<'a> {
     /// check's `Params`).
     pub fn params<P: Clone + Default + 'static>(&self) -> P {
         self.opts.params(self.b.meta().id)
+    }
+
+    /// Runs `f` once for the account, with its inventory. An `Err` from `f` (a source that
+    /// could not be read) becomes the account's one `error` finding: never a silent pass.
+    pub fn account_wide(
+        &self,
+        f: impl FnOnce(&'a AccountInventory) -> Result<Vec<Finding>, CollectError>,
+    ) -> Vec<Finding> {
+        f(self.account).unwrap_or_else(|e| vec![self.b.error(None, self.b.account_resource(), &e)])
     }
 
     /// Runs `f` once per scanned region with that region's inventory. An `Err` from `f`

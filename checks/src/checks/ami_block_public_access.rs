@@ -1,6 +1,6 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::{block_public_access_per_region, incidents};
-use crate::finding::{Finding, Severity};
+use crate::check::{Check, Cx, Source};
+use crate::checks::block_public_access_per_region;
+use crate::finding::Finding;
 
 crate::check! {
     /// Fails when EC2 GetImageBlockPublicAccessState is `unblocked` in a scanned region.
@@ -23,18 +23,13 @@ crate::check! {
     /// > Settings (Data protection and security) > Block public access for AMIs. In an
     /// organization, a declarative policy can set it for every account.
     pub struct AmiBlockPublicAccess;
-    meta = META;
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "ami-block-public-access",
     title: "Block public access for AMIs is on in every region",
-    severity: Severity::Medium,
-    scope: Scope::Region,
-    incidents: &[incidents::PUBLIC_IMAGES],
-    sources: &[Source::ImageBlockPublicAccess],
-    doc: Doc::new(AmiBlockPublicAccess::DOC),
-};
+    severity: Medium,
+    scope: Region,
+    incidents: [PUBLIC_IMAGES],
+    sources: [ImageBlockPublicAccess],
+}
 
 impl Check for AmiBlockPublicAccess {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {

@@ -1,7 +1,6 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::evidence;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::inventory::{Budget, MetricAlarm};
 
 crate::check! {
@@ -29,18 +28,13 @@ crate::check! {
     /// --notifications-with-subscribers
     /// 'Notification={NotificationType=ACTUAL,ComparisonOperator=GREATER_THAN,Threshold=80},Subscribers=[{SubscriptionType=EMAIL,Address=you@example.com}]'`.
     pub struct BillingAlarm;
-    meta = META;
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "billing-alarm",
     title: "A budget or billing alarm notifies someone",
-    severity: Severity::High,
-    scope: Scope::Account,
-    incidents: &[incidents::LEAKED_ROOT_KEY],
-    sources: &[Source::Budgets, Source::BillingAlarms],
-    doc: Doc::new(BillingAlarm::DOC),
-};
+    severity: High,
+    scope: Account,
+    incidents: [LEAKED_ROOT_KEY],
+    sources: [Budgets, BillingAlarms],
+}
 
 fn budgets_notifying(budgets: &[Budget]) -> Vec<&str> {
     budgets
@@ -66,52 +60,54 @@ fn alarms_notifying(alarms: &[MetricAlarm]) -> Vec<&str> {
 
 impl Check for BillingAlarm {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx { account, b, .. } = cx;
-        let resource = b.account_resource();
-        let budgets = account.billing.budgets.of(Source::Budgets);
-        let alarms = account.billing.billing_alarms.of(Source::BillingAlarms);
-        let good_budgets = budgets.as_ref().map(|v| budgets_notifying(v)).ok();
-        let good_alarms = alarms.as_ref().map(|v| alarms_notifying(v)).ok();
-        let mut ev = evidence! {
-            "budgets_with_notification" => good_budgets,
-            "billing_alarms_with_action" => good_alarms,
-        };
-        if let Err(e) = &budgets {
-            ev.insert("budgets_error".into(), e.to_string().into());
-        }
-        if let Err(e) = &alarms {
-            ev.insert("cloudwatch_error".into(), e.to_string().into());
-        }
-        let found_budget = good_budgets.as_ref().is_some_and(|v| !v.is_empty());
-        let found_alarm = good_alarms.as_ref().is_some_and(|v| !v.is_empty());
-        if found_budget || found_alarm {
-            let how = match (
-                good_budgets.as_ref().and_then(|v| v.first()),
-                good_alarms.as_ref().and_then(|v| v.first()),
-            ) {
-                (Some(name), _) => format!("budget {name} has a notification"),
-                (None, Some(name)) => format!("billing alarm {name} has an action"),
-                (None, None) => unreachable!("one of the two was found"),
+        let b = &cx.b;
+        cx.account_wide(|account| {
+            let resource = b.account_resource();
+            let budgets = account.billing.budgets.of(Source::Budgets);
+            let alarms = account.billing.billing_alarms.of(Source::BillingAlarms);
+            let good_budgets = budgets.as_ref().map(|v| budgets_notifying(v)).ok();
+            let good_alarms = alarms.as_ref().map(|v| alarms_notifying(v)).ok();
+            let mut ev = evidence! {
+                "budgets_with_notification" => good_budgets,
+                "billing_alarms_with_action" => good_alarms,
             };
-            return vec![b.pass(None, resource, format!("Spending is watched: {how}"), ev)];
-        }
-        match (budgets, alarms) {
-            (Ok(_), Ok(_)) => vec![b.fail(
-                None,
-                resource,
-                format!(
-                    "Account {} has no budget with a notification and no CloudWatch alarm with an action on AWS/Billing EstimatedCharges",
-                    b.account()
-                ),
-                ev,
-            )],
-            // One source unread and the other empty: it cannot be vouched for.
-            (Err(e), _) | (_, Err(e)) => {
-                let mut f = b.error(None, resource, &e);
-                f.evidence.extend(ev);
-                vec![f]
+            if let Err(e) = &budgets {
+                ev.insert("budgets_error".into(), e.to_string().into());
             }
-        }
+            if let Err(e) = &alarms {
+                ev.insert("cloudwatch_error".into(), e.to_string().into());
+            }
+            let found_budget = good_budgets.as_ref().is_some_and(|v| !v.is_empty());
+            let found_alarm = good_alarms.as_ref().is_some_and(|v| !v.is_empty());
+            if found_budget || found_alarm {
+                let how = match (
+                    good_budgets.as_ref().and_then(|v| v.first()),
+                    good_alarms.as_ref().and_then(|v| v.first()),
+                ) {
+                    (Some(name), _) => format!("budget {name} has a notification"),
+                    (None, Some(name)) => format!("billing alarm {name} has an action"),
+                    (None, None) => unreachable!("one of the two was found"),
+                };
+                return Ok(vec![b.pass(None, resource, format!("Spending is watched: {how}"), ev)]);
+            }
+            Ok(match (budgets, alarms) {
+                (Ok(_), Ok(_)) => vec![b.fail(
+                    None,
+                    resource,
+                    format!(
+                        "Account {} has no budget with a notification and no CloudWatch alarm with an action on AWS/Billing EstimatedCharges",
+                        b.account()
+                    ),
+                    ev,
+                )],
+                // One source unread and the other empty: it cannot be vouched for.
+                (Err(e), _) | (_, Err(e)) => {
+                    let mut f = b.error(None, resource, &e);
+                    f.evidence.extend(ev);
+                    vec![f]
+                }
+            })
+        })
     }
 }
 

@@ -1,9 +1,8 @@
 use serde_json::{json, Value};
 
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::evidence;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::inventory::{CollectError, Trail};
 
 crate::check! {
@@ -42,20 +41,15 @@ crate::check! {
     /// '[{"ReadWriteType":"All","IncludeManagementEvents":true}]'`. In an organization, an
     /// organization trail from the management account covers every account.
     pub struct CloudTrailMultiRegion;
-    meta = META;
+    id: "cloudtrail-multi-region",
+    title: "A multi-region CloudTrail trail logs read and write management events",
+    severity: High,
+    scope: Account,
+    incidents: [AWS_NOTICES, SECURITY_JAWS],
+    sources: [CloudTrailTrails],
 }
 
 const API: &str = Source::CloudTrailTrails.api();
-
-pub static META: CheckMeta = CheckMeta {
-    id: "cloudtrail-multi-region",
-    title: "A multi-region CloudTrail trail logs read and write management events",
-    severity: Severity::High,
-    scope: Scope::Account,
-    incidents: &[incidents::AWS_NOTICES, incidents::SECURITY_JAWS],
-    sources: &[Source::CloudTrailTrails],
-    doc: Doc::new(CloudTrailMultiRegion::DOC),
-};
 
 /// What one multi-region trail is missing, or the error that kept it from being read.
 fn verdict(t: &Trail) -> Result<Vec<&'static str>, CollectError> {
@@ -103,57 +97,56 @@ fn describe(t: &Trail) -> Value {
 
 impl Check for CloudTrailMultiRegion {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx { account, b, .. } = cx;
-        let resource = b.account_resource();
-        let trails = match account.cloudtrail.trails.get(API) {
-            Ok(t) => t,
-            Err(e) => return vec![b.error(None, resource, &e)],
-        };
-        let listed: Vec<Value> = trails.iter().map(describe).collect();
-        let mut first_error: Option<CollectError> = None;
-        let mut shortfalls = Vec::new();
-        for t in trails.iter().filter(|t| t.multi_region) {
-            match verdict(t) {
-                Ok(missing) if missing.is_empty() => {
-                    return vec![b.pass(
-                        None,
-                        resource,
-                        format!(
-                            "Multi-region trail {} is logging read and write management events",
-                            t.name
-                        ),
-                        evidence! { "trail" => t.name, "trail_arn" => t.arn, "trails" => listed },
-                    )];
-                }
-                Ok(missing) => shortfalls.push(format!("{}: {}", t.name, missing.join(", "))),
-                Err(e) => {
-                    first_error.get_or_insert(e);
+        let b = &cx.b;
+        cx.account_wide(|account| {
+            let resource = b.account_resource();
+            let trails = account.cloudtrail.trails.get(API)?;
+            let listed: Vec<Value> = trails.iter().map(describe).collect();
+            let mut first_error: Option<CollectError> = None;
+            let mut shortfalls = Vec::new();
+            for t in trails.iter().filter(|t| t.multi_region) {
+                match verdict(t) {
+                    Ok(missing) if missing.is_empty() => {
+                        return Ok(vec![b.pass(
+                            None,
+                            resource,
+                            format!(
+                                "Multi-region trail {} is logging read and write management events",
+                                t.name
+                            ),
+                            evidence! { "trail" => t.name, "trail_arn" => t.arn, "trails" => listed },
+                        )]);
+                    }
+                    Ok(missing) => shortfalls.push(format!("{}: {}", t.name, missing.join(", "))),
+                    Err(e) => {
+                        first_error.get_or_insert(e);
+                    }
                 }
             }
-        }
-        if let Some(e) = first_error {
-            let mut f = b.error(None, resource, &e);
-            f.evidence.insert("trails".into(), Value::from(listed));
-            return vec![f];
-        }
-        let why = if shortfalls.is_empty() {
-            if trails.is_empty() {
-                "there is no trail".to_string()
+            if let Some(e) = first_error {
+                let mut f = b.error(None, resource, &e);
+                f.evidence.insert("trails".into(), Value::from(listed));
+                return Ok(vec![f]);
+            }
+            let why = if shortfalls.is_empty() {
+                if trails.is_empty() {
+                    "there is no trail".to_string()
+                } else {
+                    "no trail is multi-region".to_string()
+                }
             } else {
-                "no trail is multi-region".to_string()
-            }
-        } else {
-            shortfalls.join("; ")
-        };
-        vec![b.fail(
-            None,
-            resource,
-            format!(
-                "No CloudTrail trail of account {} logs read and write management events in every region ({why})",
-                b.account()
-            ),
-            evidence! { "trails" => listed },
-        )]
+                shortfalls.join("; ")
+            };
+            Ok(vec![b.fail(
+                None,
+                resource,
+                format!(
+                    "No CloudTrail trail of account {} logs read and write management events in every region ({why})",
+                    b.account()
+                ),
+                evidence! { "trails" => listed },
+            )])
+        })
     }
 }
 

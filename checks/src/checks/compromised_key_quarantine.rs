@@ -1,7 +1,6 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::evidence;
-use crate::finding::{Finding, Resource, Severity};
+use crate::finding::{Finding, Resource};
 
 crate::check! {
     /// Fails when an IAM user, role or group has AWS's `AWSCompromisedKeyQuarantine`, `V2`
@@ -28,7 +27,12 @@ crate::check! {
     /// did not create, check the bill, reply to the AWS Support case, and only then detach
     /// the quarantine policy. Replace the key with an IAM role.
     pub struct CompromisedKeyQuarantine;
-    meta = META;
+    id: "compromised-key-quarantine",
+    title: "AWS has not quarantined any IAM user or role",
+    severity: Critical,
+    scope: Account,
+    incidents: [AWS_NOTICES],
+    sources: [QuarantinePolicies],
 }
 
 /// The names of AWS's quarantine policies; their ARNs are
@@ -39,72 +43,57 @@ pub const QUARANTINE_POLICIES: [&str; 3] = [
     "AWSCompromisedKeyQuarantineV3",
 ];
 
-pub static META: CheckMeta = CheckMeta {
-    id: "compromised-key-quarantine",
-    title: "AWS has not quarantined any IAM user or role",
-    severity: Severity::Critical,
-    scope: Scope::Account,
-    incidents: &[incidents::AWS_NOTICES],
-    sources: &[Source::QuarantinePolicies],
-    doc: Doc::new(CompromisedKeyQuarantine::DOC),
-};
-
 impl Check for CompromisedKeyQuarantine {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx { account, b, .. } = cx;
-        let policies = match account
-            .iam
-            .quarantine_policies
-            .of(Source::QuarantinePolicies)
-        {
-            Ok(p) => p,
-            Err(e) => return vec![b.error(None, b.account_resource(), &e)],
-        };
-        let mut out = Vec::new();
-        for p in policies {
-            for (kind, path, names) in [
-                ("AWS::IAM::User", "user", &p.users),
-                ("AWS::IAM::Role", "role", &p.roles),
-                ("AWS::IAM::Group", "group", &p.groups),
-            ] {
-                for name in names {
-                    out.push(b.fail(
-                        None,
-                        Resource::new(kind, name, None),
-                        format!(
-                            "AWS has quarantined IAM {path} {name}: {} is attached, so its key was found in public",
-                            p.policy_arn
-                        ),
-                        evidence! { "policy_arn" => p.policy_arn },
-                    ));
+        let b = &cx.b;
+        cx.account_wide(|account| {
+            let policies = account.iam.quarantine_policies.of(Source::QuarantinePolicies)?;
+            let mut out = Vec::new();
+            for p in policies {
+                for (kind, path, names) in [
+                    ("AWS::IAM::User", "user", &p.users),
+                    ("AWS::IAM::Role", "role", &p.roles),
+                    ("AWS::IAM::Group", "group", &p.groups),
+                ] {
+                    for name in names {
+                        out.push(b.fail(
+                            None,
+                            Resource::new(kind, name, None),
+                            format!(
+                                "AWS has quarantined IAM {path} {name}: {} is attached, so its key was found in public",
+                                p.policy_arn
+                            ),
+                            evidence! { "policy_arn" => p.policy_arn },
+                        ));
+                    }
                 }
             }
-        }
-        if out.is_empty() {
-            let read: Vec<&str> = policies
-                .iter()
-                .filter(|p| p.exists)
-                .map(|p| p.policy_arn.as_str())
-                .collect();
-            let absent: Vec<&str> = policies
-                .iter()
-                .filter(|p| !p.exists)
-                .map(|p| p.policy_arn.as_str())
-                .collect();
-            out.push(b.pass(
-                None,
-                b.account_resource(),
-                format!(
-                    "No IAM user, role or group of account {} has an AWS quarantine policy attached",
-                    b.account()
-                ),
-                evidence! {
-                    "policies_read" => read,
-                    "policies_not_in_partition" => absent,
-                },
-            ));
-        }
-        out
+            if out.is_empty() {
+                let read: Vec<&str> = policies
+                    .iter()
+                    .filter(|p| p.exists)
+                    .map(|p| p.policy_arn.as_str())
+                    .collect();
+                let absent: Vec<&str> = policies
+                    .iter()
+                    .filter(|p| !p.exists)
+                    .map(|p| p.policy_arn.as_str())
+                    .collect();
+                out.push(b.pass(
+                    None,
+                    b.account_resource(),
+                    format!(
+                        "No IAM user, role or group of account {} has an AWS quarantine policy attached",
+                        b.account()
+                    ),
+                    evidence! {
+                        "policies_read" => read,
+                        "policies_not_in_partition" => absent,
+                    },
+                ));
+            }
+            Ok(out)
+        })
     }
 }
 

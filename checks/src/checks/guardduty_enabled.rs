@@ -1,7 +1,6 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::evidence;
-use crate::finding::{Finding, Resource, Severity};
+use crate::finding::{Finding, Resource};
 use crate::inventory::DetectorStatus;
 
 crate::check! {
@@ -26,18 +25,13 @@ crate::check! {
     /// delegated administrator with auto-enable for all accounts and regions. A suspended
     /// detector: `aws guardduty update-detector --detector-id ID --enable`.
     pub struct GuardDutyEnabled;
-    meta = META;
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "guardduty-enabled",
     title: "GuardDuty is enabled in every region",
-    severity: Severity::High,
-    scope: Scope::Region,
-    incidents: &[incidents::ROOT_KEY_IN_SCRIPT, incidents::AWS_NOTICES],
-    sources: &[Source::GuardDutyDetectors],
-    doc: Doc::new(GuardDutyEnabled::DOC),
-};
+    severity: High,
+    scope: Region,
+    incidents: [ROOT_KEY_IN_SCRIPT, AWS_NOTICES],
+    sources: [GuardDutyDetectors],
+}
 
 impl Check for GuardDutyEnabled {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {

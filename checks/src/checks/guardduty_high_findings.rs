@@ -1,7 +1,6 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::evidence;
-use crate::finding::{Finding, Resource, Severity};
+use crate::finding::{Finding, Resource};
 
 crate::check! {
     /// Fails on an unarchived GuardDuty finding of severity 7 or more (ListFindings with
@@ -35,18 +34,13 @@ crate::check! {
     /// archiving by hand. Send findings to someone: an EventBridge rule on GuardDuty
     /// findings to SNS or chat.
     pub struct GuardDutyHighFindings;
-    meta = META;
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "guardduty-high-findings",
     title: "No unarchived high-severity GuardDuty finding is left open",
-    severity: Severity::High,
-    scope: Scope::Region,
-    incidents: &[incidents::ROOT_KEY_IN_SCRIPT],
-    sources: &[Source::GuardDutyDetectors, Source::GuardDutyFindings],
-    doc: Doc::new(GuardDutyHighFindings::DOC),
-};
+    severity: High,
+    scope: Region,
+    incidents: [ROOT_KEY_IN_SCRIPT],
+    sources: [GuardDutyDetectors, GuardDutyFindings],
+}
 
 impl Check for GuardDutyHighFindings {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {

@@ -1,7 +1,6 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::evidence;
-use crate::finding::{Finding, Resource, Severity};
+use crate::finding::{Finding, Resource};
 
 crate::check! {
     /// Fails when an IAM user with a console password has no MFA (credential report).
@@ -23,63 +22,57 @@ crate::check! {
     /// they do not need the console, delete the login profile: `aws iam
     /// delete-login-profile --user-name NAME`.
     pub struct IamUserConsoleMfa;
-    meta = META;
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "iam-user-console-mfa",
     title: "IAM users with a console password have MFA",
-    severity: Severity::High,
-    scope: Scope::Account,
-    incidents: &[incidents::SECURITY_JAWS, incidents::AWS_NOTICES],
-    sources: &[Source::CredentialReport],
-    doc: Doc::new(IamUserConsoleMfa::DOC),
-};
+    severity: High,
+    scope: Account,
+    incidents: [SECURITY_JAWS, AWS_NOTICES],
+    sources: [CredentialReport],
+}
 
 impl Check for IamUserConsoleMfa {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx { account, b, .. } = cx;
-        let rows = match account.iam.credential_report.of(Source::CredentialReport) {
-            Ok(rows) => rows,
-            Err(e) => return vec![b.error(None, b.account_resource(), &e)],
-        };
-        let console_users: Vec<_> = rows
-            .iter()
-            .filter(|r| !r.is_root() && r.has_console_password())
-            .collect();
-        let mut out: Vec<Finding> = console_users
-            .iter()
-            .filter(|r| !r.mfa_active())
-            .map(|r| {
-                b.fail(
+        let b = &cx.b;
+        cx.account_wide(|account| {
+            let rows = account.iam.credential_report.of(Source::CredentialReport)?;
+            let console_users: Vec<_> = rows
+                .iter()
+                .filter(|r| !r.is_root() && r.has_console_password())
+                .collect();
+            let mut out: Vec<Finding> = console_users
+                .iter()
+                .filter(|r| !r.mfa_active())
+                .map(|r| {
+                    b.fail(
+                        None,
+                        Resource::new("AWS::IAM::User", &r.user, Some(r.arn.clone())),
+                        format!(
+                            "IAM user {} can sign in to the console with a password and has no MFA",
+                            r.user
+                        ),
+                        evidence! {
+                            "password_last_used" => r.password_last_used,
+                            "user_creation_time" => r.user_creation_time,
+                        },
+                    )
+                })
+                .collect();
+            if out.is_empty() {
+                out.push(b.pass(
                     None,
-                    Resource::new("AWS::IAM::User", &r.user, Some(r.arn.clone())),
+                    b.account_resource(),
                     format!(
-                        "IAM user {} can sign in to the console with a password and has no MFA",
-                        r.user
+                        "All {} IAM users with a console password have MFA",
+                        console_users.len()
                     ),
                     evidence! {
-                        "password_last_used" => r.password_last_used,
-                        "user_creation_time" => r.user_creation_time,
+                        "users" => rows.iter().filter(|r| !r.is_root()).count(),
+                        "console_users" => console_users.len(),
                     },
-                )
-            })
-            .collect();
-        if out.is_empty() {
-            out.push(b.pass(
-                None,
-                b.account_resource(),
-                format!(
-                    "All {} IAM users with a console password have MFA",
-                    console_users.len()
-                ),
-                evidence! {
-                    "users" => rows.iter().filter(|r| !r.is_root()).count(),
-                    "console_users" => console_users.len(),
-                },
-            ));
-        }
-        out
+                ));
+            }
+            Ok(out)
+        })
     }
 }
 

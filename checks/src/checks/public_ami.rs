@@ -1,7 +1,6 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::evidence;
-use crate::finding::{Finding, Resource, Severity};
+use crate::finding::{Finding, Resource};
 
 crate::check! {
     /// Fails when an AMI the account owns is public.
@@ -25,18 +24,13 @@ crate::check! {
     /// --image-block-public-access-state block-new-sharing --region REGION`. Assume what
     /// was on the image is exposed: rotate any secrets it held.
     pub struct PublicAmi;
-    meta = META;
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "public-ami",
     title: "No AMI the account owns is public",
-    severity: Severity::Critical,
-    scope: Scope::Region,
-    incidents: &[incidents::PUBLIC_IMAGES],
-    sources: &[Source::Images],
-    doc: Doc::new(PublicAmi::DOC),
-};
+    severity: Critical,
+    scope: Region,
+    incidents: [PUBLIC_IMAGES],
+    sources: [Images],
+}
 
 impl Check for PublicAmi {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {

@@ -1,7 +1,6 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::evidence;
-use crate::finding::{Finding, Resource, Severity};
+use crate::finding::{Finding, Resource};
 use crate::inventory::{Collected, RdsSnapshot};
 
 crate::check! {
@@ -33,18 +32,13 @@ crate::check! {
     /// with the accounts that need it by their ids instead, and treat what the snapshot
     /// held (passwords, keys, personal data) as exposed.
     pub struct PublicRdsSnapshot;
-    meta = META;
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "public-rds-snapshot",
     title: "No RDS snapshot is public",
-    severity: Severity::Critical,
-    scope: Scope::Region,
-    incidents: &[incidents::PUBLIC_IMAGES, incidents::AWS_NOTICES],
-    sources: &[Source::RdsSnapshots, Source::RdsClusterSnapshots],
-    doc: Doc::new(PublicRdsSnapshot::DOC),
-};
+    severity: Critical,
+    scope: Region,
+    incidents: [PUBLIC_IMAGES, AWS_NOTICES],
+    sources: [RdsSnapshots, RdsClusterSnapshots],
+}
 
 /// The two kinds of manual snapshot: where they are in the inventory, their API and
 /// resource type.

@@ -1,7 +1,6 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::evidence;
-use crate::finding::{Finding, Resource, Severity};
+use crate::finding::{Finding, Resource};
 
 crate::check! {
     /// Fails when an EBS snapshot the account owns is restorable by anyone.
@@ -26,18 +25,13 @@ crate::check! {
     /// block it for good in every region: `aws ec2 enable-snapshot-block-public-access
     /// --state block-all-sharing --region REGION`. Treat the data on it as exposed.
     pub struct PublicSnapshot;
-    meta = META;
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "public-snapshot",
     title: "No EBS snapshot the account owns is public",
-    severity: Severity::Critical,
-    scope: Scope::Region,
-    incidents: &[incidents::PUBLIC_IMAGES],
-    sources: &[Source::PublicSnapshots],
-    doc: Doc::new(PublicSnapshot::DOC),
-};
+    severity: Critical,
+    scope: Region,
+    incidents: [PUBLIC_IMAGES],
+    sources: [PublicSnapshots],
+}
 
 /// Owned by the audited account. The call asked for `OwnerIds=self`, so a snapshot
 /// whose owner is not stated is taken as ours: a doubt never becomes a pass.

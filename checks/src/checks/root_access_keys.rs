@@ -1,6 +1,6 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::{incidents, root_fact, root_has_no_credentials};
-use crate::finding::{Finding, Severity};
+use crate::check::{Check, Cx};
+use crate::checks::{root_fact, root_has_no_credentials};
+use crate::finding::Finding;
 
 crate::check! {
     /// Fails when the root user has an access key (GetAccountSummary, cross-checked with
@@ -27,18 +27,13 @@ crate::check! {
     /// CloudTrail show them). Give programs an IAM role instead: an instance profile on
     /// EC2, a task role on ECS, OIDC federation in CI.
     pub struct RootAccessKeys;
-    meta = META;
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "root-access-keys",
     title: "The root user has no access keys",
-    severity: Severity::Critical,
-    scope: Scope::Account,
-    incidents: &[incidents::LEAKED_ROOT_KEY, incidents::ROOT_KEY_IN_SCRIPT],
-    sources: &[Source::AccountSummary, Source::CredentialReport],
-    doc: Doc::new(RootAccessKeys::DOC),
-};
+    severity: Critical,
+    scope: Account,
+    incidents: [LEAKED_ROOT_KEY, ROOT_KEY_IN_SCRIPT],
+    sources: [AccountSummary, CredentialReport],
+}
 
 impl Check for RootAccessKeys {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {

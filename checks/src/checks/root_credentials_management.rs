@@ -1,7 +1,6 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::evidence;
-use crate::finding::{Finding, Resource, Severity};
+use crate::finding::{Finding, Resource};
 
 crate::check! {
     /// Fails when an organization's management account (or IAM's delegated administrator)
@@ -38,104 +37,94 @@ crate::check! {
     /// credentials (IAM console, Root access management, or `aws sts assume-root` with the
     /// IAMDeleteRootUserCredentials task policy).
     pub struct RootCredentialsManagement;
-    meta = META;
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "root-credentials-management",
     title: "The organization manages member accounts' root credentials centrally",
-    severity: Severity::Medium,
-    scope: Scope::Organization,
-    incidents: &[incidents::LEAKED_ROOT_KEY],
-    sources: &[Source::OrganizationsFeatures],
-    doc: Doc::new(RootCredentialsManagement::DOC),
-};
+    severity: Medium,
+    scope: Organization,
+    incidents: [LEAKED_ROOT_KEY],
+    sources: [OrganizationsFeatures],
+}
 
 const FEATURES: [&str; 2] = ["RootCredentialsManagement", "RootSessions"];
 
 impl Check for RootCredentialsManagement {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx { account, b, .. } = cx;
-        let features = match account
-            .iam
-            .organizations_features
-            .of(Source::OrganizationsFeatures)
-        {
-            Ok(f) => f,
-            Err(e) => return vec![b.error(None, b.account_resource(), &e)],
-        };
-        let resource = || match &features.organization_id {
-            Some(id) => Resource::new("AWS::Organizations::Organization", id, None),
-            None => b.account_resource(),
-        };
-        let ev = evidence! {
-            "status" => features.status,
-            "organization_id" => features.organization_id,
-            "enabled_features" => features.enabled_features,
-        };
-        let missing: Vec<&str> = FEATURES
-            .iter()
-            .copied()
-            .filter(|f| !features.enabled_features.iter().any(|e| e == f))
-            .collect();
-        match features.status.as_str() {
-            "no_organization" => vec![b.nothing_to_inspect(
-                None,
-                resource(),
-                format!(
-                    "Account {} is in no organization: centralized root access does not apply",
-                    b.account()
-                ),
-                "not in an organization",
-                ev,
-            )],
-            "not_management_account" => vec![b.nothing_to_inspect(
-                None,
-                resource(),
-                format!(
-                    "Account {} is not its organization's management account or IAM's delegated administrator: centralized root access is set there",
-                    b.account()
-                ),
-                "not an organization's management account",
-                ev,
-            )],
-            "listed" if missing.is_empty() => vec![b.pass(
-                None,
-                resource(),
-                "Centralized root access is on: root credentials management and root sessions",
-                ev,
-            )],
-            "listed" => vec![b.fail(
-                None,
-                resource(),
-                format!(
-                    "Centralized root access is not fully on: {} not enabled",
-                    missing.join(" and ")
-                ),
-                ev,
-            )],
-            "iam_trusted_access_off" => vec![b.fail(
-                None,
-                resource(),
-                "Centralized root access is off: trusted access for IAM is not enabled in Organizations",
-                ev,
-            )],
-            "not_all_features" => vec![b.fail(
-                None,
-                resource(),
-                "Centralized root access cannot be on: the organization has only consolidated billing, not all features",
-                ev,
-            )],
-            other => vec![b.error(
-                None,
-                resource(),
-                &crate::inventory::CollectError::new(
-                    Source::OrganizationsFeatures.api(),
-                    "UnknownStatus",
-                    format!("hiyari does not know the status `{other}`"),
-                ),
-            )],
-        }
+        let b = &cx.b;
+        cx.account_wide(|account| {
+            let features = account.iam.organizations_features.of(Source::OrganizationsFeatures)?;
+            let resource = || match &features.organization_id {
+                Some(id) => Resource::new("AWS::Organizations::Organization", id, None),
+                None => b.account_resource(),
+            };
+            let ev = evidence! {
+                "status" => features.status,
+                "organization_id" => features.organization_id,
+                "enabled_features" => features.enabled_features,
+            };
+            let missing: Vec<&str> = FEATURES
+                .iter()
+                .copied()
+                .filter(|f| !features.enabled_features.iter().any(|e| e == f))
+                .collect();
+            Ok(match features.status.as_str() {
+                "no_organization" => vec![b.nothing_to_inspect(
+                    None,
+                    resource(),
+                    format!(
+                        "Account {} is in no organization: centralized root access does not apply",
+                        b.account()
+                    ),
+                    "not in an organization",
+                    ev,
+                )],
+                "not_management_account" => vec![b.nothing_to_inspect(
+                    None,
+                    resource(),
+                    format!(
+                        "Account {} is not its organization's management account or IAM's delegated administrator: centralized root access is set there",
+                        b.account()
+                    ),
+                    "not an organization's management account",
+                    ev,
+                )],
+                "listed" if missing.is_empty() => vec![b.pass(
+                    None,
+                    resource(),
+                    "Centralized root access is on: root credentials management and root sessions",
+                    ev,
+                )],
+                "listed" => vec![b.fail(
+                    None,
+                    resource(),
+                    format!(
+                        "Centralized root access is not fully on: {} not enabled",
+                        missing.join(" and ")
+                    ),
+                    ev,
+                )],
+                "iam_trusted_access_off" => vec![b.fail(
+                    None,
+                    resource(),
+                    "Centralized root access is off: trusted access for IAM is not enabled in Organizations",
+                    ev,
+                )],
+                "not_all_features" => vec![b.fail(
+                    None,
+                    resource(),
+                    "Centralized root access cannot be on: the organization has only consolidated billing, not all features",
+                    ev,
+                )],
+                other => vec![b.error(
+                    None,
+                    resource(),
+                    &crate::inventory::CollectError::new(
+                        Source::OrganizationsFeatures.api(),
+                        "UnknownStatus",
+                        format!("hiyari does not know the status `{other}`"),
+                    ),
+                )],
+            })
+        })
     }
 }
 

@@ -1,8 +1,7 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::{incidents, root_fact, root_has_no_credentials};
+use crate::check::{Check, Cx, Source};
+use crate::checks::{root_fact, root_has_no_credentials};
 use crate::evidence;
-use crate::finding::{Finding, Severity};
-use serde::{Deserialize, Serialize};
+use crate::finding::Finding;
 
 crate::check! {
     /// Fails when the root user has no MFA, or, with require_hardware on, a virtual MFA
@@ -39,116 +38,97 @@ crate::check! {
     /// an organization, the management account can delete member accounts' root
     /// credentials instead (IAM, Root access management).
     pub struct RootMfa;
-    meta = META;
-    params = Params;
-}
-
-/// `[checks.root-mfa]`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Params {
-    /// Fail a root user whose MFA is a virtual device (an authenticator app).
-    pub require_hardware: bool,
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "root-mfa",
     title: "The root user has MFA",
-    severity: Severity::Critical,
-    scope: Scope::Account,
-    incidents: &[incidents::LEAKED_ROOT_KEY, incidents::SECURITY_JAWS],
-    sources: &[
-        Source::AccountSummary,
-        Source::CredentialReport,
-        Source::VirtualMfaDevices,
-    ],
-    doc: Doc::new(RootMfa::DOC),
-};
+    severity: Critical,
+    scope: Account,
+    incidents: [LEAKED_ROOT_KEY, SECURITY_JAWS],
+    sources: [AccountSummary, CredentialReport, VirtualMfaDevices],
+    params {
+        /// Fail a root user whose MFA is a virtual device (an authenticator app).
+        pub require_hardware: bool = false,
+    }
+}
 
 impl Check for RootMfa {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx { account, b, .. } = cx;
-        let resource = b.account_resource();
-        if root_has_no_credentials(account) {
-            return vec![b.pass(
-                None,
-                resource,
-                format!(
-                    "The root user of account {} has no password, access key or signing certificate: nobody can sign in as it, so it needs no MFA",
-                    b.account()
-                ),
-                evidence! {
-                    "root_password_present" => false,
-                    "root_access_keys_present" => false,
-                    "root_signing_certificates_present" => false,
-                },
-            )];
-        }
-        // The question asked is "is MFA off?": true is the bad answer.
-        let mut evidence = match root_fact(
-            account,
-            |s| !s.root_mfa_enabled,
-            |row| !row.mfa_active(),
-            true,
-        ) {
-            Ok((true, evidence)) => {
-                return vec![b.fail(
+        let b = &cx.b;
+        cx.account_wide(|account| {
+            let resource = b.account_resource();
+            if root_has_no_credentials(account) {
+                return Ok(vec![b.pass(
                     None,
                     resource,
-                    format!("The root user of account {} has no MFA device", b.account()),
+                    format!(
+                        "The root user of account {} has no password, access key or signing certificate: nobody can sign in as it, so it needs no MFA",
+                        b.account()
+                    ),
+                    evidence! {
+                        "root_password_present" => false,
+                        "root_access_keys_present" => false,
+                        "root_signing_certificates_present" => false,
+                    },
+                )]);
+            }
+            // The question asked is "is MFA off?": true is the bad answer.
+            let mut evidence = match root_fact(
+                account,
+                |s| !s.root_mfa_enabled,
+                |row| !row.mfa_active(),
+                true,
+            ) {
+                Ok((true, evidence)) => {
+                    return Ok(vec![b.fail(
+                        None,
+                        resource,
+                        format!("The root user of account {} has no MFA device", b.account()),
+                        evidence,
+                    )])
+                }
+                Ok((false, evidence)) => evidence,
+                Err(e) => return Ok(vec![b.error(None, resource, &e)]),
+            };
+            if !cx.params::<Params>().require_hardware {
+                return Ok(vec![b.pass(
+                    None,
+                    resource,
+                    format!("The root user of account {} has MFA", b.account()),
+                    evidence,
+                )]);
+            }
+            let devices = account.iam.virtual_mfa_devices.of(Source::VirtualMfaDevices)?;
+            let virtual_serials: Vec<&str> = devices
+                .iter()
+                .filter(|d| d.is_roots())
+                .map(|d| d.serial_number.as_str())
+                .collect();
+            evidence.insert(
+                "root_virtual_mfa_devices".into(),
+                serde_json::json!(virtual_serials),
+            );
+            Ok(if virtual_serials.is_empty() {
+                vec![b.pass(
+                    None,
+                    resource,
+                    format!(
+                        "The root user of account {} has MFA, and none of it is a virtual device",
+                        b.account()
+                    ),
                     evidence,
                 )]
-            }
-            Ok((false, evidence)) => evidence,
-            Err(e) => return vec![b.error(None, resource, &e)],
-        };
-        if !cx.params::<Params>().require_hardware {
-            return vec![b.pass(
-                None,
-                resource,
-                format!("The root user of account {} has MFA", b.account()),
-                evidence,
-            )];
-        }
-        let devices = match account
-            .iam
-            .virtual_mfa_devices
-            .of(Source::VirtualMfaDevices)
-        {
-            Ok(d) => d,
-            Err(e) => return vec![b.error(None, resource, &e)],
-        };
-        let virtual_serials: Vec<&str> = devices
-            .iter()
-            .filter(|d| d.is_roots())
-            .map(|d| d.serial_number.as_str())
-            .collect();
-        evidence.insert(
-            "root_virtual_mfa_devices".into(),
-            serde_json::json!(virtual_serials),
-        );
-        if virtual_serials.is_empty() {
-            vec![b.pass(
-                None,
-                resource,
-                format!(
-                    "The root user of account {} has MFA, and none of it is a virtual device",
-                    b.account()
-                ),
-                evidence,
-            )]
-        } else {
-            vec![b.fail(
-                None,
-                resource,
-                format!(
-                    "The root user of account {} has a virtual MFA device ({}); require_hardware asks for a hardware key",
-                    b.account(),
-                    virtual_serials.join(", ")
-                ),
-                evidence,
-            )]
-        }
+            } else {
+                vec![b.fail(
+                    None,
+                    resource,
+                    format!(
+                        "The root user of account {} has a virtual MFA device ({}); require_hardware asks for a hardware key",
+                        b.account(),
+                        virtual_serials.join(", ")
+                    ),
+                    evidence,
+                )]
+            })
+        })
     }
 }
 

@@ -1,9 +1,7 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::credential_report::{days_between, parse_time};
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::inventory::CollectError;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 crate::check! {
@@ -32,48 +30,28 @@ crate::check! {
     /// key; if it was a person, give them an IAM Identity Center or IAM user with the
     /// permissions they need.
     pub struct RootRecentUse;
-    meta = META;
-    params = Params;
-}
-
-/// `[checks.root-recent-use]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Params {
-    /// A root password or access key use this many days ago or fewer fails.
-    pub max_age_days: u32,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Params { max_age_days: 30 }
+    id: "root-recent-use",
+    title: "The root user has not been used recently",
+    severity: High,
+    scope: Account,
+    incidents: [ROOT_KEY_IN_SCRIPT, SECURITY_JAWS],
+    sources: [CredentialReport],
+    params {
+        /// A root password or access key use this many days ago or fewer fails.
+        pub max_age_days: u32 = 30,
     }
 }
 
 const API: &str = Source::CredentialReport.api();
 
-pub static META: CheckMeta = CheckMeta {
-    id: "root-recent-use",
-    title: "The root user has not been used recently",
-    severity: Severity::High,
-    scope: Scope::Account,
-    incidents: &[incidents::ROOT_KEY_IN_SCRIPT, incidents::SECURITY_JAWS],
-    sources: &[Source::CredentialReport],
-    doc: Doc::new(RootRecentUse::DOC),
-};
-
 impl Check for RootRecentUse {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx {
-            account, opts, b, ..
-        } = cx;
-        let resource = b.account_resource();
-        let rows = match account.iam.credential_report.get(API) {
-            Ok(rows) => rows,
-            Err(e) => return vec![b.error(None, resource, &e)],
-        };
-        let Some(root) = rows.iter().find(|r| r.is_root()) else {
-            return vec![b.error(
+        let Cx { opts, b, .. } = cx;
+        cx.account_wide(|account| {
+            let resource = b.account_resource();
+            let rows = account.iam.credential_report.get(API)?;
+            let Some(root) = rows.iter().find(|r| r.is_root()) else {
+                return Ok(vec![b.error(
                 None,
                 resource,
                 &CollectError::new(
@@ -81,74 +59,75 @@ impl Check for RootRecentUse {
                     "NoRootAccountRow",
                     "the credential report has no <root_account> row, so root use cannot be read",
                 ),
-            )];
-        };
-        let max = i64::from(cx.params::<Params>().max_age_days);
-        let now = opts.now();
-        let mut evidence = Map::new();
-        evidence.insert("max_age_days".into(), Value::from(max));
-        let mut recent = Vec::new();
-        for (what, value) in [
-            ("password_last_used", &root.password_last_used),
-            (
-                "access_key_1_last_used_date",
-                &root.access_key_1_last_used_date,
-            ),
-            (
-                "access_key_2_last_used_date",
-                &root.access_key_2_last_used_date,
-            ),
-        ] {
-            match parse_time(value) {
-                Ok(Some(t)) => {
-                    evidence.insert(what.into(), Value::from(value.clone()));
-                    if days_between(t, now) <= max {
-                        recent.push(what);
+            )]);
+            };
+            let max = i64::from(cx.params::<Params>().max_age_days);
+            let now = opts.now();
+            let mut evidence = Map::new();
+            evidence.insert("max_age_days".into(), Value::from(max));
+            let mut recent = Vec::new();
+            for (what, value) in [
+                ("password_last_used", &root.password_last_used),
+                (
+                    "access_key_1_last_used_date",
+                    &root.access_key_1_last_used_date,
+                ),
+                (
+                    "access_key_2_last_used_date",
+                    &root.access_key_2_last_used_date,
+                ),
+            ] {
+                match parse_time(value) {
+                    Ok(Some(t)) => {
+                        evidence.insert(what.into(), Value::from(value.clone()));
+                        if days_between(t, now) <= max {
+                            recent.push(what);
+                        }
+                    }
+                    Ok(None) => {
+                        evidence.insert(what.into(), Value::from(value.clone()));
+                    }
+                    Err(msg) => {
+                        return Ok(vec![b.error(
+                            None,
+                            resource,
+                            &CollectError::new(API, "InvalidReport", format!("{what}: {msg}")),
+                        )])
                     }
                 }
-                Ok(None) => {
-                    evidence.insert(what.into(), Value::from(value.clone()));
-                }
-                Err(msg) => {
-                    return vec![b.error(
-                        None,
-                        resource,
-                        &CollectError::new(API, "InvalidReport", format!("{what}: {msg}")),
-                    )]
-                }
             }
-        }
-        if recent.is_empty() {
-            vec![b.pass(
-                None,
-                resource,
-                format!(
-                    "The root user of account {} was not used in the last {max} days",
-                    b.account()
-                ),
-                evidence,
-            )]
-        } else {
-            evidence.insert("recent".into(), Value::from(recent.clone()));
-            let what: Vec<_> = recent
-                .iter()
-                .map(|w| match *w {
-                    "password_last_used" => "its password",
-                    "access_key_1_last_used_date" => "access key 1",
-                    _ => "access key 2",
-                })
-                .collect();
-            vec![b.fail(
-                None,
-                resource,
-                format!(
-                    "The root user of account {} was used in the last {max} days ({})",
-                    b.account(),
-                    what.join(", ")
-                ),
-                evidence,
-            )]
-        }
+            Ok(if recent.is_empty() {
+                vec![b.pass(
+                    None,
+                    resource,
+                    format!(
+                        "The root user of account {} was not used in the last {max} days",
+                        b.account()
+                    ),
+                    evidence,
+                )]
+            } else {
+                evidence.insert("recent".into(), Value::from(recent.clone()));
+                let what: Vec<_> = recent
+                    .iter()
+                    .map(|w| match *w {
+                        "password_last_used" => "its password",
+                        "access_key_1_last_used_date" => "access key 1",
+                        _ => "access key 2",
+                    })
+                    .collect();
+                vec![b.fail(
+                    None,
+                    resource,
+                    format!(
+                        "The root user of account {} was used in the last {max} days ({})",
+                        b.account(),
+                        what.join(", ")
+                    ),
+                    evidence,
+                )]
+            })
+        })
     }
 }
 

@@ -1,13 +1,11 @@
 use std::net::IpAddr;
 
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::credential_report::parse_time;
-use crate::finding::{Finding, Resource, Severity};
+use crate::finding::{Finding, Resource};
 use crate::inventory::RootSignIn;
 use crate::needs::Needs;
 use crate::params::ParamsById;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 crate::check! {
@@ -38,39 +36,20 @@ crate::check! {
     /// MFA, and only for the tasks that need root; list the addresses you sign in from in
     /// known_cidrs.
     pub struct RootSignIns;
-    meta = META;
-    params = Params;
-}
-
-/// `[checks.root-sign-ins]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Params {
-    /// Root sign-ins this many days back or fewer are read.
-    pub days: u32,
-    /// The addresses root signs in from (CIDRs, e.g. "203.0.113.0/24"); a sign-in from
-    /// anywhere else fails. Empty: any address.
-    pub known_cidrs: Vec<String>,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Params {
-            days: 30,
-            known_cidrs: vec![],
-        }
-    }
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "root-sign-ins",
     title: "No failed, MFA-less or unknown-address root sign-in",
-    severity: Severity::High,
-    scope: Scope::Account,
-    incidents: &[incidents::SECURITY_JAWS],
-    sources: &[Source::RootSignIns],
-    doc: Doc::new(RootSignIns::DOC),
-};
+    severity: High,
+    scope: Account,
+    incidents: [SECURITY_JAWS],
+    sources: [RootSignIns],
+    params {
+        /// Root sign-ins this many days back or fewer are read.
+        pub days: u32 = 30,
+        /// The addresses root signs in from (CIDRs, e.g. "203.0.113.0/24"); a sign-in from
+        /// anywhere else fails. Empty: any address.
+        pub known_cidrs: Vec<String> = vec![],
+    }
+}
 
 /// `ip` is in `cidr` (`a.b.c.d/n`, `x::/n`, or a bare address). `None`: not a CIDR.
 pub fn in_cidr(ip: IpAddr, cidr: &str) -> Option<bool> {

@@ -1,7 +1,6 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::evidence;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 
 crate::check! {
     /// Fails when S3 Control GetPublicAccessBlock for the account has any of the four
@@ -31,80 +30,74 @@ crate::check! {
     /// A bucket that must serve the public (a website) is better served through CloudFront
     /// with origin access control than made public.
     pub struct S3AccountPublicAccessBlock;
-    meta = META;
+    id: "s3-account-public-access-block",
+    title: "S3 Block Public Access is on for the whole account",
+    severity: High,
+    scope: Account,
+    incidents: [AWS_NOTICES],
+    sources: [AccountPublicAccessBlock],
 }
 
 const API: &str = Source::AccountPublicAccessBlock.api();
 
-pub static META: CheckMeta = CheckMeta {
-    id: "s3-account-public-access-block",
-    title: "S3 Block Public Access is on for the whole account",
-    severity: Severity::High,
-    scope: Scope::Account,
-    incidents: &[incidents::AWS_NOTICES],
-    sources: &[Source::AccountPublicAccessBlock],
-    doc: Doc::new(S3AccountPublicAccessBlock::DOC),
-};
-
 impl Check for S3AccountPublicAccessBlock {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx { account, b, .. } = cx;
-        let resource = b.account_resource();
-        let pab = match account.s3.account_public_access_block.get(API) {
-            Ok(p) => p,
-            Err(e) => return vec![b.error(None, resource, &e)],
-        };
-        let Some(p) = pab else {
-            return vec![b.fail(
-                None,
-                resource,
-                format!(
-                    "Account {} has no S3 Block Public Access configuration: any bucket can be made public",
-                    b.account()
-                ),
-                evidence! { "configured" => false },
-            )];
-        };
-        let settings = [
-            ("BlockPublicAcls", p.block_public_acls),
-            ("IgnorePublicAcls", p.ignore_public_acls),
-            ("BlockPublicPolicy", p.block_public_policy),
-            ("RestrictPublicBuckets", p.restrict_public_buckets),
-        ];
-        let off: Vec<&str> = settings
-            .iter()
-            .filter(|(_, on)| !on)
-            .map(|(n, _)| *n)
-            .collect();
-        let ev = evidence! {
-            "configured" => true,
-            "block_public_acls" => p.block_public_acls,
-            "ignore_public_acls" => p.ignore_public_acls,
-            "block_public_policy" => p.block_public_policy,
-            "restrict_public_buckets" => p.restrict_public_buckets,
-        };
-        if off.is_empty() {
-            vec![b.pass(
-                None,
-                resource,
-                format!(
-                    "All four S3 Block Public Access settings are on for account {}",
-                    b.account()
-                ),
-                ev,
-            )]
-        } else {
-            vec![b.fail(
-                None,
-                resource,
-                format!(
-                    "S3 Block Public Access for account {} has {} off",
-                    b.account(),
-                    off.join(", ")
-                ),
-                ev,
-            )]
-        }
+        let b = &cx.b;
+        cx.account_wide(|account| {
+            let resource = b.account_resource();
+            let pab = account.s3.account_public_access_block.get(API)?;
+            let Some(p) = pab else {
+                return Ok(vec![b.fail(
+                    None,
+                    resource,
+                    format!(
+                        "Account {} has no S3 Block Public Access configuration: any bucket can be made public",
+                        b.account()
+                    ),
+                    evidence! { "configured" => false },
+                )]);
+            };
+            let settings = [
+                ("BlockPublicAcls", p.block_public_acls),
+                ("IgnorePublicAcls", p.ignore_public_acls),
+                ("BlockPublicPolicy", p.block_public_policy),
+                ("RestrictPublicBuckets", p.restrict_public_buckets),
+            ];
+            let off: Vec<&str> = settings
+                .iter()
+                .filter(|(_, on)| !on)
+                .map(|(n, _)| *n)
+                .collect();
+            let ev = evidence! {
+                "configured" => true,
+                "block_public_acls" => p.block_public_acls,
+                "ignore_public_acls" => p.ignore_public_acls,
+                "block_public_policy" => p.block_public_policy,
+                "restrict_public_buckets" => p.restrict_public_buckets,
+            };
+            Ok(if off.is_empty() {
+                vec![b.pass(
+                    None,
+                    resource,
+                    format!(
+                        "All four S3 Block Public Access settings are on for account {}",
+                        b.account()
+                    ),
+                    ev,
+                )]
+            } else {
+                vec![b.fail(
+                    None,
+                    resource,
+                    format!(
+                        "S3 Block Public Access for account {} has {} off",
+                        b.account(),
+                        off.join(", ")
+                    ),
+                    ev,
+                )]
+            })
+        })
     }
 }
 

@@ -1,7 +1,6 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::evidence;
-use crate::finding::{Finding, Severity};
+use crate::finding::Finding;
 use crate::inventory::{CollectError, Collected};
 use serde::{Deserialize, Serialize};
 
@@ -32,16 +31,16 @@ crate::check! {
     /// member with `--account-id`). Do the same for BILLING and OPERATIONS if you require
     /// them.
     pub struct SecurityContact;
-    meta = META;
-    params = Params;
-}
-
-/// `[checks.security-contact]`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Params {
-    /// Other contact types to require besides SECURITY: `BILLING`, `OPERATIONS`.
-    pub also: Vec<ContactType>,
+    id: "security-contact",
+    title: "The account has a security contact for AWS's notices",
+    severity: High,
+    scope: Account,
+    incidents: [AWS_NOTICES, LEAKED_ROOT_KEY],
+    sources: [AlternateContacts],
+    params {
+        /// Other contact types to require besides SECURITY: `BILLING`, `OPERATIONS`.
+        pub also: Vec<ContactType> = Vec::new(),
+    }
 }
 
 /// An alternate contact type hiyari reads.
@@ -67,97 +66,86 @@ impl ContactType {
     }
 }
 
-pub static META: CheckMeta = CheckMeta {
-    id: "security-contact",
-    title: "The account has a security contact for AWS's notices",
-    severity: Severity::High,
-    scope: Scope::Account,
-    incidents: &[incidents::AWS_NOTICES, incidents::LEAKED_ROOT_KEY],
-    sources: &[Source::AlternateContacts],
-    doc: Doc::new(SecurityContact::DOC),
-};
-
 const API: &str = Source::AlternateContacts.api();
 
 impl Check for SecurityContact {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx { account, b, .. } = cx;
-        let resource = || b.account_resource();
-        let contacts = match account.contacts.alternate_contacts.get(API) {
-            Ok(c) => c,
-            Err(e) => return vec![b.error(None, resource(), &e)],
-        };
-        let mut required = vec![ContactType::Security];
-        for t in &cx.params::<Params>().also {
-            if !required.contains(t) {
-                required.push(*t);
-            }
-        }
-        let mut missing = Vec::new();
-        let mut set = serde_json::Map::new();
-        for t in &required {
-            let found = contacts.iter().find(|c| c.contact_type == t.as_str());
-            match found.map(|c| &c.contact) {
-                Some(Collected::Ok(Some(c))) => {
-                    set.insert(
-                        t.as_str().to_lowercase(),
-                        serde_json::json!({ "name": c.name, "email": c.email }),
-                    );
-                }
-                Some(Collected::Ok(None)) => missing.push(t.as_str()),
-                Some(Collected::Error(e)) => return vec![b.error(None, resource(), e)],
-                Some(Collected::NotCollected) | None => {
-                    let e = CollectError::new(
-                        API,
-                        "NotCollected",
-                        format!("the {} contact is not in the inventory", t.as_str()),
-                    );
-                    return vec![b.error(None, resource(), &e)];
+        let b = &cx.b;
+        cx.account_wide(|account| {
+            let resource = || b.account_resource();
+            let contacts = account.contacts.alternate_contacts.get(API)?;
+            let mut required = vec![ContactType::Security];
+            for t in &cx.params::<Params>().also {
+                if !required.contains(t) {
+                    required.push(*t);
                 }
             }
-        }
-        let required_names: Vec<&str> = required.iter().map(|t| t.as_str()).collect();
-        if missing.is_empty() {
-            let security = contacts
-                .iter()
-                .find(|c| c.contact_type == "SECURITY")
-                .and_then(|c| match &c.contact {
-                    Collected::Ok(Some(c)) => c.email.clone(),
-                    _ => None,
-                })
-                .unwrap_or_default();
-            return vec![b.pass(
+            let mut missing = Vec::new();
+            let mut set = serde_json::Map::new();
+            for t in &required {
+                let found = contacts.iter().find(|c| c.contact_type == t.as_str());
+                match found.map(|c| &c.contact) {
+                    Some(Collected::Ok(Some(c))) => {
+                        set.insert(
+                            t.as_str().to_lowercase(),
+                            serde_json::json!({ "name": c.name, "email": c.email }),
+                        );
+                    }
+                    Some(Collected::Ok(None)) => missing.push(t.as_str()),
+                    Some(Collected::Error(e)) => return Ok(vec![b.error(None, resource(), e)]),
+                    Some(Collected::NotCollected) | None => {
+                        let e = CollectError::new(
+                            API,
+                            "NotCollected",
+                            format!("the {} contact is not in the inventory", t.as_str()),
+                        );
+                        return Ok(vec![b.error(None, resource(), &e)]);
+                    }
+                }
+            }
+            let required_names: Vec<&str> = required.iter().map(|t| t.as_str()).collect();
+            if missing.is_empty() {
+                let security = contacts
+                    .iter()
+                    .find(|c| c.contact_type == "SECURITY")
+                    .and_then(|c| match &c.contact {
+                        Collected::Ok(Some(c)) => c.email.clone(),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                return Ok(vec![b.pass(
+                    None,
+                    resource(),
+                    format!(
+                        "Account {} has a security contact ({security}): AWS's security notices reach it",
+                        b.account()
+                    ),
+                    evidence! { "required" => required_names, "contacts" => set },
+                )]);
+            }
+            let message = if missing.contains(&"SECURITY") {
+                format!(
+                    "Account {} has no security contact: AWS's compromise and abuse notices reach only the root e-mail address",
+                    b.account()
+                )
+            } else {
+                format!(
+                    "Account {} has no {} contact, which [checks.security-contact] also requires",
+                    b.account(),
+                    missing.join(" or ")
+                )
+            };
+            Ok(vec![b.fail(
                 None,
                 resource(),
-                format!(
-                    "Account {} has a security contact ({security}): AWS's security notices reach it",
-                    b.account()
-                ),
-                evidence! { "required" => required_names, "contacts" => set },
-            )];
-        }
-        let message = if missing.contains(&"SECURITY") {
-            format!(
-                "Account {} has no security contact: AWS's compromise and abuse notices reach only the root e-mail address",
-                b.account()
-            )
-        } else {
-            format!(
-                "Account {} has no {} contact, which [checks.security-contact] also requires",
-                b.account(),
-                missing.join(" or ")
-            )
-        };
-        vec![b.fail(
-            None,
-            resource(),
-            message,
-            evidence! {
-                "required" => required_names,
-                "missing" => missing,
-                "contacts" => set,
-            },
-        )]
+                message,
+                evidence! {
+                    "required" => required_names,
+                    "missing" => missing,
+                    "contacts" => set,
+                },
+            )])
+        })
     }
 }
 

@@ -1,10 +1,8 @@
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::evidence;
-use crate::finding::{Finding, Resource, Severity};
+use crate::finding::{Finding, Resource};
 use crate::inventory::{CollectError, SesEnforcementStatus};
 use crate::params::percentage;
 
@@ -47,28 +45,19 @@ crate::check! {
     /// Reputation.BounceRate and Reputation.ComplaintRate below the review thresholds.
     /// Under review or paused, answer AWS's case in the Support Center with what was fixed.
     pub struct SesSendingHealth;
-    meta = META;
-    params = Params;
-}
-
-/// `[checks.ses-sending-health]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Params {
-    /// A Reputation.BounceRate at or over this percentage fails.
-    #[serde(deserialize_with = "bounce_rate_percent")]
-    pub bounce_rate_percent: f64,
-    /// A Reputation.ComplaintRate at or over this percentage fails.
-    #[serde(deserialize_with = "complaint_rate_percent")]
-    pub complaint_rate_percent: f64,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Params {
-            bounce_rate_percent: 5.0,
-            complaint_rate_percent: 0.1,
-        }
+    id: "ses-sending-health",
+    title: "SES sending is healthy where SES is in use",
+    severity: High,
+    scope: Region,
+    incidents: [PUBLIC_IMAGES],
+    sources: [SesAccount, SesReputation],
+    params {
+        /// A Reputation.BounceRate at or over this percentage fails.
+        #[serde(deserialize_with = "bounce_rate_percent")]
+        pub bounce_rate_percent: f64 = 5.0,
+        /// A Reputation.ComplaintRate at or over this percentage fails.
+        #[serde(deserialize_with = "complaint_rate_percent")]
+        pub complaint_rate_percent: f64 = 0.1,
     }
 }
 
@@ -81,16 +70,6 @@ fn complaint_rate_percent<'de, D: serde::Deserializer<'de>>(de: D) -> Result<f64
 }
 
 const API: &str = Source::SesAccount.api();
-
-pub static META: CheckMeta = CheckMeta {
-    id: "ses-sending-health",
-    title: "SES sending is healthy where SES is in use",
-    severity: Severity::High,
-    scope: Scope::Region,
-    incidents: &[incidents::PUBLIC_IMAGES],
-    sources: &[Source::SesAccount, Source::SesReputation],
-    doc: Doc::new(SesSendingHealth::DOC),
-};
 
 impl Check for SesSendingHealth {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {

@@ -1,7 +1,7 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::{incidents, ingress_rules, security_group_resource};
+use crate::check::{Check, Cx, Source};
+use crate::checks::{ingress_rules, security_group_resource};
 use crate::evidence;
-use crate::finding::{Finding, Resource, Severity};
+use crate::finding::{Finding, Resource};
 use crate::inventory::IpRule;
 
 crate::check! {
@@ -35,18 +35,13 @@ crate::check! {
     /// ec2 describe-security-group-rules --region REGION --filters Name=group-id,Values=SG`
     /// lists them).
     pub struct SgDefaultClosed;
-    meta = META;
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "sg-default-closed",
     title: "Default security groups allow no traffic",
-    severity: Severity::Medium,
-    scope: Scope::Region,
-    incidents: &[incidents::ROOT_KEY_IN_SCRIPT, incidents::SECURITY_JAWS],
-    sources: &[Source::SecurityGroups],
-    doc: Doc::new(SgDefaultClosed::DOC),
-};
+    severity: Medium,
+    scope: Region,
+    incidents: [ROOT_KEY_IN_SCRIPT, SECURITY_JAWS],
+    sources: [SecurityGroups],
+}
 
 /// The name AWS gives each VPC's default group, and lets no other group take.
 const DEFAULT: &str = "default";

@@ -1,11 +1,10 @@
 use std::collections::BTreeSet;
 
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::{incidents, ingress_rules, security_group_resource};
+use crate::check::{Check, Cx, Source};
+use crate::checks::{ingress_rules, security_group_resource};
 use crate::evidence;
 use crate::finding::{Finding, Resource, Severity};
 use crate::inventory::IpRule;
-use serde::{Deserialize, Serialize};
 
 crate::check! {
     /// Fails when a security group attached to a network interface lets anyone on the
@@ -40,37 +39,19 @@ crate::check! {
     /// (and the same with Ipv6Ranges=[{CidrIpv6=::/0}]); if the port must stay reachable,
     /// allow only the addresses that need it.
     pub struct SgOpenIngress;
-    meta = META;
-    params = Params;
-}
-
-/// `[checks.sg-open-ingress]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Params {
-    /// The administration and database ports that must not be open to the internet.
-    pub ports: Vec<u16>,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Params {
-            ports: vec![
-                22, 3389, 23, 3306, 5432, 1433, 1521, 27017, 6379, 9200, 11211, 2375, 2376, 5601,
-            ],
-        }
-    }
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "sg-open-ingress",
     title: "Security groups in use do not open administration or database ports to the internet",
-    severity: Severity::High,
-    scope: Scope::Region,
-    incidents: &[incidents::SECURITY_JAWS, incidents::PUBLIC_IMAGES],
-    sources: &[Source::SecurityGroups, Source::NetworkInterfaces],
-    doc: Doc::new(SgOpenIngress::DOC),
-};
+    severity: High,
+    scope: Region,
+    incidents: [SECURITY_JAWS, PUBLIC_IMAGES],
+    sources: [SecurityGroups, NetworkInterfaces],
+    params {
+        /// The administration and database ports that must not be open to the internet.
+        pub ports: Vec<u16> = vec![
+            22, 3389, 23, 3306, 5432, 1433, 1521, 27017, 6379, 9200, 11211, 2375, 2376, 5601,
+        ],
+    }
+}
 
 const ANYONE: [&str; 2] = ["0.0.0.0/0", "::/0"];
 

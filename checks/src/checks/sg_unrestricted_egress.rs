@@ -1,11 +1,10 @@
 use std::collections::BTreeSet;
 
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::{incidents, security_group_resource};
+use crate::check::{Check, Cx, Source};
+use crate::checks::security_group_resource;
 use crate::evidence;
-use crate::finding::{Finding, Resource, Severity};
+use crate::finding::{Finding, Resource};
 use crate::inventory::IpRule;
-use serde::{Deserialize, Serialize};
 
 crate::check! {
     /// Fails when a security group attached to a network interface allows all protocols, or
@@ -33,27 +32,17 @@ crate::check! {
     /// each port and destination (for example 443 to a VPC endpoint's prefix list). Use VPC
     /// endpoints or a proxy for AWS APIs and updates.
     pub struct SgUnrestrictedEgress;
-    meta = META;
-    params = Params;
-}
-
-/// `[checks.sg-unrestricted-egress]`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Params {
-    /// Also fail open groups attached to no network interface.
-    pub include_unused: bool,
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "sg-unrestricted-egress",
     title: "Security groups in use do not allow all traffic out",
-    severity: Severity::Medium,
-    scope: Scope::Region,
-    incidents: &[incidents::ROOT_KEY_IN_SCRIPT, incidents::AWS_NOTICES],
-    sources: &[Source::SecurityGroups, Source::NetworkInterfaces],
-    doc: Doc::new(SgUnrestrictedEgress::DOC),
-};
+    severity: Medium,
+    scope: Region,
+    incidents: [ROOT_KEY_IN_SCRIPT, AWS_NOTICES],
+    sources: [SecurityGroups, NetworkInterfaces],
+    params {
+        /// Also fail open groups attached to no network interface.
+        pub include_unused: bool = false,
+    }
+}
 
 const ANY: [&str; 2] = ["0.0.0.0/0", "::/0"];
 

@@ -1,6 +1,6 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::{block_public_access_per_region, incidents};
-use crate::finding::{Finding, Severity};
+use crate::check::{Check, Cx, Source};
+use crate::checks::block_public_access_per_region;
+use crate::finding::Finding;
 
 crate::check! {
     /// Fails when EC2 GetSnapshotBlockPublicAccessState is `unblocked` in a scanned region.
@@ -26,18 +26,13 @@ crate::check! {
     /// public access for EBS snapshots. In an organization, a declarative policy can set it
     /// for every account.
     pub struct SnapshotBlockPublicAccess;
-    meta = META;
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "snapshot-block-public-access",
     title: "EBS snapshot block public access is on in every region",
-    severity: Severity::Medium,
-    scope: Scope::Region,
-    incidents: &[incidents::PUBLIC_IMAGES],
-    sources: &[Source::SnapshotBlockPublicAccess],
-    doc: Doc::new(SnapshotBlockPublicAccess::DOC),
-};
+    severity: Medium,
+    scope: Region,
+    incidents: [PUBLIC_IMAGES],
+    sources: [SnapshotBlockPublicAccess],
+}
 
 impl Check for SnapshotBlockPublicAccess {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {

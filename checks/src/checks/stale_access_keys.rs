@@ -1,10 +1,8 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::credential_report::{days_between, parse_time, CredentialReportRow};
 use crate::evaluate::EvalOptions;
-use crate::finding::{Finding, Resource, Severity};
+use crate::finding::{Finding, Resource};
 use crate::inventory::CollectError;
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 crate::check! {
@@ -34,41 +32,22 @@ crate::check! {
     /// federation in CI, IAM Identity Center for people). For an unused key: deactivate it,
     /// and delete it if nothing breaks.
     pub struct StaleAccessKeys;
-    meta = META;
-    params = Params;
-}
-
-/// `[checks.stale-access-keys]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Params {
-    /// An active key last rotated more than this many days ago fails.
-    pub max_age_days: u32,
-    /// An active key unused (never used: since it was created) for more than this many
-    /// days fails.
-    pub max_unused_days: u32,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Params {
-            max_age_days: 90,
-            max_unused_days: 90,
-        }
+    id: "stale-access-keys",
+    title: "IAM users' active access keys are rotated and in use",
+    severity: Medium,
+    scope: Account,
+    incidents: [LEAKED_ROOT_KEY],
+    sources: [CredentialReport],
+    params {
+        /// An active key last rotated more than this many days ago fails.
+        pub max_age_days: u32 = 90,
+        /// An active key unused (never used: since it was created) for more than this many
+        /// days fails.
+        pub max_unused_days: u32 = 90,
     }
 }
 
 const API: &str = Source::CredentialReport.api();
-
-pub static META: CheckMeta = CheckMeta {
-    id: "stale-access-keys",
-    title: "IAM users' active access keys are rotated and in use",
-    severity: Severity::Medium,
-    scope: Scope::Account,
-    incidents: &[incidents::LEAKED_ROOT_KEY],
-    sources: &[Source::CredentialReport],
-    doc: Doc::new(StaleAccessKeys::DOC),
-};
 
 /// Why one key of a user is stale, or `Ok(None)` when it is not (or not active).
 fn key_problems(
@@ -124,84 +103,81 @@ fn key_problems(
 
 impl Check for StaleAccessKeys {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx {
-            account, opts, b, ..
-        } = cx;
-        let rows = match account.iam.credential_report.get(API) {
-            Ok(rows) => rows,
-            Err(e) => return vec![b.error(None, b.account_resource(), &e)],
-        };
-        let params: Params = opts.params(META.id);
-        let users: Vec<_> = rows.iter().filter(|r| !r.is_root()).collect();
-        let mut out = Vec::new();
-        let mut active_keys = 0usize;
-        for row in &users {
-            let resource = Resource::new("AWS::IAM::User", &row.user, Some(row.arn.clone()));
-            active_keys += row.active_access_keys();
-            let mut stale = Vec::new();
-            let mut bad = None;
-            for n in [1, 2] {
-                match key_problems(row, n, opts, &params) {
-                    Ok(Some(v)) => stale.push(v),
-                    Ok(None) => {}
-                    Err(msg) => bad = Some(msg),
+        let Cx { opts, b, .. } = cx;
+        cx.account_wide(|account| {
+            let rows = account.iam.credential_report.get(API)?;
+            let params: Params = opts.params(META.id);
+            let users: Vec<_> = rows.iter().filter(|r| !r.is_root()).collect();
+            let mut out = Vec::new();
+            let mut active_keys = 0usize;
+            for row in &users {
+                let resource = Resource::new("AWS::IAM::User", &row.user, Some(row.arn.clone()));
+                active_keys += row.active_access_keys();
+                let mut stale = Vec::new();
+                let mut bad = None;
+                for n in [1, 2] {
+                    match key_problems(row, n, opts, &params) {
+                        Ok(Some(v)) => stale.push(v),
+                        Ok(None) => {}
+                        Err(msg) => bad = Some(msg),
+                    }
                 }
-            }
-            if let Some(msg) = bad {
-                out.push(b.error(
+                if let Some(msg) = bad {
+                    out.push(b.error(
+                        None,
+                        resource,
+                        &CollectError::new(API, "InvalidReport", format!("user {}: {msg}", row.user)),
+                    ));
+                    continue;
+                }
+                if stale.is_empty() {
+                    continue;
+                }
+                let summary: Vec<String> = stale
+                    .iter()
+                    .map(|k| {
+                        let reasons: Vec<&str> = k["reasons"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(Value::as_str)
+                            .collect();
+                        format!("key {}: {}", k["key"], reasons.join(", "))
+                    })
+                    .collect();
+                let mut evidence = serde_json::Map::new();
+                evidence.insert("keys".into(), Value::from(stale));
+                out.push(b.fail(
                     None,
                     resource,
-                    &CollectError::new(API, "InvalidReport", format!("user {}: {msg}", row.user)),
+                    format!(
+                        "IAM user {} has a stale active access key ({})",
+                        row.user,
+                        summary.join("; ")
+                    ),
+                    evidence,
                 ));
-                continue;
             }
-            if stale.is_empty() {
-                continue;
+            if out.is_empty() {
+                let mut evidence = serde_json::Map::new();
+                evidence.insert("users".into(), Value::from(users.len()));
+                evidence.insert("active_keys".into(), Value::from(active_keys));
+                evidence.insert("max_age_days".into(), Value::from(params.max_age_days));
+                evidence.insert(
+                    "max_unused_days".into(),
+                    Value::from(params.max_unused_days),
+                );
+                out.push(b.pass(
+                    None,
+                    b.account_resource(),
+                    format!(
+                        "All {active_keys} active access keys of IAM users were rotated and used recently"
+                    ),
+                    evidence,
+                ));
             }
-            let summary: Vec<String> = stale
-                .iter()
-                .map(|k| {
-                    let reasons: Vec<&str> = k["reasons"]
-                        .as_array()
-                        .into_iter()
-                        .flatten()
-                        .filter_map(Value::as_str)
-                        .collect();
-                    format!("key {}: {}", k["key"], reasons.join(", "))
-                })
-                .collect();
-            let mut evidence = serde_json::Map::new();
-            evidence.insert("keys".into(), Value::from(stale));
-            out.push(b.fail(
-                None,
-                resource,
-                format!(
-                    "IAM user {} has a stale active access key ({})",
-                    row.user,
-                    summary.join("; ")
-                ),
-                evidence,
-            ));
-        }
-        if out.is_empty() {
-            let mut evidence = serde_json::Map::new();
-            evidence.insert("users".into(), Value::from(users.len()));
-            evidence.insert("active_keys".into(), Value::from(active_keys));
-            evidence.insert("max_age_days".into(), Value::from(params.max_age_days));
-            evidence.insert(
-                "max_unused_days".into(),
-                Value::from(params.max_unused_days),
-            );
-            out.push(b.pass(
-                None,
-                b.account_resource(),
-                format!(
-                    "All {active_keys} active access keys of IAM users were rotated and used recently"
-                ),
-                evidence,
-            ));
-        }
-        out
+            Ok(out)
+        })
     }
 }
 

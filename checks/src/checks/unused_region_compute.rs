@@ -1,7 +1,6 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::evidence;
-use crate::finding::{Finding, Resource, Severity};
+use crate::finding::{Finding, Resource};
 use crate::inventory::CollectError;
 
 crate::check! {
@@ -33,18 +32,13 @@ crate::check! {
     /// If it is yours, add the region to allowed_regions. To keep regions unused for good,
     /// deny them with an SCP on aws:RequestedRegion.
     pub struct UnusedRegionCompute;
-    meta = META;
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "unused-region-compute",
     title: "No EC2 compute runs in regions the account does not use",
-    severity: Severity::High,
-    scope: Scope::Region,
-    incidents: &[incidents::LEAKED_ROOT_KEY, incidents::AWS_NOTICES],
-    sources: &[Source::Instances, Source::SpotRequests, Source::SpotFleets],
-    doc: Doc::new(UnusedRegionCompute::DOC),
-};
+    severity: High,
+    scope: Region,
+    incidents: [LEAKED_ROOT_KEY, AWS_NOTICES],
+    sources: [Instances, SpotRequests, SpotFleets],
+}
 
 impl Check for UnusedRegionCompute {
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {

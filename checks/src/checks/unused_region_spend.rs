@@ -1,11 +1,9 @@
-use crate::check::{Check, CheckMeta, Cx, Doc, Scope, Source};
-use crate::checks::incidents;
+use crate::check::{Check, Cx, Source};
 use crate::evidence;
-use crate::finding::{Finding, Resource, Severity};
+use crate::finding::{Finding, Resource};
 use crate::inventory::CostByRegion;
 use crate::needs::Needs;
 use crate::params::ParamsById;
-use serde::{Deserialize, Serialize};
 
 crate::check! {
     /// Fails when a region outside the allowed regions cost at least `min_usd` (default
@@ -39,38 +37,19 @@ crate::check! {
     /// allowed_regions. To keep regions unused for good, deny them with an SCP on
     /// aws:RequestedRegion.
     pub struct UnusedRegionSpend;
-    meta = META;
-    params = Params;
-}
-
-/// `[checks.unused-region-spend]`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Params {
-    /// How many days back to read the cost per region (ending today).
-    pub days: u32,
-    /// The cost, in USD over those days, at which a region outside the allowed list fails.
-    pub min_usd: f64,
-}
-
-impl Default for Params {
-    fn default() -> Self {
-        Params {
-            days: 14,
-            min_usd: 1.0,
-        }
-    }
-}
-
-pub static META: CheckMeta = CheckMeta {
     id: "unused-region-spend",
     title: "No money is spent in regions the account does not use",
-    severity: Severity::High,
-    scope: Scope::Account,
-    incidents: &[incidents::LEAKED_ROOT_KEY],
-    sources: &[Source::CostByRegion],
-    doc: Doc::new(UnusedRegionSpend::DOC),
-};
+    severity: High,
+    scope: Account,
+    incidents: [LEAKED_ROOT_KEY],
+    sources: [CostByRegion],
+    params {
+        /// How many days back to read the cost per region (ending today).
+        pub days: u32 = 14,
+        /// The cost, in USD over those days, at which a region outside the allowed list fails.
+        pub min_usd: f64 = 1.0,
+    }
+}
 
 const API: &str = Source::CostByRegion.api();
 
@@ -94,66 +73,63 @@ impl Check for UnusedRegionSpend {
     }
 
     fn evaluate(&self, cx: &Cx) -> Vec<Finding> {
-        let Cx {
-            account, opts, b, ..
-        } = cx;
-        let cost = match account.billing.cost_by_region.get(API) {
-            Ok(c) => c,
-            Err(e) => return vec![b.error(None, b.account_resource(), &e)],
-        };
-        let params = cx.params::<Params>();
-        let allowed = opts.allowed_regions_for(account);
-        let dates = format!("from {} through {}", cost.start, last_day(cost));
-        let mut out = Vec::new();
-        let mut below = serde_json::Map::new();
-        for c in &cost.costs {
-            if NOT_REGIONS.contains(&c.region.as_str())
-                || c.region.is_empty()
-                || allowed.regions.contains(&c.region)
-            {
-                continue;
+        let Cx { opts, b, .. } = cx;
+        cx.account_wide(|account| {
+            let cost = account.billing.cost_by_region.get(API)?;
+            let params = cx.params::<Params>();
+            let allowed = opts.allowed_regions_for(account);
+            let dates = format!("from {} through {}", cost.start, last_day(cost));
+            let mut out = Vec::new();
+            let mut below = serde_json::Map::new();
+            for c in &cost.costs {
+                if NOT_REGIONS.contains(&c.region.as_str())
+                    || c.region.is_empty()
+                    || allowed.regions.contains(&c.region)
+                {
+                    continue;
+                }
+                if c.amount < params.min_usd {
+                    below.insert(c.region.clone(), serde_json::json!(c.amount));
+                    continue;
+                }
+                out.push(b.fail(
+                    Some(&c.region),
+                    Resource::region(&c.region),
+                    format!(
+                        "{:.2} {} spent in {} {dates}, a region not in the allowed list (Cost Explorer's data lags by up to a day)",
+                        c.amount, c.unit, c.region
+                    ),
+                    evidence! {
+                        "amount" => c.amount,
+                        "unit" => c.unit,
+                        "start" => cost.start,
+                        "end_exclusive" => cost.end,
+                        "min_usd" => params.min_usd,
+                        "allowed_regions" => allowed.regions,
+                        "allowed_regions_source" => allowed.source,
+                    },
+                ));
             }
-            if c.amount < params.min_usd {
-                below.insert(c.region.clone(), serde_json::json!(c.amount));
-                continue;
+            if out.is_empty() {
+                out.push(b.pass(
+                    None,
+                    b.account_resource(),
+                    format!(
+                        "No region outside the allowed list cost USD {:.2} or more {dates}",
+                        params.min_usd
+                    ),
+                    evidence! {
+                        "start" => cost.start,
+                        "end_exclusive" => cost.end,
+                        "min_usd" => params.min_usd,
+                        "allowed_regions" => allowed.regions,
+                        "allowed_regions_source" => allowed.source,
+                        "below_threshold" => below,
+                    },
+                ));
             }
-            out.push(b.fail(
-                Some(&c.region),
-                Resource::region(&c.region),
-                format!(
-                    "{:.2} {} spent in {} {dates}, a region not in the allowed list (Cost Explorer's data lags by up to a day)",
-                    c.amount, c.unit, c.region
-                ),
-                evidence! {
-                    "amount" => c.amount,
-                    "unit" => c.unit,
-                    "start" => cost.start,
-                    "end_exclusive" => cost.end,
-                    "min_usd" => params.min_usd,
-                    "allowed_regions" => allowed.regions,
-                    "allowed_regions_source" => allowed.source,
-                },
-            ));
-        }
-        if out.is_empty() {
-            out.push(b.pass(
-                None,
-                b.account_resource(),
-                format!(
-                    "No region outside the allowed list cost USD {:.2} or more {dates}",
-                    params.min_usd
-                ),
-                evidence! {
-                    "start" => cost.start,
-                    "end_exclusive" => cost.end,
-                    "min_usd" => params.min_usd,
-                    "allowed_regions" => allowed.regions,
-                    "allowed_regions_source" => allowed.source,
-                    "below_threshold" => below,
-                },
-            ));
-        }
-        out
+            Ok(out)
+        })
     }
 }
 
