@@ -1,10 +1,11 @@
 //! The data sources the collectors fetch, declared once in [`sources!`]'s table: one
-//! row per source, from which [`Source::ALL`], the IAM policy, `explain`'s API calls
-//! and the scope each collector runs in are all derived.
+//! row per source, from which [`Source::ALL`], the IAM policies (of `audit` and of
+//! `sweep`), `explain`'s API calls and the scope each collector runs in are all derived.
 //!
-//! Adding a source is one row here, its field in the inventory, its collector in
-//! `src/collect/` (one line in the table of its scope there, checked against the row's
-//! scope when it compiles) and their tests.
+//! Adding a source for the checks is one row here, its field in the inventory, its
+//! collector in `src/collect/` (one line in the table of its scope there, checked against
+//! the row's scope when it compiles) and their tests. A source `hiyari sweep` reads says
+//! so in its row (`read by sweep`); its collector is in `src/collect/sweep/`.
 
 /// Where a source is read: once per account, or once per scanned region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,10 +14,21 @@ pub enum SourceScope {
     Region,
 }
 
+/// Which command's collectors read a source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    /// `audit` and `collect`: the collector tables of `src/collect/`, for the checks.
+    Audit,
+    /// `sweep`: the collectors of `src/collect/sweep/`.
+    Sweep,
+}
+
 /// What the table says of one source.
 #[derive(Debug)]
 pub struct SourceInfo {
     pub scope: SourceScope,
+    /// The commands whose collectors read it.
+    pub read_by: &'static [Reader],
     /// The call whose answer this source is (its list call, for a source read in
     /// several calls), as an IAM action: the API a check names when the source is
     /// missing.
@@ -31,12 +43,14 @@ pub struct SourceInfo {
 
 /// Declares [`Source`] and its table. A row is
 /// `Name: account|region, api "svc:Action", actions [...]` with `, calls [...]` where
-/// the API calls are not the actions.
+/// the API calls are not the actions, and `, read by sweep` (or `audit and sweep`)
+/// where not only `audit` reads it.
 macro_rules! sources {
     ($(
         $(#[$doc:meta])*
         $name:ident: $scope:ident, api $api:literal, actions [$($action:literal),+ $(,)?]
-            $(, calls [$($call:literal),+ $(,)?])?;
+            $(, calls [$($call:literal),+ $(,)?])?
+            $(, read by $($reader:ident)and+)?;
     )+) => {
         /// A piece of inventory the collectors can fetch.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -53,6 +67,7 @@ macro_rules! sources {
                 match self {
                     $(Source::$name => &SourceInfo {
                         scope: sources!(@scope $scope),
+                        read_by: sources!(@read_by $($($reader)+)?),
                         api: $api,
                         calls: &[$($($call),+)?],
                         actions: &[$($action),+],
@@ -63,6 +78,10 @@ macro_rules! sources {
     };
     (@scope account) => { SourceScope::Account };
     (@scope region) => { SourceScope::Region };
+    (@read_by) => { &[Reader::Audit] };
+    (@read_by $($reader:ident)+) => { &[$(sources!(@reader $reader)),+] };
+    (@reader audit) => { Reader::Audit };
+    (@reader sweep) => { Reader::Sweep };
 }
 
 sources! {
@@ -75,20 +94,22 @@ sources! {
         actions ["cloudwatch:DescribeAlarms"];
     GuardDutyDetectors: region, api "guardduty:ListDetectors",
         actions ["guardduty:ListDetectors", "guardduty:GetDetector"];
-    Images: region, api "ec2:DescribeImages", actions ["ec2:DescribeImages"];
+    Images: region, api "ec2:DescribeImages", actions ["ec2:DescribeImages"],
+        read by audit and sweep;
     PublicSnapshots: region, api "ec2:DescribeSnapshots",
         actions ["ec2:DescribeSnapshotAttribute", "ec2:DescribeSnapshots"];
-    Instances: region, api "ec2:DescribeInstances", actions ["ec2:DescribeInstances"];
+    Instances: region, api "ec2:DescribeInstances", actions ["ec2:DescribeInstances"],
+        read by audit and sweep;
     SpotRequests: region, api "ec2:DescribeSpotInstanceRequests",
-        actions ["ec2:DescribeSpotInstanceRequests"];
+        actions ["ec2:DescribeSpotInstanceRequests"], read by audit and sweep;
     SpotFleets: region, api "ec2:DescribeSpotFleetRequests",
-        actions ["ec2:DescribeSpotFleetRequests"];
+        actions ["ec2:DescribeSpotFleetRequests"], read by audit and sweep;
     SecurityGroups: region, api "ec2:DescribeSecurityGroups",
-        actions ["ec2:DescribeSecurityGroups"];
+        actions ["ec2:DescribeSecurityGroups"], read by audit and sweep;
     NetworkInterfaces: region, api "ec2:DescribeNetworkInterfaces",
         actions ["ec2:DescribeNetworkInterfaces"];
     QuarantinePolicies: account, api "iam:ListEntitiesForPolicy",
-        actions ["iam:ListEntitiesForPolicy"];
+        actions ["iam:ListEntitiesForPolicy"], read by audit and sweep;
     CloudTrailTrails: account, api "cloudtrail:DescribeTrails", actions [
         "cloudtrail:DescribeTrails",
         "cloudtrail:GetEventSelectors",
@@ -114,16 +135,67 @@ sources! {
     RdsClusterSnapshots: region, api "rds:DescribeDBClusterSnapshots",
         actions ["rds:DescribeDBClusterSnapshotAttributes", "rds:DescribeDBClusterSnapshots"],
         calls ["rds:DescribeDBClusterSnapshots", "rds:DescribeDBClusterSnapshotAttributes"];
-    CostByRegion: account, api "ce:GetCostAndUsage", actions ["ce:GetCostAndUsage"];
+    /// Spend by region (Cost Explorer, USD 0.01 a request).
+    CostByRegion: account, api "ce:GetCostAndUsage", actions ["ce:GetCostAndUsage"],
+        read by audit and sweep;
     OrganizationsFeatures: account, api "iam:ListOrganizationsFeatures",
         actions ["iam:ListOrganizationsFeatures"];
     VirtualMfaDevices: account, api "iam:ListVirtualMFADevices",
         actions ["iam:ListVirtualMFADevices"];
     /// The root user's console sign-ins: LookupEvents EventName=ConsoleLogin.
     RootSignIns: region, api "cloudtrail:LookupEvents", actions ["cloudtrail:LookupEvents"];
+
+    // What only `hiyari sweep` reads. The resources' rows list the live resources of
+    // the type, whose creation the sweep then finds in the event history.
+    /// CloudTrail event history: the activity, the resources' creation events and the
+    /// console sign-ins of the window.
+    EventHistory: region, api "cloudtrail:LookupEvents", actions ["cloudtrail:LookupEvents"],
+        read by sweep;
+    Fleets: region, api "ec2:DescribeFleets", actions ["ec2:DescribeFleets"], read by sweep;
+    ReservedInstances: region, api "ec2:DescribeReservedInstances",
+        actions ["ec2:DescribeReservedInstances"], read by sweep;
+    Volumes: region, api "ec2:DescribeVolumes", actions ["ec2:DescribeVolumes"], read by sweep;
+    /// The EBS snapshots the account owns.
+    OwnSnapshots: region, api "ec2:DescribeSnapshots", actions ["ec2:DescribeSnapshots"],
+        read by sweep;
+    KeyPairs: region, api "ec2:DescribeKeyPairs", actions ["ec2:DescribeKeyPairs"],
+        read by sweep;
+    LaunchTemplates: region, api "ec2:DescribeLaunchTemplates",
+        actions ["ec2:DescribeLaunchTemplates"], read by sweep;
+    LambdaFunctions: region, api "lambda:ListFunctions", actions ["lambda:ListFunctions"],
+        read by sweep;
+    /// IAM users, their access keys and login profiles.
+    IamUsers: account, api "iam:ListUsers",
+        actions ["iam:GetLoginProfile", "iam:ListAccessKeys", "iam:ListUsers"], read by sweep;
+    IamRoles: account, api "iam:ListRoles", actions ["iam:ListRoles"], read by sweep;
+    /// Customer-managed IAM policies.
+    IamPolicies: account, api "iam:ListPolicies", actions ["iam:ListPolicies"], read by sweep;
+    /// The named access keys: their owner and last use.
+    NamedKeys: account, api "iam:GetAccessKeyLastUsed",
+        actions ["iam:GetAccessKeyLastUsed", "iam:ListAccessKeys"], read by sweep;
+    /// AWS Health events of the RISK and ABUSE services.
+    HealthNotices: account, api "health:DescribeEvents",
+        actions ["health:DescribeEventDetails", "health:DescribeEvents"], read by sweep;
 }
 
 impl Source {
+    /// Whether `reader`'s collectors read this source.
+    pub fn is_read_by(self, reader: Reader) -> bool {
+        self.info().read_by.contains(&reader)
+    }
+
+    /// Every IAM action the sources `reader` reads call, sorted, without duplicates.
+    pub fn iam_actions_read_by(reader: Reader) -> Vec<&'static str> {
+        let mut v: Vec<&'static str> = Source::ALL
+            .iter()
+            .filter(|s| s.is_read_by(reader))
+            .flat_map(|s| s.iam_actions().iter().copied())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
     /// The IAM actions the collector of this source calls: exactly these, no more.
     pub fn iam_actions(self) -> &'static [&'static str] {
         self.info().actions

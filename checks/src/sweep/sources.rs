@@ -1,134 +1,14 @@
-//! What a sweep reads, declared once: each source with the API calls its collector makes
-//! and their IAM actions (for `hiyari policy --sweep` and the read-only test), and each
-//! resource type with where its creation time comes from, the CloudTrail events that
-//! create it, and the AWS CLI command that removes it.
+//! What a sweep reads: its sources are rows of [`Source`]'s table (`read by sweep`),
+//! from which `hiyari policy --sweep` is derived; and each resource type it lists, with
+//! where its creation time comes from, the CloudTrail events that create it, and the AWS
+//! CLI command that removes it.
 
-/// A piece of data a sweep collects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SweepSource {
-    /// What it is, as the docs name it.
-    pub name: &'static str,
-    /// The IAM actions its collector calls: exactly these.
-    pub iam_actions: &'static [&'static str],
-    /// Read in every scanned region (else once per account).
-    pub regional: bool,
-}
+use crate::source::{Reader, Source};
 
-/// Every source of a sweep. The scan itself adds STS GetCallerIdentity and EC2
-/// DescribeRegions (and, for several accounts, Organizations ListAccounts and STS
-/// AssumeRole).
-pub const SOURCES: &[SweepSource] = &[
-    SweepSource {
-        name: "CloudTrail event history (activity, creation events, console sign-ins)",
-        iam_actions: &["cloudtrail:LookupEvents"],
-        regional: true,
-    },
-    SweepSource {
-        name: "EC2 instances",
-        iam_actions: &["ec2:DescribeInstances"],
-        regional: true,
-    },
-    SweepSource {
-        name: "spot instance requests",
-        iam_actions: &["ec2:DescribeSpotInstanceRequests"],
-        regional: true,
-    },
-    SweepSource {
-        name: "spot fleet requests",
-        iam_actions: &["ec2:DescribeSpotFleetRequests"],
-        regional: true,
-    },
-    SweepSource {
-        name: "EC2 fleets",
-        iam_actions: &["ec2:DescribeFleets"],
-        regional: true,
-    },
-    SweepSource {
-        name: "reserved instances",
-        iam_actions: &["ec2:DescribeReservedInstances"],
-        regional: true,
-    },
-    SweepSource {
-        name: "EBS volumes",
-        iam_actions: &["ec2:DescribeVolumes"],
-        regional: true,
-    },
-    SweepSource {
-        name: "EBS snapshots the account owns",
-        iam_actions: &["ec2:DescribeSnapshots"],
-        regional: true,
-    },
-    SweepSource {
-        name: "AMIs the account owns",
-        iam_actions: &["ec2:DescribeImages"],
-        regional: true,
-    },
-    SweepSource {
-        name: "key pairs",
-        iam_actions: &["ec2:DescribeKeyPairs"],
-        regional: true,
-    },
-    SweepSource {
-        name: "launch templates",
-        iam_actions: &["ec2:DescribeLaunchTemplates"],
-        regional: true,
-    },
-    SweepSource {
-        name: "security groups",
-        iam_actions: &["ec2:DescribeSecurityGroups"],
-        regional: true,
-    },
-    SweepSource {
-        name: "Lambda functions",
-        iam_actions: &["lambda:ListFunctions"],
-        regional: true,
-    },
-    SweepSource {
-        name: "IAM users, their access keys and login profiles",
-        iam_actions: &["iam:GetLoginProfile", "iam:ListAccessKeys", "iam:ListUsers"],
-        regional: false,
-    },
-    SweepSource {
-        name: "IAM roles",
-        iam_actions: &["iam:ListRoles"],
-        regional: false,
-    },
-    SweepSource {
-        name: "customer-managed IAM policies",
-        iam_actions: &["iam:ListPolicies"],
-        regional: false,
-    },
-    SweepSource {
-        name: "the named access keys (owner, last use)",
-        iam_actions: &["iam:GetAccessKeyLastUsed", "iam:ListAccessKeys"],
-        regional: false,
-    },
-    SweepSource {
-        name: "AWS's quarantine policies",
-        iam_actions: &["iam:ListEntitiesForPolicy"],
-        regional: false,
-    },
-    SweepSource {
-        name: "spend by region (Cost Explorer, USD 0.01 a request)",
-        iam_actions: &["ce:GetCostAndUsage"],
-        regional: false,
-    },
-    SweepSource {
-        name: "AWS Health events of the RISK and ABUSE services",
-        iam_actions: &["health:DescribeEventDetails", "health:DescribeEvents"],
-        regional: false,
-    },
-];
-
-/// Every IAM action of a sweep's sources, sorted, without duplicates.
+/// Every IAM action of a sweep's sources (the rows of [`Source`]'s table read by the
+/// sweep), sorted, without duplicates.
 pub fn iam_actions() -> Vec<&'static str> {
-    let mut v: Vec<&'static str> = SOURCES
-        .iter()
-        .flat_map(|s| s.iam_actions.iter().copied())
-        .collect();
-    v.sort_unstable();
-    v.dedup();
-    v
+    Source::iam_actions_read_by(Reader::Sweep)
 }
 
 /// Where a resource type's creation time comes from.
@@ -331,7 +211,7 @@ mod tests {
             assert!(crate::check::is_read_only_action(t.api), "{}", t.api);
             assert!(
                 iam_actions().contains(&t.api),
-                "{} is not in SOURCES",
+                "{} is not read by a sweep source",
                 t.api
             );
         }
