@@ -8,9 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::inventory::{
-    CollectError, Collected, CostByRegion, Identity, PolicyAttachments, Regions,
-};
+use crate::collected::{CollectError, Collected};
+use crate::inventory::items::{CostByRegion, Identity, PolicyAttachments, Regions};
 
 /// The schema tag of a saved sweep inventory.
 pub const SWEEP_INVENTORY_SCHEMA: &str = "hiyari.sweep-inventory/v1";
