@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
+use aws_smithy_types::DateTime;
 use futures::future::join_all;
 use hiyari_checks::sweep::evaluate::parse_time;
 use hiyari_checks::sweep::model::{EventHistory, LiveResource, RawEvent};
@@ -30,7 +31,7 @@ type Histories = BTreeMap<String, Result<EventHistory, CollectError>>;
 
 /// One lookup: an attribute and its value (LookupEvents takes one at a time).
 #[derive(Debug, Clone)]
-struct Lookup {
+pub(crate) struct Lookup {
     key: LookupAttributeKey,
     value: String,
     /// Stop after this many events, and say the history was cut.
@@ -38,7 +39,7 @@ struct Lookup {
 }
 
 impl Lookup {
-    fn new(key: LookupAttributeKey, value: &str) -> Self {
+    pub(crate) fn new(key: LookupAttributeKey, value: &str) -> Self {
         Lookup {
             key,
             value: value.to_string(),
@@ -101,69 +102,84 @@ async fn run(
     lookups: &[Lookup],
     h: &mut EventHistory,
 ) -> Result<(), CollectError> {
-    let ct = s.cloudtrail(region);
     let mut seen: BTreeSet<String> = h.events.iter().map(|e| e.event_id.clone()).collect();
     for l in lookups {
         h.lookups.push(l.label());
-        let attr = LookupAttribute::builder()
-            .attribute_key(l.key.clone())
-            .attribute_value(&l.value)
-            .build()
-            .map_err(|e| CollectError::new(API, "InvalidRequest", e.to_string()))?;
-        let mut token: Option<String> = None;
-        let mut found = 0u32;
-        loop {
-            pacer.wait().await;
-            h.pages += 1;
-            let out = s
-                .limiter
-                .chain()
-                .call(
-                    API,
-                    ct.lookup_events()
-                        .lookup_attributes(attr.clone())
-                        .start_time(plan.since)
-                        .end_time(plan.until)
-                        .max_results(PAGE)
-                        .set_next_token(token.clone())
-                        .send(),
-                )
-                .await
-                .map_err(|mut e| {
-                    e.message = format!("{} (lookup {})", e.message, l.label());
-                    e
-                })?;
-            for (i, e) in out.events().iter().enumerate() {
-                let raw = raw_event(region, h.pages, i, e);
-                found += 1;
-                if seen.insert(raw.event_id.clone()) {
-                    h.events.push(raw);
-                }
-            }
-            let next = out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string);
-            if let Some(bound) = l.bound {
-                if found >= bound {
-                    h.truncated |= next.is_some() || found > bound;
-                    break;
-                }
-            }
-            match next {
-                None => break,
-                Some(n) if token.as_deref() == Some(n.as_str()) => {
-                    return Err(CollectError::new(
-                        API,
-                        "PaginationLoop",
-                        "the service returned the same page token twice",
-                    ))
-                }
-                Some(n) => token = Some(n),
-            }
-        }
+        lookup(s, pacer, region, (plan.since, plan.until), l, h, &mut seen).await?;
     }
     Ok(())
+}
+
+/// Every page of one lookup in `region` from `window.0` to `window.1`, each request
+/// paced by `pacer`, adding to `h` the events whose id is not in `seen`. The sweep and
+/// the root-sign-ins check read CloudTrail through this one loop.
+pub(crate) async fn lookup(
+    s: &Session,
+    pacer: &Pacer,
+    region: &str,
+    window: (DateTime, DateTime),
+    l: &Lookup,
+    h: &mut EventHistory,
+    seen: &mut BTreeSet<String>,
+) -> Result<(), CollectError> {
+    let ct = s.cloudtrail(region);
+    let attr = LookupAttribute::builder()
+        .attribute_key(l.key.clone())
+        .attribute_value(&l.value)
+        .build()
+        .map_err(|e| CollectError::new(API, "InvalidRequest", e.to_string()))?;
+    let mut token: Option<String> = None;
+    let mut found = 0u32;
+    loop {
+        pacer.wait().await;
+        h.pages += 1;
+        let out = s
+            .limiter
+            .chain()
+            .call(
+                API,
+                ct.lookup_events()
+                    .lookup_attributes(attr.clone())
+                    .start_time(window.0)
+                    .end_time(window.1)
+                    .max_results(PAGE)
+                    .set_next_token(token.clone())
+                    .send(),
+            )
+            .await
+            .map_err(|mut e| {
+                e.message = format!("{} (lookup {})", e.message, l.label());
+                e
+            })?;
+        for (i, e) in out.events().iter().enumerate() {
+            let raw = raw_event(region, h.pages, i, e);
+            found += 1;
+            if seen.insert(raw.event_id.clone()) {
+                h.events.push(raw);
+            }
+        }
+        let next = out
+            .next_token()
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if let Some(bound) = l.bound {
+            if found >= bound {
+                h.truncated |= next.is_some() || found > bound;
+                return Ok(());
+            }
+        }
+        match next {
+            None => return Ok(()),
+            Some(n) if token.as_deref() == Some(n.as_str()) => {
+                return Err(CollectError::new(
+                    API,
+                    "PaginationLoop",
+                    "the service returned the same page token twice",
+                ))
+            }
+            Some(n) => token = Some(n),
+        }
+    }
 }
 
 fn raw_event(region: &str, page: u32, i: usize, e: &aws_sdk_cloudtrail::types::Event) -> RawEvent {
