@@ -182,6 +182,55 @@ fn at_end(text: &str, line: usize, column: usize) -> bool {
     line == body.split('\n').count() && column >= last.len()
 }
 
+/// A JSON file one hiyari command saves and another reads back (an inventory, a sweep
+/// inventory), as [`read_saved`] refuses what is not one.
+pub struct Saved {
+    /// The kind of file: "inventory", "sweep inventory".
+    pub kind: &'static str,
+    /// Its `schema`.
+    pub schema: &'static str,
+    /// Where a good one comes from, said in every refusal.
+    pub make: &'static str,
+    /// What a file of another of hiyari's schemas is and where it goes instead, if that
+    /// schema is one a user may give here by mistake.
+    pub other: fn(&str) -> Option<String>,
+}
+
+/// Reads a file of `saved`'s kind: one clear line for a file that is not JSON, names a
+/// key twice, has no `schema` or another one, or does not parse into `T`.
+pub fn read_saved<T: serde::de::DeserializeOwned>(path: &Path, saved: &Saved) -> Result<T> {
+    let text = read_text(path, saved.kind, saved.make)?;
+    let invalid = |e: serde_json::Error| {
+        anyhow!(
+            "{} is not a valid hiyari {} ({}); {}",
+            path.display(),
+            saved.kind,
+            json_error(&e, &text),
+            saved.make
+        )
+    };
+    match unique_keys_and_schema(&text).map_err(invalid)? {
+        Some(s) if s == saved.schema => {}
+        Some(s) => match (saved.other)(&s) {
+            Some(what) => bail!("{} {what}", path.display()),
+            None => bail!(
+                "{} has schema `{}`; hiyari reads `{}` here ({})",
+                path.display(),
+                clean(&s),
+                saved.schema,
+                saved.make
+            ),
+        },
+        None => bail!(
+            "{} is not a hiyari {} (no `schema` field); {}",
+            path.display(),
+            saved.kind,
+            saved.make
+        ),
+    }
+    serde_json::from_str(&text).map_err(invalid)
+}
+
 /// Checks that no JSON object in `text` names a key twice, holding only the keys of
 /// the objects being read (serde_json keeps the last of two keys silently, and a
 /// report that says `"status": "fail"` and then `"status": "pass"` means both), and

@@ -8,6 +8,7 @@ use hiyari_checks::evaluate::{evaluate_account, EvaluatedAccount};
 use hiyari_checks::inventory::{AccountInventory, Inventory, INVENTORY_SCHEMA};
 use hiyari_checks::{Check, EvalOptions};
 
+use crate::input::Saved;
 use crate::output;
 
 /// An inventory file written account by account, laid out as `serde_json` pretty-prints
@@ -56,34 +57,19 @@ impl InventoryWriter {
     }
 }
 
+/// A saved inventory, as [`load`] reads it.
+const SAVED: Saved = Saved {
+    kind: "inventory",
+    schema: INVENTORY_SCHEMA,
+    make: "an inventory is what `hiyari collect --output FILE` saves",
+    other: |s| {
+        (s == crate::report::json::SCHEMA).then(|| format!("is a hiyari report ({s}), not an inventory; --inventory takes what `hiyari collect --output FILE` saves (`hiyari diff` compares two reports)"))
+    },
+};
+
 /// Reads a saved inventory: one clear error for a file that is not one.
 pub fn load(path: &Path) -> Result<Inventory> {
-    const MAKE: &str = "an inventory is what `hiyari collect --output FILE` saves";
-    let text = crate::input::read_text(path, "inventory", MAKE)?;
-    let invalid = |e: serde_json::Error| {
-        anyhow::anyhow!(
-            "{} is not a valid hiyari inventory ({}); {MAKE}",
-            path.display(),
-            crate::input::json_error(&e, &text)
-        )
-    };
-    match crate::input::unique_keys_and_schema(&text).map_err(invalid)? {
-        Some(s) if s == INVENTORY_SCHEMA => {}
-        Some(s) if s == crate::report::json::SCHEMA => bail!(
-            "{} is a hiyari report ({s}), not an inventory; --inventory takes what `hiyari collect --output FILE` saves (`hiyari diff` compares two reports)",
-            path.display()
-        ),
-        Some(s) => bail!(
-            "{} has schema `{}`; this hiyari reads `{INVENTORY_SCHEMA}`",
-            path.display(),
-            crate::input::clean(&s)
-        ),
-        None => bail!(
-            "{} is not a hiyari inventory (no `schema` field); {MAKE}",
-            path.display()
-        ),
-    }
-    let inv: Inventory = serde_json::from_str(&text).map_err(invalid)?;
+    let inv: Inventory = crate::input::read_saved(path, &SAVED)?;
     crate::input::check_inventory_names(&inv, path)?;
     if inv.accounts.is_empty() {
         bail!("{} holds no account", path.display());

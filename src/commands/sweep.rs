@@ -19,6 +19,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::scan_request;
 use crate::cli::{SweepArgs, SweepFormat};
+use crate::input::Saved;
 use crate::output::{self, color_for, width_for};
 use crate::report::sweep::SweepRenderOptions;
 use crate::scan::{self, Keep};
@@ -217,29 +218,16 @@ async fn collect(args: &SweepArgs) -> Result<SweepInventory> {
     })
 }
 
+/// A saved sweep inventory, as [`load`] reads it.
+const SAVED: Saved = Saved {
+    kind: "sweep inventory",
+    schema: SWEEP_INVENTORY_SCHEMA,
+    make: "a sweep inventory is what `hiyari sweep --save FILE` writes",
+    other: |_| None,
+};
+
 fn load(path: &Path) -> Result<SweepInventory> {
-    const MAKE: &str = "a sweep inventory is what `hiyari sweep --save FILE` writes";
-    let text = crate::input::read_text(path, "sweep inventory", MAKE)?;
-    let invalid = |e: serde_json::Error| {
-        anyhow::anyhow!(
-            "{} is not a valid sweep inventory ({}); {MAKE}",
-            path.display(),
-            crate::input::json_error(&e, &text)
-        )
-    };
-    match crate::input::unique_keys_and_schema(&text).map_err(invalid)? {
-        Some(s) if s == SWEEP_INVENTORY_SCHEMA => {}
-        Some(s) => bail!(
-            "{} has schema `{}`; `sweep --inventory` reads `{SWEEP_INVENTORY_SCHEMA}` ({MAKE})",
-            path.display(),
-            crate::input::clean(&s)
-        ),
-        None => bail!(
-            "{} is not a sweep inventory (no `schema` field); {MAKE}",
-            path.display()
-        ),
-    }
-    let inv: SweepInventory = serde_json::from_str(&text).map_err(invalid)?;
+    let inv: SweepInventory = crate::input::read_saved(path, &SAVED)?;
     if inv.accounts.is_empty() {
         bail!("{} holds no account", path.display());
     }
