@@ -99,14 +99,7 @@ pub async fn account(
             max_24_hour_send: out.send_quota().map(|q| q.max24_hour_send()),
             sent_last_24_hours: out.send_quota().map(|q| q.sent_last24_hours()),
         }),
-        Err(e) if !offered_in(region) && unreachable(&e) => Ok(SesAccount {
-            offered: false,
-            enforcement_status: None,
-            sending_enabled: None,
-            production_access_enabled: None,
-            max_24_hour_send: None,
-            sent_last_24_hours: None,
-        }),
+        Err(e) if !offered_in(region) && unreachable(&e) => Ok(SesAccount::not_offered()),
         Err(e) => Err(e),
     }
 }

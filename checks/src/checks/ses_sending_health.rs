@@ -355,14 +355,7 @@ mod tests {
         set(
             &mut acc,
             "ap-east-2",
-            Collected::Ok(SesAccount {
-                offered: false,
-                enforcement_status: None,
-                sending_enabled: None,
-                production_access_enabled: None,
-                max_24_hour_send: None,
-                sent_last_24_hours: None,
-            }),
+            Collected::Ok(SesAccount::not_offered()),
             Collected::NotCollected,
         );
         let f = run(&SesSendingHealth, &acc);

@@ -328,6 +328,18 @@ pub struct SesAccount {
 }
 
 impl SesAccount {
+    /// A region where SES is not offered: nothing was read there.
+    pub fn not_offered() -> Self {
+        SesAccount {
+            offered: false,
+            enforcement_status: None,
+            sending_enabled: None,
+            production_access_enabled: None,
+            max_24_hour_send: None,
+            sent_last_24_hours: None,
+        }
+    }
+
     /// SES is in use in the region: the account has production access, sent mail in
     /// the last 24 hours, or is under enforcement (probation or shutdown, which only
     /// sending earns).
