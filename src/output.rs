@@ -300,8 +300,8 @@ pub fn width_for(path: Option<&Path>) -> usize {
 /// One `--output`: a path for the --format output (`format` is `None`), or
 /// `FORMAT=PATH`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputSpec {
-    pub format: Option<Format>,
+pub struct OutputSpec<F = Format> {
+    pub format: Option<F>,
     pub path: PathBuf,
 }
 
@@ -443,17 +443,7 @@ pub fn check_writable(path: &Path) -> Result<()> {
             path.display()
         );
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    if !dir.is_dir() {
-        bail!(
-            "--output {}: the directory {} does not exist",
-            path.display(),
-            dir.display()
-        );
-    }
+    existing_dir(path, path)?;
     // A FIFO would block until a reader came, and a device needs no probe.
     if is_device(path) {
         return Ok(());
@@ -469,17 +459,7 @@ pub fn check_writable(path: &Path) -> Result<()> {
             .open(&dest)
             .with_context(|| format!("--output {}: cannot write it", path.display()))?;
     } else {
-        let dir = match dest.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
-        if !dir.is_dir() {
-            bail!(
-                "--output {}: the directory {} does not exist",
-                path.display(),
-                dir.display()
-            );
-        }
+        let dir = existing_dir(&dest, path)?;
         tempfile::Builder::new()
             .prefix(".hiyari-")
             .suffix(".tmp")
@@ -493,6 +473,23 @@ pub fn check_writable(path: &Path) -> Result<()> {
             })?;
     }
     Ok(())
+}
+
+/// The directory `file` is in (`.` for a bare name), which must exist; `shown` is the
+/// path as the user gave it, for the message.
+fn existing_dir<'a>(file: &'a Path, shown: &Path) -> Result<&'a Path> {
+    let dir = match file.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    if !dir.is_dir() {
+        bail!(
+            "--output {}: the directory {} does not exist",
+            shown.display(),
+            dir.display()
+        );
+    }
+    Ok(dir)
 }
 
 #[cfg(test)]

@@ -482,10 +482,19 @@ pub fn format_names() -> String {
 /// name: a mistyped format is an error, not a file named `yaml=x.yaml`. A file whose
 /// name holds `=` is written with a directory in front (`./a=b.txt`).
 fn parse_output(s: &str) -> Result<OutputSpec, String> {
+    output_spec(s, unknown_format)
+}
+
+/// [`parse_output`] for the formats `F` of a command; `unknown(name, path, s)` says why
+/// `name` is none of them.
+pub(crate) fn output_spec<F: ValueEnum>(
+    s: &str,
+    unknown: impl Fn(&str, &str, &str) -> String,
+) -> Result<OutputSpec<F>, String> {
     if let Some((name, path)) = s.split_once('=') {
         if !name.contains(std::path::is_separator) {
-            let Ok(format) = Format::from_str(name, true) else {
-                return Err(unknown_format(name, path, s));
+            let Ok(format) = F::from_str(name, true) else {
+                return Err(unknown(name, path, s));
             };
             if path.is_empty() {
                 return Err(format!("no path after `{name}=`; write `{name}=FILE`"));

@@ -85,32 +85,10 @@ pub enum SweepFormat {
 }
 
 /// One `--output` of `sweep`: a path for the --format output, or `FORMAT=PATH`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SweepOutput {
-    pub format: Option<SweepFormat>,
-    pub path: PathBuf,
-}
+pub type SweepOutput = super::OutputSpec<SweepFormat>;
 
 fn parse_sweep_output(s: &str) -> Result<SweepOutput, String> {
-    if let Some((name, path)) = s.split_once('=') {
-        if !name.contains(std::path::is_separator) {
-            let format = SweepFormat::from_str(name, true).map_err(|_| {
-                format!("`{name}` is not a sweep format; the formats are: table, json, markdown, html. (For a file whose name contains `=`, write it with a directory: `./{s}`.)")
-            })?;
-            if path.is_empty() {
-                return Err(format!("no path after `{name}=`; write `{name}=FILE`"));
-            }
-            return Ok(SweepOutput {
-                format: Some(format),
-                path: PathBuf::from(path),
-            });
-        }
-    }
-    if s.is_empty() {
-        return Err("empty path".into());
-    }
-    Ok(SweepOutput {
-        format: None,
-        path: PathBuf::from(s),
+    super::output_spec(s, |name, _, s| {
+        format!("`{name}` is not a sweep format; the formats are: table, json, markdown, html. (For a file whose name contains `=`, write it with a directory: `./{s}`.)")
     })
 }

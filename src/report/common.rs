@@ -195,15 +195,21 @@ impl ChecklistItem<'_> {
 
     /// The check's severity (from the registry, else from its findings).
     pub fn severity(&self) -> Option<Severity> {
-        self.meta.map(|m| m.severity).or_else(|| {
-            self.fails
-                .iter()
-                .chain(&self.errors)
-                .chain(&self.muted)
-                .chain(&self.passes)
-                .map(|f| f.severity)
-                .next()
-        })
+        self.meta
+            .map(|m| m.severity)
+            .or_else(|| self.findings_severity())
+    }
+
+    /// The severity of its first finding (fails first): the one in force, which the
+    /// configuration may have changed.
+    fn findings_severity(&self) -> Option<Severity> {
+        self.fails
+            .iter()
+            .chain(&self.errors)
+            .chain(&self.muted)
+            .chain(&self.passes)
+            .map(|f| f.severity)
+            .next()
     }
 
     /// The remediation text (the registry's, else the findings').
@@ -279,13 +285,7 @@ pub fn checklist<'a>(report: &'a Report, account: &str) -> Vec<ChecklistItem<'a>
         .collect();
     // Stable: registry order within a severity. Severity orders critical first.
     items.sort_by_key(|i| {
-        i.fails
-            .iter()
-            .chain(&i.errors)
-            .chain(&i.muted)
-            .chain(&i.passes)
-            .map(|f| f.severity)
-            .next()
+        i.findings_severity()
             .or(i.severity())
             .unwrap_or(Severity::Info)
     });

@@ -215,12 +215,13 @@ mod tests {
     use super::*;
     use hiyari_checks::{find_check, FindingBuilder, Resource};
 
+    /// Findings of check `id` in account 123456789012.
+    fn builder(id: &str) -> FindingBuilder<'static> {
+        FindingBuilder::new(find_check(id).unwrap().meta(), "123456789012", "aws")
+    }
+
     fn off(region: &str) -> Finding {
-        let b = FindingBuilder::new(
-            find_check("guardduty-enabled").unwrap().meta(),
-            "123456789012",
-            "aws",
-        );
+        let b = builder("guardduty-enabled");
         b.fail(
             Some(region),
             Resource::region(region),
@@ -230,11 +231,7 @@ mod tests {
     }
 
     fn snapshot(region: &str, id: &str) -> Finding {
-        let b = FindingBuilder::new(
-            find_check("public-snapshot").unwrap().meta(),
-            "123456789012",
-            "aws",
-        );
+        let b = builder("public-snapshot");
         b.fail(
             Some(region),
             Resource::new("AWS::EC2::Snapshot", id, None),
@@ -277,11 +274,7 @@ mod tests {
     }
 
     fn default_group(region: &str, sg: &str) -> Finding {
-        let b = FindingBuilder::new(
-            find_check("sg-default-closed").unwrap().meta(),
-            "123456789012",
-            "aws",
-        );
+        let b = builder("sg-default-closed");
         b.fail(
             Some(region),
             Resource::new("AWS::EC2::SecurityGroup", sg, None),

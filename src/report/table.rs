@@ -277,18 +277,12 @@ fn account_header(out: &mut String, a: &ReportAccount, prefix: &str, width: usiz
         );
         return;
     }
-    let other_partition = a
-        .regions
-        .skipped
-        .iter()
-        .filter(|s| s.reason.contains("partition"))
-        .count();
-    let not_opted = a
-        .regions
-        .skipped
-        .iter()
-        .filter(|s| s.reason.contains("not opted in"))
-        .count();
+    let skipped_for = |why: &str| {
+        let is = |s: &&hiyari_checks::inventory::SkippedRegion| s.reason.contains(why);
+        a.regions.skipped.iter().filter(is).count()
+    };
+    let other_partition = skipped_for("partition");
+    let not_opted = skipped_for("not opted in");
     let not_selected = a
         .regions
         .skipped

@@ -5,11 +5,16 @@
 /// breaks, bidirectional overrides) is shown as `\u{..}` escapes instead of acting on
 /// the screen, and very long values are cut.
 pub fn sanitize_terminal(s: &str) -> String {
-    const MAX: usize = 512;
-    let mut out = String::with_capacity(s.len().min(MAX + 16));
+    escaped(s, 512, |_| "…[cut]".to_string())
+}
+
+/// At most `max` characters of `s`, each that [`is_hostile`] names shown as a `\u{..}`
+/// escape, and `cut(characters left out)` after them when `s` is longer.
+fn escaped(s: &str, max: usize, cut: impl Fn(usize) -> String) -> String {
+    let mut out = String::with_capacity(s.len().min(4 * max));
     for (n, c) in s.chars().enumerate() {
-        if n == MAX {
-            out.push_str("…[cut]");
+        if n == max {
+            out.push_str(&cut(s.chars().count() - n));
             break;
         }
         if is_hostile(c) {
@@ -87,20 +92,9 @@ pub const MAX_SHOWN: usize = 1000;
 /// At most [`MAX_SHOWN`] characters are shown; a longer text ends with
 /// `…[cut: N more characters]`.
 pub fn visible(s: &str) -> String {
-    let mut out = String::with_capacity(s.len().min(4 * MAX_SHOWN));
-    for (n, c) in s.chars().enumerate() {
-        if n == MAX_SHOWN {
-            let rest = s.chars().count() - n;
-            out.push_str(&format!("…[cut: {rest} more characters]"));
-            break;
-        }
-        if is_hostile(c) {
-            out.push_str(&format!("\\u{{{:x}}}", c as u32));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    escaped(s, MAX_SHOWN, |rest| {
+        format!("…[cut: {rest} more characters]")
+    })
 }
 
 /// Escapes text for XML and HTML, in element content and in quoted attribute values
