@@ -12,7 +12,7 @@ use std::process::{Command, Output};
 use hiyari_checks::org::Shard;
 use serde_json::Value;
 
-use crate::support::{self, example_inventory, stderr, stdout};
+use crate::support::{self, assert_has, example_inventory, stderr, stdout};
 
 fn path(p: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(p)
@@ -361,7 +361,7 @@ fn action_installs_a_release_only_when_its_sha256_matches() {
 
     let out = action_script("install.sh", &work, &env);
     assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
-    assert!(stdout(&out).contains(&digest), "{}", stdout(&out));
+    assert_has(&stdout(&out), &digest);
     let outputs = read(&work.join("github_output"));
     assert!(
         outputs.contains(&format!("version={version}\n")),
@@ -390,7 +390,7 @@ fn action_installs_a_release_only_when_its_sha256_matches() {
     std::fs::create_dir_all(&work2).unwrap();
     let out = action_script("install.sh", &work2, &env);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stdout(&out).contains("not installed"), "{}", stdout(&out));
+    assert_has(&stdout(&out), "not installed");
     assert_eq!(read(&work2.join("github_path")), "");
     assert_eq!(read(&work2.join("github_output")), "");
 

@@ -126,12 +126,7 @@ fn empty_and_error_bodied_200_answers_are_errors_never_a_pass_or_a_fail() {
         ]
     );
     let r = report(&out);
-    let gd = r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["check"] == "guardduty-enabled")
-        .unwrap();
+    let gd = first(&r["findings"], |f| f["check"] == "guardduty-enabled");
     assert!(
         gd["message"].as_str().unwrap().contains("detectorIds"),
         "names what was missing: {gd:#}"
@@ -167,11 +162,7 @@ fn an_empty_region_list_stops_the_scan_with_exit_2() {
     let out = run_within(&mut cmd, HUNG).output;
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(out.stdout.is_empty(), "no report");
-    assert!(
-        stderr(&out).contains("listed no enabled region"),
-        "{}",
-        stderr(&out)
-    );
+    assert_has(&stderr(&out), "listed no enabled region");
 
     // An answer with no region list at all is the same: no scan of nothing.
     proxy.set_faults(Faults {
@@ -180,11 +171,7 @@ fn an_empty_region_list_stops_the_scan_with_exit_2() {
     });
     let out = run_within(&mut cmd, HUNG).output;
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("IncompleteResponse"),
-        "{}",
-        stderr(&out)
-    );
+    assert_has(&stderr(&out), "IncompleteResponse");
 }
 
 #[test]

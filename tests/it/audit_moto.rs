@@ -169,12 +169,9 @@ fn breached_account_reports_every_failure_mode() {
     }
 
     // Each fail carries what the SIEM contract promises.
-    let f = r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["check"] == "unused-region-compute" && f["status"] == "fail")
-        .unwrap();
+    let f = first(&r["findings"], |f| {
+        f["check"] == "unused-region-compute" && f["status"] == "fail"
+    });
     assert_eq!(f["severity"], "high");
     assert_eq!(f["evidence"]["instance_type"], "c4.8xlarge");
     assert!(f["evidence"]["launch_time"].as_str().is_some());
@@ -184,12 +181,9 @@ fn breached_account_reports_every_failure_mode() {
     let summary = &r["summary"];
     assert_eq!(summary["fail"], expected.len());
     assert_eq!(summary["error"], 3 + 4 * regions.len());
-    let spend = r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["check"] == "unused-region-spend" && f["status"] == "fail")
-        .unwrap();
+    let spend = first(&r["findings"], |f| {
+        f["check"] == "unused-region-spend" && f["status"] == "fail"
+    });
     assert!(
         spend["message"]
             .as_str()
@@ -197,18 +191,13 @@ fn breached_account_reports_every_failure_mode() {
             .starts_with("4817.33 USD spent in sa-east-1 from "),
         "{spend:#}"
     );
-    let ssh_fail = r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["check"] == "sg-open-ingress")
-        .unwrap();
+    let ssh_fail = first(&r["findings"], |f| f["check"] == "sg-open-ingress");
     assert_eq!(
         ssh_fail["evidence"]["exposed_ports"],
         serde_json::json!([22])
     );
     assert_eq!(ssh_fail["severity"], "high");
-    assert!(stderr(&out).contains("AWS API calls"), "{}", stderr(&out));
+    assert_has(&stderr(&out), "AWS API calls");
 }
 
 #[test]

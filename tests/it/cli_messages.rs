@@ -182,13 +182,12 @@ fn missing_credentials_are_two_plain_lines_saying_what_was_tried_and_what_to_do(
     };
     let unreadable = tempfile::tempdir().unwrap();
     let out = audit_profile(unreadable.path());
-    assert!(
-        stderr(&out).contains(&format!(
+    assert_has(
+        &stderr(&out),
+        &format!(
             ": the profile `audit` was not found: {} cannot be read: Is a directory",
             unreadable.path().display()
-        )),
-        "{}",
-        stderr(&out)
+        ),
     );
     // Defined, with no credentials in it: nothing was found.
     let dir = tempfile::tempdir().unwrap();

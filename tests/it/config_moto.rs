@@ -66,12 +66,7 @@ expires = 2020-01-01
         with_status(&r, "muted"),
         vec![triple("public-snapshot", HOME, &snap)]
     );
-    let muted = r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["status"] == "muted")
-        .unwrap();
+    let muted = first(&r["findings"], |f| f["status"] == "muted");
     assert_eq!(
         muted["mute_reason"],
         "Public sample data set, reviewed by security"
@@ -155,12 +150,7 @@ fn config_sets_allowed_regions_severity_and_disables_checks() {
         !fails.iter().any(|f| f.0 == "unused-region-compute"),
         "sa-east-1 is allowed"
     );
-    let mfa = r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["check"] == "iam-user-console-mfa")
-        .unwrap();
+    let mfa = first(&r["findings"], |f| f["check"] == "iam-user-console-mfa");
     assert_eq!(mfa["severity"], "info");
     assert!(
         fails.iter().any(|f| f.0 == "root-recent-use"),
@@ -183,7 +173,7 @@ fn init_proposes_the_regions_where_compute_runs() {
     let text = std::fs::read_to_string(&file).unwrap();
     assert!(text.contains("allowed_regions = [\"sa-east-1\"]"), "{text}");
     let listed = format!("sa-east-1: {} instance(s)", compute.len());
-    assert!(stderr(&out).contains(&listed), "{}", stderr(&out));
+    assert_has(&stderr(&out), &listed);
     let again = moto.hiyari(HOME, &["init", "--output", f]);
     assert_eq!(again.status.code(), Some(2));
     assert!(stderr(&again).contains("--force"));
@@ -275,25 +265,7 @@ fn a_full_audit_is_read_only_and_the_policy_covers_exactly_its_calls() {
     assert!(recorded.len() > 50, "{} requests recorded", recorded.len());
 
     let invoked: BTreeSet<String> = recorded.iter().map(action).collect();
-    for a in &invoked {
-        assert!(
-            hiyari_checks::check::is_read_only_action(a),
-            "hiyari called a non-read action: {a}"
-        );
-    }
-    let policy = hiyari_cmd(HOME).arg("policy").output().unwrap();
-    let policy: serde_json::Value = serde_json::from_slice(&policy.stdout).unwrap();
-    let granted: BTreeSet<String> = policy["Statement"][0]["Action"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a.as_str().unwrap().to_string())
-        .collect();
-    let not_granted: Vec<_> = invoked.difference(&granted).collect();
-    assert!(
-        not_granted.is_empty(),
-        "called but not in the policy: {not_granted:?}"
-    );
+    let granted = policy_granting(&["policy"], &invoked);
 
     // moto routes no handler for the CloudWatch client's RPC v2 CBOR requests, so its
     // recorder cannot see DescribeAlarms; the billing-alarm finding shows the call was
@@ -303,12 +275,7 @@ fn a_full_audit_is_read_only_and_the_policy_covers_exactly_its_calls() {
     // GetAccount that shows SES in use, neither of which moto can answer: those two are
     // exercised by the collectors' tests with mocked responses (src/collect/).
     let r = report(&out);
-    let billing = r["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["check"] == "billing-alarm")
-        .unwrap();
+    let billing = first(&r["findings"], |f| f["check"] == "billing-alarm");
     assert!(billing["evidence"]["cloudwatch_error"]
         .as_str()
         .unwrap()
@@ -418,5 +385,5 @@ fn check_settings_of_contacts_and_root_mfa() {
         ],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("PAGER"), "{}", stderr(&out));
+    assert_has(&stderr(&out), "PAGER");
 }

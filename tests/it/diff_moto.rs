@@ -150,15 +150,11 @@ fn diff_refuses_other_schemas_and_other_accounts() {
     };
     let out = run(&a, &b);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("same accounts"), "{}", stderr(&out));
+    assert_has(&stderr(&out), "same accounts");
     let out = run(&a, &c);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("schema `hiyari.report/v2`"),
-        "{}",
-        stderr(&out)
-    );
+    assert_has(&stderr(&out), "schema `hiyari.report/v2`");
     let out = run(&a, &a);
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).contains("Summary: 0 new"), "{}", stdout(&out));
+    assert_has(&stdout(&out), "Summary: 0 new");
 }

@@ -15,7 +15,7 @@ use std::process::Output;
 
 use aws_sdk_ec2::types::InstanceType;
 use support::proxy::{Faults, Match, Proxy};
-use support::{hiyari_cmd, report, stderr, Moto, ACCOUNT};
+use support::{assert_has, first, hiyari_cmd, report, stderr, Moto, ACCOUNT};
 
 const REGIONS: &str = "us-east-1,sa-east-1";
 const CHECKS: &str =
@@ -197,10 +197,9 @@ async fn an_organization_is_audited_account_by_account() {
     ];
     expected.sort();
     assert_eq!(account_ids(&r), expected);
-    assert!(
-        stderr(&out).contains(&format!("Not audited: account {}: not active", o.closed)),
-        "{}",
-        stderr(&out)
+    assert_has(
+        &stderr(&out),
+        &format!("Not audited: account {}: not active", o.closed),
     );
 
     // Each account's own failures, and nothing else.
@@ -236,12 +235,7 @@ async fn an_organization_is_audited_account_by_account() {
         assert_eq!(e["evidence"]["api"], "sts:AssumeRole");
         assert_eq!(e["evidence"]["error_code"], "AccessDenied");
     }
-    let locked = r["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["id"] == o.locked.as_str())
-        .unwrap();
+    let locked = first(&r["accounts"], |a| a["id"] == o.locked.as_str());
     assert_eq!(locked["error"]["api"], "sts:AssumeRole");
     assert_eq!(locked["error"]["code"], "AccessDenied");
     assert!(r["accounts"]
@@ -254,12 +248,7 @@ async fn an_organization_is_audited_account_by_account() {
         ));
     // Members are audited as the assumed role, the management account as itself.
     let principal = |id: &str| {
-        r["accounts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["id"] == id)
-            .unwrap()["principal"]
+        first(&r["accounts"], |a| a["id"] == id)["principal"]
             .as_str()
             .unwrap()
             .to_string()
@@ -418,11 +407,7 @@ async fn shards_merged_equal_the_whole_organization() {
             "shard {i}: {}",
             stderr(&out)
         );
-        assert!(
-            stderr(&out).contains(&format!("Shard {i}/3:")),
-            "{}",
-            stderr(&out)
-        );
+        assert_has(&stderr(&out), &format!("Shard {i}/3:"));
         let r: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(path(&format!("shard{i}.json"))).unwrap(),
         )
@@ -495,11 +480,7 @@ async fn shards_merged_equal_the_whole_organization() {
         twice_report["findings"], whole["findings"],
         "nothing counted twice"
     );
-    assert!(
-        stderr(&twice).contains("appears in both"),
-        "{}",
-        stderr(&twice)
-    );
+    assert_has(&stderr(&twice), "appears in both");
     let old = path("old.json");
     std::fs::write(
         &old,
@@ -511,11 +492,7 @@ async fn shards_merged_equal_the_whole_organization() {
         .output()
         .unwrap();
     assert_eq!(refused.status.code(), Some(2));
-    assert!(
-        stderr(&refused).contains("hiyari.report/v0"),
-        "{}",
-        stderr(&refused)
-    );
+    assert_has(&stderr(&refused), "hiyari.report/v0");
 }
 
 /// Nothing lost at scale: a member whose AssumeRole is throttled twice is retried and

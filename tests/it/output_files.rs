@@ -98,11 +98,7 @@ fn one_file_under_two_spellings_is_refused_before_anything_is_written() {
     ] {
         let out = audit_example(d, &["--format", "table", "-o", a, "-o", b]);
         assert_eq!(out.status.code(), Some(2), "{a} {b}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains("two outputs go to"),
-            "{}",
-            stderr(&out)
-        );
+        assert_has(&stderr(&out), "two outputs go to");
         assert_eq!(files(d), ["sub"]);
     }
     // An existing file and a link to it.

@@ -199,6 +199,19 @@ fn headings(help: &str) -> Vec<(String, Vec<String>)> {
     out
 }
 
+/// The options of "Several accounts (an organization)", in the order `audit --help`
+/// lists them.
+const ORG_OPTIONS: [&str; 8] = [
+    "--org",
+    "--accounts",
+    "--role-arn",
+    "--role-name",
+    "--external-id",
+    "--exclude-accounts",
+    "--account-concurrency",
+    "--shard",
+];
+
 #[test]
 fn audit_help_puts_each_option_under_its_heading() {
     let out = run(Some(100), &["audit", "--help"]);
@@ -216,16 +229,7 @@ fn audit_help_puts_each_option_under_its_heading() {
     };
     assert_eq!(
         under("Several accounts (an organization)"),
-        [
-            "--org",
-            "--accounts",
-            "--role-arn",
-            "--role-name",
-            "--external-id",
-            "--exclude-accounts",
-            "--account-concurrency",
-            "--shard"
-        ],
+        ORG_OPTIONS,
         "{help}"
     );
     assert_eq!(
@@ -259,17 +263,7 @@ fn audit_help_puts_each_option_under_its_heading() {
             if heading.starts_with("Several accounts") {
                 for o in &options {
                     assert!(
-                        [
-                            "--org",
-                            "--accounts",
-                            "--role-arn",
-                            "--role-name",
-                            "--external-id",
-                            "--exclude-accounts",
-                            "--account-concurrency",
-                            "--shard"
-                        ]
-                        .contains(&o.as_str()),
+                        ORG_OPTIONS.contains(&o.as_str()),
                         "{cmd}: {o} under {heading}:\n{help}"
                     );
                 }

@@ -76,7 +76,7 @@ fn a_shard_reusing_another_accounts_ids_is_refused_everywhere() {
     write(d, "b.json", &changed);
     let out = run(d, &["merge", "a.json", "b.json", "--format", "json"]);
     assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
-    assert!(stderr(&out).contains("differ"), "{}", stderr(&out));
+    assert_has(&stderr(&out), "differ");
     let mut within = a.clone();
     let copy = within["findings"][first_fail].clone();
     let mut copy_pass = copy.clone();
@@ -85,11 +85,7 @@ fn a_shard_reusing_another_accounts_ids_is_refused_everywhere() {
     write(d, "c.json", &within);
     let out = run(d, &["merge", "c.json", "--format", "json"]);
     assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
-    assert!(
-        stderr(&out).contains("c.json: finding #"),
-        "{}",
-        stderr(&out)
-    );
+    assert_has(&stderr(&out), "c.json: finding #");
 }
 
 #[test]
@@ -152,11 +148,7 @@ fn duplicate_keys_and_impossible_times_are_refused() {
     ] {
         let out = run(d, args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout(&out));
-        assert!(
-            stderr(&out).contains("the key `status` is given twice"),
-            "{}",
-            stderr(&out)
-        );
+        assert_has(&stderr(&out), "the key `status` is given twice");
     }
     let mut v: Value = serde_json::from_str(&text).unwrap();
     v["started_at"] = json!("9999-99-99T99:99:99Z");
@@ -167,10 +159,6 @@ fn duplicate_keys_and_impossible_times_are_refused() {
     ] {
         let out = run(d, args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stdout(&out));
-        assert!(
-            stderr(&out).contains("not an RFC 3339 date and time"),
-            "{}",
-            stderr(&out)
-        );
+        assert_has(&stderr(&out), "not an RFC 3339 date and time");
     }
 }

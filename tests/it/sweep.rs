@@ -9,7 +9,7 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use aws_sdk_ec2::types::{InstanceType, RequestLaunchTemplateData, RequestSpotLaunchSpecification};
+use aws_sdk_ec2::types::{InstanceType, RequestLaunchTemplateData};
 use serde_json::{json, Value};
 
 use crate::scenarios;
@@ -107,23 +107,7 @@ async fn breach(moto: &mut Moto, trail: &Trail) -> Breach {
         scenarios::run_instances(moto, "sa-east-1", 1, InstanceType::T3Micro, None).await;
     let ami = scenarios::some_ami(&sa).await;
     // moto lists its spot request as neither open nor active: it is not among the planted.
-    let spot = sa
-        .request_spot_instances()
-        .spot_price("3.00")
-        .instance_count(1)
-        .launch_specification(
-            RequestSpotLaunchSpecification::builder()
-                .image_id(&ami)
-                .instance_type(InstanceType::from("c5.24xlarge"))
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap()
-        .spot_instance_requests()[0]
-        .spot_instance_request_id()
-        .unwrap()
-        .to_string();
+    let spot = scenarios::request_spot(&sa, &ami, "3.00", InstanceType::from("c5.24xlarge")).await;
     sa.create_key_pair().key_name("miner").send().await.unwrap();
     let sg = scenarios::security_group(&sa, "open-all", "intruder").await;
     let lt = sa
@@ -706,12 +690,7 @@ fn a_named_key_is_followed_through_the_keys_it_minted_in_every_region() {
             "{res}"
         );
     }
-    let instance = r["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["type"] == "ec2:instance")
-        .unwrap();
+    let instance = first(&r["resources"], |x| x["type"] == "ec2:instance");
     assert_eq!(
         instance["created_by"]["access_key_id"],
         "ASIAROLEKEY00000001"
@@ -865,12 +844,9 @@ fn a_denied_region_is_named_and_exits_3_the_rest_intact_and_the_bound_is_said() 
     assert!(got
         .iter()
         .any(|(t, reg, _)| t == "ec2:instance" && reg == "sa-east-1"));
-    let vol = r["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["type"] == "ec2:volume" && x["region"] == "eu-west-1")
-        .unwrap();
+    let vol = first(&r["resources"], |x| {
+        x["type"] == "ec2:volume" && x["region"] == "eu-west-1"
+    });
     assert!(vol["created_by"].is_null());
     assert!(
         vol["created_by_note"]
@@ -1003,27 +979,7 @@ fn the_sweep_policy_covers_exactly_what_a_sweep_calls_and_it_only_reads() {
         .keys()
         .map(|k| k.replace("monitoring:", "cloudwatch:"))
         .collect();
-    let policy = hiyari_cmd(HOME)
-        .args(["policy", "--sweep"])
-        .output()
-        .unwrap();
-    let policy: Value = serde_json::from_slice(&policy.stdout).unwrap();
-    let granted: BTreeSet<String> = policy["Statement"][0]["Action"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a.as_str().unwrap().to_string())
-        .collect();
-    for a in &called {
-        assert!(
-            hiyari_checks::check::is_read_only_action(a),
-            "a non-read call: {a}"
-        );
-        assert!(
-            granted.contains(a),
-            "called but not in `policy --sweep`: {a}"
-        );
-    }
+    let granted = policy_granting(&["policy", "--sweep"], &called);
     // And nothing granted that a sweep with a named key does not call (DescribeEventDetails
     // follows only a Health answer with events).
     let unused: Vec<_> = granted
@@ -1070,23 +1026,7 @@ fn regenerate_sweep_example() {
             scenarios::run_instances(&moto, "sa-east-1", 20, InstanceType::C48xlarge, None).await;
         let sa = aws_sdk_ec2::Client::new(&moto.sdk("sa-east-1").await);
         let ami = scenarios::some_ami(&sa).await;
-        let spot = sa
-            .request_spot_instances()
-            .spot_price("2.00")
-            .instance_count(1)
-            .launch_specification(
-                RequestSpotLaunchSpecification::builder()
-                    .image_id(ami)
-                    .instance_type(InstanceType::C48xlarge)
-                    .build(),
-            )
-            .send()
-            .await
-            .unwrap()
-            .spot_instance_requests()[0]
-            .spot_instance_request_id()
-            .unwrap()
-            .to_string();
+        let spot = scenarios::request_spot(&sa, &ami, "2.00", InstanceType::C48xlarge).await;
         (ids, spot)
     });
     let root = json!({"type": "Root", "principalId": ACCOUNT, "arn": format!("arn:aws:iam::{ACCOUNT}:root"), "accountId": ACCOUNT, "accessKeyId": ROOT_KEY});

@@ -91,25 +91,9 @@ pub async fn leaked_root_key(moto: &mut Moto) -> Vec<String> {
         .unwrap();
     let mut ids = run_instances(moto, "sa-east-1", 20, InstanceType::C48xlarge, None).await;
     let ec2 = aws_sdk_ec2::Client::new(&moto.sdk("sa-east-1").await);
+    // INC-2015's spot bid.
     let ami = some_ami(&ec2).await;
-    let spot = ec2
-        .request_spot_instances()
-        .spot_price("2.00")
-        .instance_count(1)
-        .launch_specification(
-            RequestSpotLaunchSpecification::builder()
-                .image_id(ami)
-                .instance_type(InstanceType::C48xlarge)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    ids.extend(
-        spot.spot_instance_requests()
-            .iter()
-            .map(|r| r.spot_instance_request_id().unwrap().to_string()),
-    );
+    ids.push(request_spot(&ec2, &ami, "2.00", InstanceType::C48xlarge).await);
     // moto may fulfil the spot request with an instance of its own: that instance is
     // compute in sa-east-1 too.
     let live = ec2.describe_instances().send().await.unwrap();
@@ -123,6 +107,31 @@ pub async fn leaked_root_key(moto: &mut Moto) -> Vec<String> {
     }
     ids.sort();
     ids
+}
+
+/// A spot bid for one instance of `ty` at `price` USD an hour on `ami`: its request id.
+pub async fn request_spot(
+    ec2: &aws_sdk_ec2::Client,
+    ami: &str,
+    price: &str,
+    ty: InstanceType,
+) -> String {
+    ec2.request_spot_instances()
+        .spot_price(price)
+        .instance_count(1)
+        .launch_specification(
+            RequestSpotLaunchSpecification::builder()
+                .image_id(ami)
+                .instance_type(ty)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .spot_instance_requests()[0]
+        .spot_instance_request_id()
+        .unwrap()
+        .to_string()
 }
 
 /// Lets every AWS account launch `image` (launch permission for group `all`).

@@ -260,8 +260,35 @@ pub mod records {
         })
     }
 
+    /// RunInstances, as the EC2 example of CloudTrail's documentation records it.
     #[allow(clippy::too_many_arguments)]
-    fn call(
+    pub fn run_instances(
+        id: &str,
+        who: Value,
+        time: &str,
+        region: &str,
+        ip: &str,
+        agent: &str,
+        instance: &str,
+    ) -> Value {
+        api_call(
+            id,
+            who,
+            time,
+            "ec2.amazonaws.com",
+            "RunInstances",
+            region,
+            ip,
+            agent,
+            json!({"instancesSet": {"items": [{"imageId": "ami-0123456789abcdef0", "minCount": 1, "maxCount": 1}]}, "instanceType": "c5.24xlarge"}),
+            json!({"requestId": format!("r-{id}"), "reservationId": "r-0123456789abcdef0", "ownerId": "123456789012", "groupSet": {}, "instancesSet": {"items": [{"instanceId": instance, "imageId": "ami-0123456789abcdef0", "instanceState": {"code": 0, "name": "pending"}, "instanceType": "c5.24xlarge"}]}}),
+        )
+    }
+
+    /// Any call, with its request and response; read-only as hiyari's policy test tells
+    /// (Describe, List, Get...).
+    #[allow(clippy::too_many_arguments)]
+    pub fn api_call(
         id: &str,
         who: Value,
         time: &str,
@@ -272,8 +299,8 @@ pub mod records {
         agent: &str,
         request: Value,
         response: Value,
-        read_only: bool,
     ) -> Value {
+        let read_only = hiyari_checks::check::is_read_only_action(name);
         json!({
             "eventVersion": "1.08",
             "userIdentity": who,
@@ -295,53 +322,6 @@ pub mod records {
         })
     }
 
-    /// RunInstances, as the EC2 example of CloudTrail's documentation records it.
-    #[allow(clippy::too_many_arguments)]
-    pub fn run_instances(
-        id: &str,
-        who: Value,
-        time: &str,
-        region: &str,
-        ip: &str,
-        agent: &str,
-        instance: &str,
-    ) -> Value {
-        call(
-            id,
-            who,
-            time,
-            "ec2.amazonaws.com",
-            "RunInstances",
-            region,
-            ip,
-            agent,
-            json!({"instancesSet": {"items": [{"imageId": "ami-0123456789abcdef0", "minCount": 1, "maxCount": 1}]}, "instanceType": "c5.24xlarge"}),
-            json!({"requestId": format!("r-{id}"), "reservationId": "r-0123456789abcdef0", "ownerId": "123456789012", "groupSet": {}, "instancesSet": {"items": [{"instanceId": instance, "imageId": "ami-0123456789abcdef0", "instanceState": {"code": 0, "name": "pending"}, "instanceType": "c5.24xlarge"}]}}),
-            false,
-        )
-    }
-
-    /// Any call, with its request and response.
-    #[allow(clippy::too_many_arguments)]
-    pub fn api_call(
-        id: &str,
-        who: Value,
-        time: &str,
-        source: &str,
-        name: &str,
-        region: &str,
-        ip: &str,
-        agent: &str,
-        request: Value,
-        response: Value,
-    ) -> Value {
-        let read_only =
-            name.starts_with("Describe") || name.starts_with("List") || name.starts_with("Get");
-        call(
-            id, who, time, source, name, region, ip, agent, request, response, read_only,
-        )
-    }
-
     /// GetSessionToken / AssumeRole / GetFederationToken handing out `issued`.
     #[allow(clippy::too_many_arguments)]
     pub fn minting(
@@ -353,7 +333,7 @@ pub mod records {
         ip: &str,
         issued: &str,
     ) -> Value {
-        call(
+        let mut v = api_call(
             id,
             who,
             time,
@@ -364,8 +344,11 @@ pub mod records {
             "aws-cli/2.15.0",
             json!({"durationSeconds": 3600}),
             json!({"credentials": {"accessKeyId": issued, "sessionToken": "IQoJb3JpZ2luX2VjEXAMPLE", "expiration": "Nov 20, 2026, 11:00:00 PM"}}),
-            false,
-        )
+        );
+        // These fixtures record minting as a write (readOnly false), so that the
+        // untargeted sweep's ReadOnly=false lookup reads it as the key lookups do.
+        v["readOnly"] = json!(false);
+        v
     }
 
     /// ConsoleLogin, as CloudTrail's documentation records a root sign-in.

@@ -314,6 +314,54 @@ pub fn with_status(report: &serde_json::Value, status: &str) -> Vec<(String, Str
     v
 }
 
+/// The IAM actions of the policy `hiyari ARGS` prints (`policy`, `policy --sweep`), after
+/// checking that every action `called` is read-only and granted by it.
+pub fn policy_granting(
+    args: &[&str],
+    called: &std::collections::BTreeSet<String>,
+) -> std::collections::BTreeSet<String> {
+    let policy = hiyari_cmd("us-east-1").args(args).output().unwrap();
+    let policy: serde_json::Value = serde_json::from_slice(&policy.stdout).unwrap();
+    let granted: std::collections::BTreeSet<String> = policy["Statement"][0]["Action"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect();
+    for a in called {
+        assert!(
+            hiyari_checks::check::is_read_only_action(a),
+            "hiyari called a non-read action: {a}"
+        );
+    }
+    let not_granted: Vec<_> = called.difference(&granted).collect();
+    assert!(
+        not_granted.is_empty(),
+        "called but not in `hiyari {}`: {not_granted:?}",
+        args.join(" ")
+    );
+    granted
+}
+
+/// Fails, showing the whole of `text`, unless it contains `part`.
+#[track_caller]
+pub fn assert_has(text: &str, part: &str) {
+    assert!(text.contains(part), "{part:?} is not in:\n{text}");
+}
+
+/// The first item of the JSON array `list` that `pred` accepts; a test fails, showing
+/// the list, when none does.
+pub fn first(
+    list: &serde_json::Value,
+    pred: impl Fn(&&serde_json::Value) -> bool,
+) -> &serde_json::Value {
+    let items = list.as_array().expect("a JSON array");
+    items
+        .iter()
+        .find(pred)
+        .unwrap_or_else(|| panic!("no item is the one looked for in {list:#}"))
+}
+
 pub fn triple(check: &str, region: &str, id: &str) -> (String, String, String) {
     (check.to_string(), region.to_string(), id.to_string())
 }
