@@ -21,7 +21,7 @@ pub struct Needs {
     pub sign_in_days: u32,
     /// A sweep (`hiyari sweep`): its collectors run once the account's regions are
     /// listed, into [`crate::inventory::AccountInventory::sweep`].
-    pub sweep: Option<crate::sweep::model::SweepPlan>,
+    pub sweep: Option<crate::inventory::sweep::SweepPlan>,
 }
 
 impl Needs {

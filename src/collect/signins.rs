@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 
 use aws_sdk_cloudtrail::types::LookupAttributeKey;
 use aws_smithy_types::DateTime;
+use hiyari_checks::inventory::sweep::{EventHistory, RawEvent};
 use hiyari_checks::inventory::RootSignIn;
-use hiyari_checks::sweep::model::{EventHistory, RawEvent};
 use hiyari_checks::CollectError;
 
 use super::sweep::events::{lookup, Lookup};

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{bail, Context, Result};
-use hiyari_checks::inventory::AccountInventory;
-use hiyari_checks::sweep::model::{
+use hiyari_checks::inventory::sweep::{
     SweepAccount, SweepInventory, SweepPlan, Window, SWEEP_INVENTORY_SCHEMA,
 };
+use hiyari_checks::inventory::AccountInventory;
 use hiyari_checks::sweep::{evaluate, SweepQuery};
 use hiyari_checks::Needs;
 use time::format_description::well_known::Rfc3339;

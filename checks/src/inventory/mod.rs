@@ -4,7 +4,8 @@
 //! code, message), or `not_collected` when no selected check needed it. Checks read only
 //! this model; `hiyari collect` saves it as JSON and `hiyari audit --inventory` reads it
 //! back, so a scan can be evaluated offline and reproduced. This file holds the
-//! containers (the account's and each region's inventory); [`items`] the data in them.
+//! containers (the account's and each region's inventory); [`items`] the data in them;
+//! [`sweep`] what `hiyari sweep` collects.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +16,7 @@ use crate::credential_report::CredentialReportRow;
 
 pub mod items;
 pub use items::*;
+pub mod sweep;
 
 /// The schema tag written into every saved inventory.
 pub const INVENTORY_SCHEMA: &str = "hiyari.inventory/v1";
@@ -104,7 +106,7 @@ pub struct AccountInventory {
     /// What a sweep collected (`hiyari sweep`, [`crate::needs::Needs::sweep`]); absent
     /// from an audit's inventory.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sweep: Option<crate::sweep::model::SweepData>,
+    pub sweep: Option<self::sweep::SweepData>,
 }
 
 impl AccountInventory {

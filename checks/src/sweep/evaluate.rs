@@ -11,8 +11,10 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 use super::event::{shown_ids, Event};
-use super::model::{KeyFacts, Notices, RawEvent, SweepAccount, SweepInventory, SweepQuery, Window};
 use super::sources::{resource_type, CreatedFrom, RESOURCE_TYPES};
+use crate::inventory::sweep::{
+    KeyFacts, Notices, RawEvent, SweepAccount, SweepInventory, SweepQuery, Window,
+};
 use crate::inventory::{CollectError, Collected, Regions};
 use crate::warning::Warning;
 

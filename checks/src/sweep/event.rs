@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::model::RawEvent;
+use crate::inventory::sweep::RawEvent;
 
 /// The STS calls whose answer is a temporary key (`responseElements.credentials`).
 pub const MINTING_EVENTS: [&str; 3] = ["GetSessionToken", "AssumeRole", "GetFederationToken"];

@@ -1,8 +1,8 @@
 //! The sweep: what happened in an account since a leak notice, from CloudTrail event
 //! history and every region's live resources (`hiyari sweep`).
 //!
-//! [`model`] is what the collectors gather (the sweep inventory, each piece a
-//! `Collected<T>` so that missing data is an error, never an empty list), [`event`]
+//! [`crate::inventory::sweep`] is what the collectors gather (the sweep inventory, each
+//! piece a `Collected<T>` so that missing data is an error, never an empty list), [`event`]
 //! reads a CloudTrail event record, and [`evaluate`] turns an inventory into the
 //! `hiyari.sweep/v1` report: the window filter, the attribution of temporary keys to the
 //! key that minted them, and each created resource matched to its creation event. Pure,
@@ -10,8 +10,7 @@
 
 pub mod evaluate;
 pub mod event;
-pub mod model;
 pub mod sources;
 
+pub use crate::inventory::sweep::{SweepAccount, SweepInventory, SweepQuery, Window};
 pub use evaluate::{evaluate, SweepReport};
-pub use model::{SweepAccount, SweepInventory, SweepQuery, Window};

@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 use aws_smithy_types::DateTime;
 use futures::future::join_all;
+use hiyari_checks::inventory::sweep::{EventHistory, LiveResource, RawEvent};
 use hiyari_checks::sweep::evaluate::parse_time;
-use hiyari_checks::sweep::model::{EventHistory, LiveResource, RawEvent};
 use hiyari_checks::sweep::sources::{resource_type, CreatedFrom};
 use hiyari_checks::{CollectError, Collected};
 

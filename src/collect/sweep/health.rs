@@ -4,7 +4,7 @@
 //! answers SubscriptionRequiredException: that is said once, as a warning.
 
 use aws_sdk_health::types::{DateTimeRange, EventFilter};
-use hiyari_checks::sweep::model::{HealthEvent, Notices};
+use hiyari_checks::inventory::sweep::{HealthEvent, Notices};
 use hiyari_checks::{CollectError, Collected};
 
 use super::Plan;

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use futures::future::join_all;
-use hiyari_checks::sweep::model::{KeyDetails, KeyFacts, LiveResource};
+use hiyari_checks::inventory::sweep::{KeyDetails, KeyFacts, LiveResource};
 use hiyari_checks::{CollectError, Collected};
 
 use crate::collect::{pages, ts, Session};

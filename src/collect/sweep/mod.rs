@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
-use hiyari_checks::sweep::model::{SweepData, SweepPlan};
+use hiyari_checks::inventory::sweep::{SweepData, SweepPlan};
 use hiyari_checks::{CollectError, Collected};
 
 use super::Session;

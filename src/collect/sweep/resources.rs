@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use futures::future::join_all;
-use hiyari_checks::sweep::model::LiveResource;
+use hiyari_checks::inventory::sweep::LiveResource;
 use hiyari_checks::{CollectError, Collected};
 
 use crate::collect::{ec2, ids_present, pages, ts, Session};

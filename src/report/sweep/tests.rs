@@ -1,11 +1,11 @@
 //! Every format with strings an intruder chose: markup, terminal escapes, Markdown
 //! links, bare URLs and spreadsheet formulas in user agents, principals and names.
 
-use hiyari_checks::inventory::{Collected, Identity, Regions};
-use hiyari_checks::sweep::model::{
+use hiyari_checks::inventory::sweep::{
     EventHistory, LiveResource, Notices, RawEvent, SweepAccount, SweepData, SweepInventory, Window,
     SWEEP_INVENTORY_SCHEMA,
 };
+use hiyari_checks::inventory::{Collected, Identity, Regions};
 use hiyari_checks::sweep::{evaluate, SweepQuery, SweepReport};
 
 use super::*;

@@ -1,8 +1,8 @@
 use super::*;
-use crate::inventory::{Identity, PolicyAttachments, Regions};
-use crate::sweep::model::{
+use crate::inventory::sweep::{
     EventHistory, HealthEvent, KeyDetails, LiveResource, SweepData, SWEEP_INVENTORY_SCHEMA,
 };
+use crate::inventory::{Identity, PolicyAttachments, Regions};
 
 const ACCOUNT: &str = "111122223333";
 

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::items::{CostByRegion, Identity, PolicyAttachments, Regions};
 use crate::collected::{CollectError, Collected};
-use crate::inventory::items::{CostByRegion, Identity, PolicyAttachments, Regions};
 
 /// The schema tag of a saved sweep inventory.
 pub const SWEEP_INVENTORY_SCHEMA: &str = "hiyari.sweep-inventory/v1";
