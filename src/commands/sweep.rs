@@ -153,9 +153,16 @@ pub fn window(since: &str, until: Option<&str>, now: OffsetDateTime) -> Result<W
             rfc3339(u)
         ));
     }
+    // The window is written in whole seconds: its start rounded down and its end rounded
+    // up, so that nothing done in the second the sweep began (or a given end falls in)
+    // is left out of it.
+    let end = match u.nanosecond() {
+        0 => u,
+        _ => u.replace_nanosecond(0).unwrap_or(u) + Duration::seconds(1),
+    };
     Ok(Window {
         since: rfc3339(s),
-        until: rfc3339(u),
+        until: rfc3339(end),
     })
 }
 
@@ -266,5 +273,15 @@ mod tests {
         assert!(window("1h", Some("2h"), now)
             .unwrap_err()
             .contains("must be before"));
+    }
+
+    /// A resource made at 12:00:00.4, just before a sweep that starts at 12:00:00.7, is
+    /// inside the window: its end is rounded up, its start down.
+    #[test]
+    fn the_window_holds_the_seconds_its_ends_fall_in() {
+        let now = at("2026-11-21T12:00:00.7Z");
+        let w = window("2026-11-21T11:00:00.9Z", None, now).unwrap();
+        assert_eq!(w.since, "2026-11-21T11:00:00Z");
+        assert_eq!(w.until, "2026-11-21T12:00:01Z");
     }
 }
