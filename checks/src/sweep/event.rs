@@ -3,6 +3,8 @@
 //! names, and for a console sign-in its outcome and MFA.
 
 use serde_json::Value;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 use crate::inventory::sweep::RawEvent;
 
@@ -166,6 +168,20 @@ fn looks_like_id(s: &str) -> bool {
             ) && rest.len() >= 8
                 && rest.chars().all(|c| c.is_ascii_hexdigit())
         })
+}
+
+/// Parses an RFC 3339 time; also Lambda's `+0000` offsets.
+pub fn parse_time(s: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(s, &Rfc3339).ok().or_else(|| {
+        let (head, off) = s.split_at(s.len().checked_sub(5)?);
+        let fixed = match off.as_bytes() {
+            [b'+' | b'-', ..] if off[1..].bytes().all(|b| b.is_ascii_digit()) => {
+                format!("{head}{}:{}", &off[..3], &off[3..])
+            }
+            _ => return None,
+        };
+        OffsetDateTime::parse(&fixed, &Rfc3339).ok()
+    })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 use aws_smithy_types::DateTime;
 use futures::future::join_all;
 use hiyari_checks::inventory::sweep::{EventHistory, LiveResource, RawEvent};
-use hiyari_checks::sweep::evaluate::parse_time;
+use hiyari_checks::sweep::event::parse_time;
 use hiyari_checks::sweep::sources::{resource_type, CreatedFrom};
 use hiyari_checks::{CollectError, Collected};
 

@@ -6,7 +6,7 @@
 
 use maud::{html, Markup, PreEscaped, Render, DOCTYPE};
 
-use hiyari_checks::sweep::evaluate::ResourceEntry;
+use hiyari_checks::sweep::report::ResourceEntry;
 use hiyari_checks::sweep::SweepReport;
 
 use super::{completeness, creator_parts, is_iam, yes_no, MAX_EVENTS_SHOWN};

@@ -5,7 +5,7 @@
 
 use std::fmt::Write as _;
 
-use hiyari_checks::sweep::evaluate::ResourceEntry;
+use hiyari_checks::sweep::report::ResourceEntry;
 use hiyari_checks::sweep::SweepReport;
 
 use super::{completeness, is_iam, yes_no, TextStyle, MAX_EVENTS_SHOWN};

@@ -12,7 +12,7 @@ pub mod table;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use hiyari_checks::sweep::evaluate::{CreatedBy, ResourceEntry};
+use hiyari_checks::sweep::report::{CreatedBy, ResourceEntry};
 use hiyari_checks::sweep::SweepReport;
 
 use crate::cli::SweepFormat;

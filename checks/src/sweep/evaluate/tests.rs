@@ -1,8 +1,9 @@
 use super::*;
 use crate::inventory::sweep::{
-    EventHistory, HealthEvent, KeyDetails, LiveResource, SweepData, SWEEP_INVENTORY_SCHEMA,
+    EventHistory, HealthEvent, KeyDetails, KeyFacts, LiveResource, Notices, RawEvent, SweepAccount,
+    SweepData, SweepQuery, Window, SWEEP_INVENTORY_SCHEMA,
 };
-use crate::inventory::{Identity, PolicyAttachments, Regions};
+use crate::inventory::{CollectError, Collected, Identity, PolicyAttachments, Regions};
 
 const ACCOUNT: &str = "111122223333";
 
