@@ -82,6 +82,24 @@ def serve_main(args):
         reason = "OK" if status == 200 else "Bad Request"
         return f"HTTP/1.1 {status} {reason}", headers, json.dumps(body).encode()
 
+    def cbor_text(text):
+        # A CBOR text string (major type 3): the length in the head byte, or in one byte
+        # after 0x78 for 24 to 255 bytes; these answers need nothing longer.
+        raw = text.encode()
+        head = bytes([0x60 + len(raw)]) if len(raw) < 24 else bytes([0x78, len(raw)])
+        return head + raw
+
+    def health_without_support_plan():
+        # The SDK's Health client speaks Smithy RPC v2 CBOR: the error is a CBOR map of
+        # `__type` and `message`, as AWS answers an account without a Business or
+        # Enterprise support plan.
+        body = bytes([0xA2]) + b"".join(cbor_text(t) for t in (
+            "__type", "SubscriptionRequiredException",
+            "message", "AWS Premium Support Subscription is required to use this service."))
+        return ("HTTP/1.1 400 Bad Request",
+                [("Content-Type", "application/cbor"), ("smithy-protocol", "rpc-v2-cbor"),
+                 ("x-amzn-RequestId", "bench")], body)
+
     def lookup(region, body):
         state["requests"] += 1
         now = time.monotonic()
@@ -122,9 +140,7 @@ def serve_main(args):
                     if service == "cloudtrail" and action == "LookupEvents":
                         ans = lookup(region, body)
                     elif service == "health":
-                        ans = json_answer(400, {"__type": "SubscriptionRequiredException",
-                                                "message": "AWS Premium Support Subscription is required to use this service."},
-                                          "SubscriptionRequiredException")
+                        ans = health_without_support_plan()
                     elif service == "ec2" and action == "DescribeReservedInstances":
                         ans = ("HTTP/1.1 200 OK", [("Content-Type", "text/xml")],
                                b'<?xml version="1.0" encoding="UTF-8"?>\n<DescribeReservedInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>bench</requestId><reservedInstancesSet/></DescribeReservedInstancesResponse>')
