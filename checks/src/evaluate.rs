@@ -275,17 +275,17 @@ fn unknown_allowed_regions(accounts: &[ReportAccount], opts: &EvalOptions) -> Ve
             acc.regions.scanned.contains(r) || acc.regions.skipped.iter().any(|s| &s.region == r)
         };
         for r in given.regions.iter().filter(|r| !known(r)) {
-            warnings.push(Warning {
-                account: Some(acc.id.clone()),
-                region: Some(r.clone()),
-                ..Warning::new(
+            warnings.push(
+                Warning::new(
                     kind::UNKNOWN_ALLOWED_REGION,
                     format!(
                         "allowed regions name `{r}`, which is not a region of account {}",
                         acc.id
                     ),
                 )
-            });
+                .of_account(acc.id.clone())
+                .in_region(r.clone()),
+            );
         }
     }
     warnings

@@ -73,6 +73,18 @@ impl Warning {
         }
     }
 
+    /// The same warning, about account `id`.
+    pub fn of_account(mut self, id: impl Into<String>) -> Warning {
+        self.account = Some(id.into());
+        self
+    }
+
+    /// The same warning, about `region`.
+    pub fn in_region(mut self, region: impl Into<String>) -> Warning {
+        self.region = Some(region.into());
+        self
+    }
+
     /// The same warning as read from the report `name` (merge): said so in the message.
     pub fn from_report(mut self, name: &str) -> Warning {
         self.message = format!("{name}: {}", self.message);

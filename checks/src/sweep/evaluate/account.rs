@@ -112,17 +112,11 @@ pub(super) fn account(
             Some(Collected::Ok(h)) => {
                 if h.truncated {
                     r.bound_reached = true;
-                    r.warnings.push(Warning {
-                        account: Some(id.into()),
-                        region: Some(region.to_string()),
-                        ..Warning::new(
-                            kind::EVENT_BOUND,
+                    r.warnings.push(Warning::new(kind::EVENT_BOUND,
                             format!(
                                 "account {id}, {region}: more write events in the window than the bound (--max-events {}); only the newest {} are listed. Narrow the window, name the keys or principals, or raise --max-events",
                                 q.max_events, q.max_events
-                            ),
-                        )
-                    });
+                            )).of_account(id).in_region(region.to_string()));
                 }
                 for raw in &h.events {
                     if ids.insert(raw.event_id.as_str()) {
@@ -151,13 +145,8 @@ pub(super) fn account(
     }
     let bad = seen.iter().filter(|s| s.e.unreadable).count();
     if bad > 0 {
-        r.warnings.push(Warning {
-            account: Some(id.into()),
-            ..Warning::new(
-                kind::UNREADABLE_EVENT,
-                format!("account {id}: {bad} event record(s) were not valid JSON; they are shown with what LookupEvents said of them"),
-            )
-        });
+        r.warnings.push(Warning::new(kind::UNREADABLE_EVENT,
+                format!("account {id}: {bad} event record(s) were not valid JSON; they are shown with what LookupEvents said of them")).of_account(id));
     }
     let keys = Keys::of(&seen);
     let mut wanted: BTreeSet<String> = q.access_key_ids.iter().cloned().collect();
@@ -372,13 +361,8 @@ pub(super) fn account(
         }
     }
     if other > 0 {
-        r.warnings.push(Warning {
-            account: Some(id.into()),
-            ..Warning::new(
-                kind::OTHER_PRINCIPALS,
-                format!("account {id}: {other} resource(s) created in the window by principals and keys the sweep did not name are left out; sweep without --access-key-id and --principal to see them"),
-            )
-        });
+        r.warnings.push(Warning::new(kind::OTHER_PRINCIPALS,
+                format!("account {id}: {other} resource(s) created in the window by principals and keys the sweep did not name are left out; sweep without --access-key-id and --principal to see them")).of_account(id));
     }
 
     match &d.spend {
@@ -392,13 +376,8 @@ pub(super) fn account(
             }
         }
         Collected::Error(e) => error(r, id, None, e),
-        Collected::NotCollected => r.warnings.push(Warning {
-            account: Some(id.into()),
-            ..Warning::new(
-                kind::SPEND_NOT_READ,
-                format!("account {id}: spend was not read (Cost Explorer is opted out: [checks.unused-region-spend] enabled = false); check the bill in the Billing console"),
-            )
-        }),
+        Collected::NotCollected => r.warnings.push(Warning::new(kind::SPEND_NOT_READ,
+                format!("account {id}: spend was not read (Cost Explorer is opted out: [checks.unused-region-spend] enabled = false); check the bill in the Billing console")).of_account(id)),
     }
     match &d.notices {
         Collected::Ok(Notices::Read { events }) => {
