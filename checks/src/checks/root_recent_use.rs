@@ -52,14 +52,14 @@ impl Check for RootRecentUse {
             let rows = account.iam.credential_report.get(API)?;
             let Some(root) = rows.iter().find(|r| r.is_root()) else {
                 return Ok(vec![b.error(
-                None,
-                resource,
-                &CollectError::new(
-                    API,
-                    "NoRootAccountRow",
-                    "the credential report has no <root_account> row, so root use cannot be read",
-                ),
-            )]);
+                    None,
+                    resource,
+                    &CollectError::new(
+                        API,
+                        "NoRootAccountRow",
+                        "the credential report has no <root_account> row, so root use cannot be read",
+                    ),
+                )]);
             };
             let max = i64::from(cx.params::<Params>().max_age_days);
             let now = opts.now();
