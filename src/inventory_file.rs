@@ -142,6 +142,9 @@ mod tests {
     /// whole, byte for byte, with no account, one, and several.
     #[test]
     fn an_inventory_written_account_by_account_is_the_whole_one() {
+        let _alone = crate::output::FILE_OUTPUT_TESTS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         let example: Inventory = serde_json::from_str(include_str!(
             "../examples/inc-2015-leaked-root-key.inventory.json"
         ))

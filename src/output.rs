@@ -51,6 +51,12 @@ fn untrack(path: &Path) {
     }
 }
 
+/// Taken by the unit tests that open file outputs: [`remove_temporaries`] removes the
+/// temporary file of every output open in the process, so tests running at once would
+/// remove each other's.
+#[cfg(test)]
+pub(crate) static FILE_OUTPUT_TESTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Removes the temporary files of every output still open (the run was interrupted),
 /// and says how many there were.
 pub fn remove_temporaries() -> usize {
@@ -499,6 +505,7 @@ mod tests {
     /// One test: [`remove_temporaries`] acts on every output of the process.
     #[test]
     fn temporary_files_have_random_names_and_an_interrupted_run_removes_them() {
+        let _alone = FILE_OUTPUT_TESTS.lock().unwrap_or_else(|e| e.into_inner());
         let dir = tempfile::tempdir().unwrap();
         let dest = dir.path().join("r.json");
         let mut a = Output::open(Some(&dest)).unwrap();
