@@ -16,7 +16,8 @@ use super::{ids_present, pages, ts, Session};
 
 type Ec2 = aws_sdk_ec2::Client;
 
-fn filter(name: &str, values: &[&str]) -> Filter {
+/// A filter of an EC2 Describe call: `name` is one of `values`.
+fn describe_filter(name: &str, values: &[&str]) -> Filter {
     Filter::builder()
         .name(name)
         .set_values(Some(values.iter().map(|v| v.to_string()).collect()))
@@ -128,7 +129,7 @@ pub async fn instances(s: &Session, ec2: &Ec2) -> Result<Vec<Instance>, CollectE
         "ec2:DescribeInstances",
         |t| {
             ec2.describe_instances()
-                .filters(filter(
+                .filters(describe_filter(
                     "instance-state-name",
                     &["pending", "running", "stopping", "stopped"],
                 ))
@@ -173,7 +174,7 @@ pub async fn spot_requests(s: &Session, ec2: &Ec2) -> Result<Vec<SpotRequest>, C
         "ec2:DescribeSpotInstanceRequests",
         |t| {
             ec2.describe_spot_instance_requests()
-                .filters(filter("state", &["open", "active"]))
+                .filters(describe_filter("state", &["open", "active"]))
                 .max_results(1000)
                 .set_next_token(t)
                 .send()

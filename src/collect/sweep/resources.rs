@@ -28,12 +28,12 @@ fn named(mut r: LiveResource, name: Option<&str>) -> LiveResource {
     r
 }
 
-/// What one of the audit's EC2 collectors read, each item as a live resource.
-async fn mapped<T>(
-    got: impl std::future::Future<Output = Result<Vec<T>, CollectError>>,
+/// Each item one of the audit's EC2 collectors read, as a live resource.
+fn each<T>(
+    got: Result<Vec<T>, CollectError>,
     f: impl FnMut(T) -> LiveResource,
 ) -> Result<Vec<LiveResource>, CollectError> {
-    got.await.map(|v| v.into_iter().map(f).collect())
+    got.map(|v| v.into_iter().map(f).collect())
 }
 
 fn checked(api: &str, v: Vec<LiveResource>) -> Result<Vec<LiveResource>, CollectError> {
@@ -58,45 +58,40 @@ pub async fn all(s: &Session, iam: &aws_sdk_iam::Client) -> BTreeMap<String, ByT
 async fn region(s: &Session, region: &str) -> ByType {
     let c = s.ec2(region);
     let lambda = s.lambda(region);
-    let (inst, spot, sfr, fleets, ri, vols, snaps, imgs, keys, lts, sgs, fns) = tokio::join!(
-        mapped(ec2::instances(s, &c), |i| named(
-            live(&i.id, i.launch_time, Some(i.state.to_string())),
-            i.name.as_deref(),
-        )),
-        mapped(ec2::spot_requests(s, &c), |r| live(
-            &r.id,
-            r.create_time,
-            Some(r.state.to_string())
-        )),
-        mapped(ec2::spot_fleets(s, &c), |r| live(
-            &r.id,
-            r.create_time,
-            Some(r.state.to_string())
-        )),
+    // The audit's EC2 collectors first, then the sweep's own: all at once.
+    let (inst, spot, sfr, imgs, sgs, fleets, ri, vols, snaps, keys, lts, fns) = tokio::join!(
+        ec2::instances(s, &c),
+        ec2::spot_requests(s, &c),
+        ec2::spot_fleets(s, &c),
+        ec2::images(s, &c),
+        ec2::security_groups(s, &c),
         fleets(s, &c),
         reserved(s, &c),
         volumes(s, &c),
         snapshots(s, &c),
-        async {
-            ec2::images(s, &c).await.map(|v| {
-                v.into_iter()
-                    .filter(|i| {
-                        i.owner_id
-                            .as_deref()
-                            .is_none_or(|o| o == s.identity.account_id)
-                    })
-                    .map(|i| named(live(&i.id, i.creation_date, None), i.name.as_deref()))
-                    .collect()
-            })
-        },
         key_pairs(s, &c),
         launch_templates(s, &c),
-        mapped(ec2::security_groups(s, &c), |g| named(
-            live(&g.id, None, None),
-            g.name.as_deref()
-        )),
         functions(s, &lambda),
     );
+    let inst = each(inst, |i| {
+        let state = Some(i.state.to_string());
+        named(live(&i.id, i.launch_time, state), i.name.as_deref())
+    });
+    let spot = each(spot, |r| {
+        live(&r.id, r.create_time, Some(r.state.to_string()))
+    });
+    let sfr = each(sfr, |r| {
+        live(&r.id, r.create_time, Some(r.state.to_string()))
+    });
+    // The AMIs the account owns (some endpoints answer with others' too).
+    let me = s.identity.account_id.as_str();
+    let imgs = imgs.map(|v| {
+        v.into_iter()
+            .filter(|i| i.owner_id.as_deref().is_none_or(|o| o == me))
+            .map(|i| named(live(&i.id, i.creation_date, None), i.name.as_deref()))
+            .collect()
+    });
+    let sgs = each(sgs, |g| named(live(&g.id, None, None), g.name.as_deref()));
     let mut m = ByType::new();
     for (ty, got) in [
         ("ec2:instance", inst),
