@@ -252,6 +252,12 @@ pub fn ts(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
     t.and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
 }
 
+/// The next page's marker of an IAM list: IAM answers `IsTruncated` and gives the
+/// marker to use only when it is true.
+pub fn next_marker(truncated: bool, marker: Option<&str>) -> Option<String> {
+    truncated.then(|| marker.map(str::to_string)).flatten()
+}
+
 /// Reads every page of a paged API: `send` makes the call for a page token, `each`
 /// takes the page and returns the next token. A token that repeats is an error, so a
 /// misbehaving endpoint cannot loop a scan forever.

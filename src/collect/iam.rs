@@ -7,7 +7,7 @@ use hiyari_checks::credential_report::{self, CredentialReportRow};
 use hiyari_checks::inventory::{AccountSummary, OrganizationsFeatures, VirtualMfaDevice};
 use hiyari_checks::CollectError;
 
-use super::{pages, Session};
+use super::{next_marker, pages, Session};
 
 /// How long to wait for AWS to generate the credential report.
 const REPORT_DEADLINE: Duration = Duration::from_secs(120);
@@ -103,9 +103,7 @@ pub async fn virtual_mfa_devices(
                 serial_number: d.serial_number().to_string(),
                 user_arn: d.user().map(|u| u.arn().to_string()),
             }));
-            out.is_truncated()
-                .then(|| out.marker().map(str::to_string))
-                .flatten()
+            next_marker(out.is_truncated(), out.marker())
         },
     )
     .await?;

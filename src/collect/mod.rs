@@ -43,7 +43,8 @@ use hiyari_checks::{CollectError, Collected, Needs, Source};
 use indicatif::ProgressBar;
 
 pub use call::{
-    ids_present, pages, ts, Limiter, CREDENTIALS_ERROR, DEADLINE_EXCEEDED, NO_CREDENTIALS,
+    ids_present, next_marker, pages, ts, Limiter, CREDENTIALS_ERROR, DEADLINE_EXCEEDED,
+    NO_CREDENTIALS,
 };
 pub use session::Session;
 

@@ -7,7 +7,7 @@ use hiyari_checks::checks::compromised_key_quarantine::QUARANTINE_POLICIES;
 use hiyari_checks::inventory::PolicyAttachments;
 use hiyari_checks::CollectError;
 
-use super::{pages, Session};
+use super::{next_marker, pages, Session};
 
 const API: &str = "iam:ListEntitiesForPolicy";
 
@@ -62,11 +62,7 @@ async fn entities_for_policy(
                     .iter()
                     .filter_map(|g| g.group_name().map(str::to_string)),
             );
-            if page.is_truncated() {
-                page.marker().map(str::to_string)
-            } else {
-                None
-            }
+            next_marker(page.is_truncated(), page.marker())
         },
     )
     .await;

@@ -8,7 +8,7 @@ use futures::future::join_all;
 use hiyari_checks::inventory::sweep::{KeyDetails, KeyFacts, LiveResource};
 use hiyari_checks::{CollectError, Collected};
 
-use crate::collect::{pages, ts, Session};
+use crate::collect::{next_marker, pages, ts, Session};
 
 type ByType = BTreeMap<String, Collected<Vec<LiveResource>>>;
 
@@ -69,36 +69,12 @@ async fn users(s: &Session, iam: &aws_sdk_iam::Client) -> Result<Users, CollectE
                     None,
                 )
             }));
-            out.is_truncated()
-                .then(|| out.marker().map(str::to_string))
-                .flatten()
+            next_marker(out.is_truncated(), out.marker())
         },
     )
     .await?;
     let per_user = join_all(list.iter().map(|u| async move {
-        let keys = async {
-            let mut v = Vec::new();
-            pages(
-                &s.limiter,
-                "iam:ListAccessKeys",
-                |m| iam.list_access_keys().user_name(&u.id).set_marker(m).send(),
-                |out| {
-                    v.extend(out.access_key_metadata().iter().filter_map(|k| {
-                        Some(live(
-                            k.access_key_id()?,
-                            Some(&u.id),
-                            ts(k.create_date()),
-                            k.status().map(|st| st.as_str()),
-                        ))
-                    }));
-                    out.is_truncated()
-                        .then(|| out.marker().map(str::to_string))
-                        .flatten()
-                },
-            )
-            .await
-            .map(|()| v)
-        };
+        let keys = access_keys(s, iam, &u.id);
         let profile = async {
             match s
                 .limiter
@@ -164,9 +140,7 @@ async fn roles(s: &Session, iam: &aws_sdk_iam::Client) -> Result<Vec<LiveResourc
                     None,
                 )
             }));
-            out.is_truncated()
-                .then(|| out.marker().map(str::to_string))
-                .flatten()
+            next_marker(out.is_truncated(), out.marker())
         },
     )
     .await?;
@@ -193,9 +167,7 @@ async fn policies(
                     Some(live(p.arn()?, p.policy_name(), ts(p.create_date()), None))
                 }),
             );
-            out.is_truncated()
-                .then(|| out.marker().map(str::to_string))
-                .flatten()
+            next_marker(out.is_truncated(), out.marker())
         },
     )
     .await?;
@@ -241,32 +213,42 @@ async fn key(s: &Session, iam: &aws_sdk_iam::Client, k: &str) -> Result<KeyFacts
     };
     // The root user's keys are not listed by user name.
     if let Some(user) = facts.user.clone().filter(|u| u != "root") {
-        let mut found = None;
-        pages(
-            &s.limiter,
-            "iam:ListAccessKeys",
-            |m| iam.list_access_keys().user_name(&user).set_marker(m).send(),
-            |out| {
-                if let Some(m) = out
-                    .access_key_metadata()
-                    .iter()
-                    .find(|m| m.access_key_id() == Some(k))
-                {
-                    found = Some((
-                        m.status().map(|st| st.as_str().to_string()),
-                        ts(m.create_date()),
-                    ));
-                }
-                out.is_truncated()
-                    .then(|| out.marker().map(str::to_string))
-                    .flatten()
-            },
-        )
-        .await?;
-        if let Some((status, created)) = found {
-            facts.status = status;
-            facts.created_at = created;
+        if let Some(listed) = access_keys(s, iam, &user)
+            .await?
+            .into_iter()
+            .find(|r| r.id == k)
+        {
+            facts.status = listed.state;
+            facts.created_at = listed.created_at;
         }
     }
     Ok(facts)
+}
+
+/// The access keys of `user` (ListAccessKeys, paged): each key's id, its user as the
+/// name, its creation and its status.
+async fn access_keys(
+    s: &Session,
+    iam: &aws_sdk_iam::Client,
+    user: &str,
+) -> Result<Vec<LiveResource>, CollectError> {
+    let mut v = Vec::new();
+    pages(
+        &s.limiter,
+        "iam:ListAccessKeys",
+        |m| iam.list_access_keys().user_name(user).set_marker(m).send(),
+        |out| {
+            v.extend(out.access_key_metadata().iter().filter_map(|k| {
+                Some(live(
+                    k.access_key_id()?,
+                    Some(user),
+                    ts(k.create_date()),
+                    k.status().map(|st| st.as_str()),
+                ))
+            }));
+            next_marker(out.is_truncated(), out.marker())
+        },
+    )
+    .await?;
+    Ok(v)
 }
